@@ -1,0 +1,132 @@
+import { execFile } from "node:child_process";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { componentLogger } from "../util/log.js";
+
+const log = componentLogger("bpf-stats");
+const run = promisify(execFile);
+const SYSCTL = "/proc/sys/kernel/bpf_stats_enabled";
+
+/** Kernel accounting for one loaded BPF program (needs kernel.bpf_stats_enabled=1 to move). */
+export interface ProgStats {
+  progId: number;
+  progType: number;
+  tag: string;
+  /** bpftrace's program name (e.g. `tracepoint_irq_softirq_entry_3`) when bpftool is there. */
+  name?: string;
+  runTimeNs: number;
+  runCount: number;
+  recursionMisses: number;
+}
+
+export function parseFdinfo(text: string): ProgStats | undefined {
+  const fields = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const i = line.indexOf(":");
+    if (i > 0) fields.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  if (!fields.has("prog_id")) return undefined;
+  const num = (k: string): number => Number(fields.get(k) ?? 0);
+  return {
+    progId: num("prog_id"),
+    progType: num("prog_type"),
+    tag: fields.get("prog_tag") ?? "",
+    runTimeNs: num("run_time_ns"),
+    runCount: num("run_cnt"),
+    recursionMisses: num("recursion_misses"),
+  };
+}
+
+/** Reads the stats of every BPF program a process holds open, straight from /proc/PID/fdinfo. */
+export async function readProcessProgStats(pid: number, procRoot = "/proc"): Promise<ProgStats[]> {
+  let fds: string[];
+  try {
+    fds = await readdir(`${procRoot}/${pid}/fdinfo`);
+  } catch {
+    return [];
+  }
+  const out: ProgStats[] = [];
+  for (const fd of fds) {
+    try {
+      const s = parseFdinfo(await readFile(`${procRoot}/${pid}/fdinfo/${fd}`, "utf8"));
+      if (s) out.push(s);
+    } catch {
+      // fd closed between readdir and read
+    }
+  }
+  return out.sort((a, b) => a.progId - b.progId);
+}
+
+const names = new Map<number, string>();
+
+/** Fills in program names from `bpftool prog show -j` once per program id; absent bpftool is fine. */
+export async function nameProgs(stats: ProgStats[]): Promise<ProgStats[]> {
+  if (stats.some((s) => !names.has(s.progId))) {
+    try {
+      const { stdout } = await run("bpftool", ["prog", "show", "-j"], { timeout: 5000, maxBuffer: 32 << 20 });
+      for (const p of JSON.parse(stdout) as Array<{ id: number; name?: string }>) {
+        if (p.name) names.set(p.id, p.name);
+      }
+    } catch (e) {
+      log.debug({ err: (e as Error).message }, "bpftool unavailable; program names omitted");
+    }
+  }
+  return stats.map((s) => {
+    const name = names.get(s.progId);
+    return name === undefined ? s : { ...s, name };
+  });
+}
+
+/**
+ * Reference-counted `kernel.bpf_stats_enabled`: on while any holder needs it, then restored to
+ * the value it had before we touched it.
+ */
+let holders = 0;
+let previous: string | undefined;
+
+export async function acquireBpfStats(): Promise<() => Promise<void>> {
+  holders++;
+  if (holders === 1) {
+    try {
+      previous = (await readFile(SYSCTL, "utf8")).trim();
+      if (previous !== "1") await writeFile(SYSCTL, "1");
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, "cannot enable kernel.bpf_stats_enabled; probe self-cost will read 0");
+      previous = undefined;
+    }
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    holders--;
+    if (holders === 0 && previous !== undefined && previous !== "1") {
+      try {
+        await writeFile(SYSCTL, previous);
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, "cannot restore kernel.bpf_stats_enabled");
+      }
+    }
+  };
+}
+
+/** Cost over a window from two readings of the same programs. */
+export interface ProgCost {
+  progId: number;
+  name?: string;
+  events: number;
+  runTimeNs: number;
+  nsPerEvent: number;
+}
+
+export function costBetween(before: readonly ProgStats[], after: readonly ProgStats[]): ProgCost[] {
+  const prev = new Map(before.map((s) => [s.progId, s]));
+  return after.map((a) => {
+    const b = prev.get(a.progId);
+    const events = a.runCount - (b?.runCount ?? 0);
+    const runTimeNs = a.runTimeNs - (b?.runTimeNs ?? 0);
+    const cost: ProgCost = { progId: a.progId, events, runTimeNs, nsPerEvent: events > 0 ? runTimeNs / events : 0 };
+    if (a.name !== undefined) cost.name = a.name;
+    return cost;
+  });
+}

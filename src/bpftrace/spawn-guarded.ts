@@ -1,0 +1,24 @@
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { trackChild } from "./child-registry.js";
+
+let setprivWorks: boolean | undefined;
+
+function hasSetprivPdeathsig(): boolean {
+  if (setprivWorks === undefined) {
+    const r = spawnSync("setpriv", ["--pdeathsig", "KILL", "true"], { stdio: "ignore" });
+    setprivWorks = r.status === 0;
+  }
+  return setprivWorks;
+}
+
+/**
+ * Spawns a child that the kernel kills if we die, even by SIGKILL: util-linux `setpriv
+ * --pdeathsig KILL` sets PR_SET_PDEATHSIG and then execs the program in place (same pid).
+ */
+export function spawnGuarded(file: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  const child = hasSetprivPdeathsig()
+    ? spawn("setpriv", ["--pdeathsig", "KILL", "--", file, ...args], options)
+    : spawn(file, args, options);
+  trackChild(child);
+  return child;
+}
