@@ -1,0 +1,83 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { detectVersion, type BpftraceVersion } from "../bpftrace/version.js";
+import { summarizeStderr } from "../bpftrace/runner.js";
+
+const run = promisify(execFile);
+
+/** What this kernel and bpftrace can do, found once per process (trial attaches cost ~0.5 s). */
+export interface KernelCapabilities {
+  bpftrace: BpftraceVersion;
+  tracefs: string | undefined;
+  btf: boolean;
+  /** kprobes attach for real (bpftrace --info says "yes" even where attaching fails). */
+  kprobe: { ok: boolean; reason: string };
+  kfunc: { ok: boolean; reason: string };
+  profile: { ok: boolean; reason: string };
+  symbols: Set<string>;
+}
+
+export const TRACEFS_CANDIDATES = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
+
+export function findTracefs(): string | undefined {
+  return TRACEFS_CANDIDATES.find((d) => existsSync(`${d}/events`));
+}
+
+export async function readKallsyms(path = "/proc/kallsyms"): Promise<Set<string>> {
+  const out = new Set<string>();
+  const text = await readFile(path, "utf8");
+  for (const line of text.split("\n")) {
+    // "ffffffff81dd7540 t vxlan_xmit\t[vxlan]"
+    const parts = line.split(/\s+/);
+    if (parts.length >= 3 && /^[tTwW]$/.test(parts[1]!)) out.add(parts[2]!);
+  }
+  return out;
+}
+
+async function trialAttach(binary: string, program: string): Promise<{ ok: boolean; reason: string }> {
+  try {
+    await run(binary, ["-e", program], { timeout: 20_000 });
+    return { ok: true, reason: "trial attach succeeded" };
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    const lines = (err.stderr ?? err.message).split("\n").filter((l) => !/RLIMIT_MEMLOCK/.test(l));
+    return { ok: false, reason: summarizeStderr(lines) };
+  }
+}
+
+export async function probeCapabilities(binary = "bpftrace"): Promise<KernelCapabilities> {
+  const bpftrace = await detectVersion(binary);
+  const symbols = await readKallsyms().catch(() => new Set<string>());
+  const btf = existsSync("/sys/kernel/btf/vmlinux");
+  // A symbol every kernel has, so a failure says "kprobes do not work", not "no such function".
+  const [kprobe, kfunc, profile] = await Promise.all([
+    trialAttach(binary, "kprobe:vfs_read { exit(); } interval:ms:100 { exit(); }"),
+    btf
+      ? trialAttach(binary, "kfunc:vfs_read { exit(); } interval:ms:100 { exit(); }")
+      : Promise.resolve({ ok: false, reason: "no BTF at /sys/kernel/btf/vmlinux" }),
+    trialAttach(binary, "profile:hz:99 { exit(); } interval:ms:100 { exit(); }"),
+  ]);
+  return { bpftrace, tracefs: findTracefs(), btf, kprobe, kfunc, profile, symbols };
+}
+
+/** Whether one `requires` entry of a manifest holds here, and if not, why. */
+export function checkRequirement(req: string, caps: KernelCapabilities): { ok: boolean; reason: string } {
+  if (req === "kprobe") return caps.kprobe.ok ? { ok: true, reason: "" } : { ok: false, reason: `kprobes do not attach: ${caps.kprobe.reason}` };
+  if (req === "kfunc") return caps.kfunc.ok ? { ok: true, reason: "" } : { ok: false, reason: `kfunc/fentry do not attach: ${caps.kfunc.reason}` };
+  if (req === "profile") return caps.profile.ok ? { ok: true, reason: "" } : { ok: false, reason: `profile sampling does not attach: ${caps.profile.reason}` };
+  if (req === "btf") return caps.btf ? { ok: true, reason: "" } : { ok: false, reason: "kernel has no BTF (/sys/kernel/btf/vmlinux)" };
+  if (req.startsWith("ksym:")) {
+    const sym = req.slice(5);
+    return caps.symbols.has(sym) ? { ok: true, reason: "" } : { ok: false, reason: `kernel symbol ${sym} not in /proc/kallsyms (module not loaded?)` };
+  }
+  if (req.startsWith("tracepoint:")) {
+    if (!caps.tracefs) return { ok: false, reason: "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)" };
+    const [, cat, ev] = req.split(":");
+    return existsSync(`${caps.tracefs}/events/${cat}/${ev}`)
+      ? { ok: true, reason: "" }
+      : { ok: false, reason: `tracepoint ${cat}:${ev} not in this kernel` };
+  }
+  return { ok: false, reason: `unknown requirement '${req}'` };
+}

@@ -1,0 +1,66 @@
+import { OverlayscopeError } from "../util/errors.js";
+import { probeCapabilities, type KernelCapabilities } from "./capabilities.js";
+import { loadCatalogue, type CatalogueEntry } from "./manifest.js";
+import { resolveParams } from "./params.js";
+import { ProbeRun } from "./probe-run.js";
+import { chooseVariant, type VariantChoice } from "./select.js";
+import { filterExpression, type Target } from "./target-filter.js";
+
+export interface ProbeRequest {
+  name: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * The catalogue bound to this kernel: loads manifests, probes capabilities once, picks a variant
+ * per probe, and prepares validated runs. Nothing is spawned until `prepare` has checked the whole
+ * request.
+ */
+export class ProbeEngine {
+  private constructor(
+    readonly catalogue: Map<string, CatalogueEntry>,
+    readonly caps: KernelCapabilities,
+    readonly choices: Map<string, VariantChoice>,
+    private readonly binary?: string,
+  ) {}
+
+  static async create(options: { binary?: string; catalogueDir?: string } = {}): Promise<ProbeEngine> {
+    const catalogue = await loadCatalogue(options.catalogueDir);
+    const caps = await probeCapabilities(options.binary);
+    const choices = new Map([...catalogue].map(([name, e]) => [name, chooseVariant(e.manifest, caps)]));
+    return new ProbeEngine(catalogue, caps, choices, options.binary);
+  }
+
+  defaultProbes(): string[] {
+    return [...this.catalogue.values()].filter((e) => e.manifest.default).map((e) => e.manifest.name);
+  }
+
+  /** Validates every request (names, parameters, kernel support) and returns unstarted runs. */
+  prepare(requests: readonly ProbeRequest[], target: Target, fieldPrefix = "probes"): ProbeRun[] {
+    const seen = new Set<string>();
+    const runs: ProbeRun[] = [];
+    requests.forEach((req, i) => {
+      const field = `${fieldPrefix}[${i}]`;
+      const entry = this.catalogue.get(req.name);
+      if (!entry) {
+        throw new OverlayscopeError("INVALID_ARGUMENT", `${field}.name: unknown probe '${req.name}' (known: ${[...this.catalogue.keys()].join(", ")})`, {
+          field: `${field}.name`,
+        });
+      }
+      if (seen.has(req.name)) {
+        throw new OverlayscopeError("INVALID_ARGUMENT", `${field}.name: probe '${req.name}' requested twice`, { field: `${field}.name` });
+      }
+      seen.add(req.name);
+      const choice = this.choices.get(req.name)!;
+      if (!choice.variant) {
+        throw new OverlayscopeError("FAILED_PRECONDITION", `${field}: probe ${req.name} cannot run on this kernel: ${choice.reason}`, {
+          field,
+        });
+      }
+      const params = resolveParams(entry.manifest, req.params ?? {}, { hasSymbol: (s) => this.caps.symbols.has(s) }, `${field}.params`);
+      if ("filter" in params) params.filter = filterExpression(target);
+      runs.push(new ProbeRun(entry, choice.variant, params, this.caps, this.binary));
+    });
+    return runs;
+  }
+}
