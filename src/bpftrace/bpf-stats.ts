@@ -91,7 +91,10 @@ export async function acquireBpfStats(): Promise<() => Promise<void>> {
       previous = (await readFile(SYSCTL, "utf8")).trim();
       if (previous !== "1") await writeFile(SYSCTL, "1");
     } catch (e) {
-      log.warn({ err: (e as Error).message }, "cannot enable kernel.bpf_stats_enabled; probe self-cost will read 0");
+      log.warn(
+        { err: (e as Error).message },
+        "cannot enable kernel.bpf_stats_enabled; probe self-cost will read 0",
+      );
       previous = undefined;
     }
   }
@@ -125,7 +128,12 @@ export function costBetween(before: readonly ProgStats[], after: readonly ProgSt
     const b = prev.get(a.progId);
     const events = a.runCount - (b?.runCount ?? 0);
     const runTimeNs = a.runTimeNs - (b?.runTimeNs ?? 0);
-    const cost: ProgCost = { progId: a.progId, events, runTimeNs, nsPerEvent: events > 0 ? runTimeNs / events : 0 };
+    const cost: ProgCost = {
+      progId: a.progId,
+      events,
+      runTimeNs,
+      nsPerEvent: events > 0 ? runTimeNs / events : 0,
+    };
     if (a.name !== undefined) cost.name = a.name;
     return cost;
   });

@@ -11,7 +11,10 @@ export interface SplitKey {
   text?: string;
 }
 
-export function splitKey(raw: string, layout: { numbers: number; stack?: boolean; text?: boolean }): SplitKey | undefined {
+export function splitKey(
+  raw: string,
+  layout: { numbers: number; stack?: boolean; text?: boolean },
+): SplitKey | undefined {
   const numbers: number[] = [];
   let rest = raw;
   for (let i = 0; i < layout.numbers; i++) {

@@ -24,9 +24,27 @@ export function parseKstack(text: string): Frame[] {
 /** Where the CPU was when the sample was taken, read from the frames that enter each context. */
 export type ExecContext = "hardirq" | "softirq" | "task" | "idle";
 
-const SOFTIRQ_FRAMES = new Set(["handle_softirqs", "__do_softirq", "do_softirq", "net_rx_action", "net_tx_action"]);
-const IRQ_PREFIXES = ["__sysvec_", "handle_irq_event", "handle_edge_irq", "handle_fasteoi_irq", "__handle_irq"];
-const IDLE_FRAMES = new Set(["default_idle", "cpuidle_enter_state", "do_idle", "acpi_safe_halt", "pv_native_safe_halt"]);
+const SOFTIRQ_FRAMES = new Set([
+  "handle_softirqs",
+  "__do_softirq",
+  "do_softirq",
+  "net_rx_action",
+  "net_tx_action",
+]);
+const IRQ_PREFIXES = [
+  "__sysvec_",
+  "handle_irq_event",
+  "handle_edge_irq",
+  "handle_fasteoi_irq",
+  "__handle_irq",
+];
+const IDLE_FRAMES = new Set([
+  "default_idle",
+  "cpuidle_enter_state",
+  "do_idle",
+  "acpi_safe_halt",
+  "pv_native_safe_halt",
+]);
 
 /**
  * Innermost entry wins: a softirq run from irq_exit sits *below* the interrupt frames, and what

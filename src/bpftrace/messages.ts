@@ -77,8 +77,7 @@ function parseMapLike(
 ): BpftraceMessage[] | LineError {
   const out: BpftraceMessage[] = [];
   for (const [name, body] of Object.entries(data)) {
-    const scalar =
-      type === "map" ? mapValue(body) : type === "hist" ? parseBuckets(body) : parseStats(body);
+    const scalar = type === "map" ? mapValue(body) : type === "hist" ? parseBuckets(body) : parseStats(body);
     if (scalar !== undefined && !(type === "map" && typeof scalar === "string")) {
       out.push({ type, name, scalar } as BpftraceMessage);
       continue;
@@ -114,13 +113,15 @@ export function parseLine(line: string): BpftraceMessage[] | LineError {
   switch (obj.type) {
     case "attached_probes": {
       const probes = isRecord(data) ? toCounter(data.probes) : undefined;
-      if (typeof probes !== "number") return { type: "invalid", reason: "attached_probes without count", raw: trimmed };
+      if (typeof probes !== "number")
+        return { type: "invalid", reason: "attached_probes without count", raw: trimmed };
       return [{ type: "attached_probes", probes }];
     }
     case "map":
     case "hist":
     case "stats":
-      if (!isRecord(data)) return { type: "invalid", reason: `${obj.type} without object data`, raw: trimmed };
+      if (!isRecord(data))
+        return { type: "invalid", reason: `${obj.type} without object data`, raw: trimmed };
       return parseMapLike(obj.type, data, trimmed);
     case "printf":
       return [{ type: "printf", text: String(data) }];
@@ -136,7 +137,7 @@ export function parseLine(line: string): BpftraceMessage[] | LineError {
       const d = isRecord(data) ? data : {};
       const msg: BpftraceMessage = {
         type: "helper_error",
-        helper: String(d.helper ?? "unknown"),
+        helper: typeof d.helper === "string" ? d.helper : "unknown",
         retcode: Number(d.retcode ?? 0),
       };
       if (typeof d.line === "number") msg.line = d.line;

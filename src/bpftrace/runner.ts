@@ -79,13 +79,18 @@ export class BpftraceRunner extends EventEmitter {
 
   /** Resolves once every probe is attached; rejects with PROBE_ATTACH_FAILED and bpftrace's reason. */
   async start(): Promise<void> {
-    if (this.stateValue !== "idle") throw new OverlayscopeError("INTERNAL", `runner ${this.label} started twice`);
+    if (this.stateValue !== "idle")
+      throw new OverlayscopeError("INTERNAL", `runner ${this.label} started twice`);
     this.stateValue = "starting";
     const env = { ...process.env, BPFTRACE_MAP_KEYS_MAX: String(this.opts.mapKeysMax ?? 4096) };
-    const child = spawnGuarded(this.opts.binary ?? "bpftrace", ["-f", "json", "-e", withReadyMarker(this.opts.script)], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env,
-    });
+    const child = spawnGuarded(
+      this.opts.binary ?? "bpftrace",
+      ["-f", "json", "-e", withReadyMarker(this.opts.script)],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env,
+      },
+    );
     this.child = child;
 
     const exited = new Promise<ExitInfo>((resolve) => {

@@ -35,7 +35,11 @@ export async function detectVersion(binary = "bpftrace"): Promise<BpftraceVersio
     );
   }
   const v = parseVersion(stdout);
-  if (!v) throw new OverlayscopeError("FAILED_PRECONDITION", `cannot read bpftrace version from '${stdout.trim()}'`);
+  if (!v)
+    throw new OverlayscopeError(
+      "FAILED_PRECONDITION",
+      `cannot read bpftrace version from '${stdout.trim()}'`,
+    );
   if (!atLeast(v, MIN_SUPPORTED.major, MIN_SUPPORTED.minor)) {
     throw new OverlayscopeError("FAILED_PRECONDITION", `bpftrace ${v.text} is older than the supported 0.14`);
   }

@@ -8,18 +8,24 @@ import { formatDemo, runDemo } from "./commands/demo.js";
 import { formatProbes, listProbes } from "./commands/probes.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
-const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json"), "utf8")) as { version: string };
+const pkg = JSON.parse(
+  readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json"), "utf8"),
+) as { version: string };
 
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}`);
     return Number(v);
   };
 }
 
 function requireRoot(): void {
   if (process.getuid?.() !== 0) {
-    throw new OverlayscopeError("PERMISSION_DENIED", "this command loads BPF programs and builds network namespaces: run it as root (sudo)");
+    throw new OverlayscopeError(
+      "PERMISSION_DENIED",
+      "this command loads BPF programs and builds network namespaces: run it as root (sudo)",
+    );
   }
 }
 
@@ -29,7 +35,9 @@ function print(json: boolean, data: unknown, human: () => string): void {
 
 export function buildProgram(): Command {
   const program = new Command("overlayscope")
-    .description("Find out why a container overlay network is slower than the host network: kernel path depth, softirqs per packet, saturated cores, cache and memory traffic.")
+    .description(
+      "Find out why a container overlay network is slower than the host network: kernel path depth, softirqs per packet, saturated cores, cache and memory traffic.",
+    )
     .version(pkg.version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
@@ -47,7 +55,9 @@ export function buildProgram(): Command {
 
   program
     .command("demo")
-    .description("Build lab topologies in network namespaces, run iperf3 through them with probes attached, and print per-CPU softirqs (probe vs /proc/softirqs) and the overlay's kernel functions")
+    .description(
+      "Build lab topologies in network namespaces, run iperf3 through them with probes attached, and print per-CPU softirqs (probe vs /proc/softirqs) and the overlay's kernel functions",
+    )
     .option("--json", "machine-readable output")
     .option("--seconds <n>", "benchmark length per topology", intOption("--seconds", 1, 600), 3)
     .option("--length <bytes>", "UDP message size", intOption("--length", 16, 65000), 64)
@@ -56,8 +66,17 @@ export function buildProgram(): Command {
     .action(async (opts: { json?: boolean; seconds: number; length: number; topology: string[] }) => {
       requireRoot();
       const engine = await ProbeEngine.create();
-      const results = await runDemo(engine, { seconds: opts.seconds, length: opts.length, topologies: opts.topology, verbose: !opts.json });
-      print(Boolean(opts.json), results.map((r) => ({ ...r, benchmark: { ...r.benchmark, raw: undefined } })), () => formatDemo(results));
+      const results = await runDemo(engine, {
+        seconds: opts.seconds,
+        length: opts.length,
+        topologies: opts.topology,
+        verbose: !opts.json,
+      });
+      print(
+        Boolean(opts.json),
+        results.map((r) => ({ ...r, benchmark: { ...r.benchmark, raw: undefined } })),
+        () => formatDemo(results),
+      );
     });
 
   return program;
@@ -77,7 +96,12 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (isOverlayscopeError(e)) {

@@ -1,6 +1,12 @@
 /** A plain text table for the terminal: right-aligned numbers, left-aligned text. */
-export function renderTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  const cells = [header.map(String), ...rows.map((r) => r.map((c) => (typeof c === "number" ? formatNumber(c) : c)))];
+export function renderTable(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+): string {
+  const cells = [
+    header.map(String),
+    ...rows.map((r) => r.map((c) => (typeof c === "number" ? formatNumber(c) : c))),
+  ];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number"));
   return cells

@@ -30,7 +30,10 @@ export function parsePerCpuTable(text: string): PerCpuTable {
     const colon = line.indexOf(":");
     if (colon < 0) continue;
     const key = line.slice(0, colon).trim();
-    const fields = line.slice(colon + 1).trim().split(/\s+/);
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     const counts = new Map<number, number>();
     let i = 0;
     for (; i < cpus.length && i < fields.length; i++) {

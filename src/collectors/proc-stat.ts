@@ -12,7 +12,18 @@ export interface CpuTimes {
   guestNice: number;
 }
 
-export const CPU_FIELDS = ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest", "guestNice"] as const;
+export const CPU_FIELDS = [
+  "user",
+  "nice",
+  "system",
+  "idle",
+  "iowait",
+  "irq",
+  "softirq",
+  "steal",
+  "guest",
+  "guestNice",
+] as const;
 
 export interface ProcStat {
   total: CpuTimes;
@@ -57,7 +68,17 @@ export function cpuPercent(a: CpuTimes, b: CpuTimes): CpuPercent {
   const d = (k: keyof CpuTimes): number => Math.max(0, b[k] - a[k]);
   const user = d("user") - d("guest");
   const nice = d("nice") - d("guestNice");
-  const total = Math.max(0, user) + Math.max(0, nice) + d("system") + d("idle") + d("iowait") + d("irq") + d("softirq") + d("steal") + d("guest") + d("guestNice");
+  const total =
+    Math.max(0, user) +
+    Math.max(0, nice) +
+    d("system") +
+    d("idle") +
+    d("iowait") +
+    d("irq") +
+    d("softirq") +
+    d("steal") +
+    d("guest") +
+    d("guestNice");
   const pct = (v: number): number => (total > 0 ? (Math.max(0, v) / total) * 100 : 0);
   return {
     usr: pct(user),

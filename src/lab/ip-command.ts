@@ -12,19 +12,30 @@ export async function ip(args: readonly string[], netns?: string): Promise<strin
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new OverlayscopeError("FAILED_PRECONDITION", `ip ${full.join(" ")}: ${(err.stderr ?? err.message).trim()}`, { cause: e });
+    throw new OverlayscopeError(
+      "FAILED_PRECONDITION",
+      `ip ${full.join(" ")}: ${(err.stderr ?? err.message).trim()}`,
+      { cause: e },
+    );
   }
 }
 
 /** Runs a command inside a named network namespace and returns its stdout. */
 export async function nsExec(netns: string, argv: readonly string[], timeoutMs = 60_000): Promise<string> {
   try {
-    const { stdout } = await run("ip", ["netns", "exec", netns, ...argv], { timeout: timeoutMs, maxBuffer: 64 << 20 });
+    const { stdout } = await run("ip", ["netns", "exec", netns, ...argv], {
+      timeout: timeoutMs,
+      maxBuffer: 64 << 20,
+    });
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new OverlayscopeError("FAILED_PRECONDITION", `in netns ${netns}: ${argv.join(" ")}: ${(err.stderr ?? err.message).trim()}`, {
-      cause: e,
-    });
+    throw new OverlayscopeError(
+      "FAILED_PRECONDITION",
+      `in netns ${netns}: ${argv.join(" ")}: ${(err.stderr ?? err.message).trim()}`,
+      {
+        cause: e,
+      },
+    );
   }
 }

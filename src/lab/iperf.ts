@@ -31,7 +31,13 @@ export function parseIperfJson(text: string, opts: IperfOptions): IperfResult {
   const j = JSON.parse(text) as {
     error?: string;
     end?: {
-      sum?: { seconds?: number; bits_per_second?: number; packets?: number; lost_packets?: number; lost_percent?: number };
+      sum?: {
+        seconds?: number;
+        bits_per_second?: number;
+        packets?: number;
+        lost_packets?: number;
+        lost_percent?: number;
+      };
       sum_sent?: { bytes?: number; bits_per_second?: number; seconds?: number };
       sum_received?: { bytes?: number; bits_per_second?: number; seconds?: number };
     };
@@ -70,10 +76,23 @@ export function parseIperfJson(text: string, opts: IperfOptions): IperfResult {
 /** Runs one iperf3 client→server measurement across a lab; the server lives exactly as long. */
 export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResult> {
   const port = String(opts.port ?? 5201);
-  const server = spawnGuarded("ip", ["netns", "exec", lab.serverNs, "iperf3", "-s", "-1", "-p", port], { stdio: "ignore" });
+  const server = spawnGuarded("ip", ["netns", "exec", lab.serverNs, "iperf3", "-s", "-1", "-p", port], {
+    stdio: "ignore",
+  });
   try {
     await waitForListen(lab.serverNs, Number(port));
-    const args = ["iperf3", "-c", lab.serverAddr, "-p", port, "-t", String(opts.seconds), "-l", String(opts.length), "-J"];
+    const args = [
+      "iperf3",
+      "-c",
+      lab.serverAddr,
+      "-p",
+      port,
+      "-t",
+      String(opts.seconds),
+      "-l",
+      String(opts.length),
+      "-J",
+    ];
     if (opts.protocol === "udp") args.push("-u", "-b", String(opts.bitrate ?? 0));
     if ((opts.parallel ?? 1) > 1) args.push("-P", String(opts.parallel));
     let out: string;
@@ -100,4 +119,3 @@ async function waitForListen(netns: string, port: number): Promise<void> {
   }
   throw new OverlayscopeError("TIMEOUT", `iperf3 server in ${netns} did not listen on ${port} within 5 s`);
 }
-

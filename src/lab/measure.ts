@@ -15,7 +15,12 @@ export interface Measurement {
 }
 
 /** Runs one benchmark across a lab with probes attached for exactly the benchmark's window. */
-export async function measure(engine: ProbeEngine, lab: Lab, probes: ProbeRequest[], bench: IperfOptions): Promise<Measurement> {
+export async function measure(
+  engine: ProbeEngine,
+  lab: Lab,
+  probes: ProbeRequest[],
+  bench: IperfOptions,
+): Promise<Measurement> {
   const runs = engine.prepare(probes, { kind: "host" });
   const readings: ProbeReading[] = [];
   for (const r of runs) r.on("reading", (x: ProbeReading) => readings.push(x));
@@ -33,7 +38,13 @@ export async function measure(engine: ProbeEngine, lab: Lab, probes: ProbeReques
     await Promise.all(started.map((r) => r.stop()));
     const windowSeconds = (performance.now() - t0) / 1000;
     const after = parsePerCpuTable(await readFile("/proc/softirqs", "utf8"));
-    return { topology: lab.topology, benchmark, readings, procSoftirqs: tableDelta(before, after), windowSeconds };
+    return {
+      topology: lab.topology,
+      benchmark,
+      readings,
+      procSoftirqs: tableDelta(before, after),
+      windowSeconds,
+    };
   } finally {
     await Promise.all(started.map((r) => r.stop()));
   }

@@ -69,7 +69,26 @@ async function buildOverlaySide(lab: Lab, host: string, n: 1 | 2): Promise<strin
   const local = `${WIRE_NET}.${n}`;
   const remote = `${WIRE_NET}.${3 - n}`;
   await ip(["link", "add", "br0", "type", "bridge"], host);
-  await ip(["link", "add", "vx0", "type", "vxlan", "id", String(VNI), "dstport", "4789", "local", local, "remote", remote, "dev", "wire0"], host);
+  await ip(
+    [
+      "link",
+      "add",
+      "vx0",
+      "type",
+      "vxlan",
+      "id",
+      String(VNI),
+      "dstport",
+      "4789",
+      "local",
+      local,
+      "remote",
+      remote,
+      "dev",
+      "wire0",
+    ],
+    host,
+  );
   await ip(["link", "set", "vx0", "master", "br0"], host);
   await ip(["link", "add", "veth0", "netns", host, "type", "veth", "peer", "name", "eth0", "netns", c]);
   await ip(["link", "set", "veth0", "master", "br0"], host);
@@ -113,12 +132,28 @@ async function waitForPing(from: string, addr: string, deadlineMs = 10_000): Pro
 /** Builds a topology; on any failure everything created so far is removed before rethrowing. */
 export async function labUp(topology: string, id = newId()): Promise<Lab> {
   if (topology in UNSUPPORTED_TOPOLOGIES) {
-    throw new OverlayscopeError("UNSUPPORTED", `topology '${topology}' cannot be built here: ${UNSUPPORTED_TOPOLOGIES[topology]}`);
+    throw new OverlayscopeError(
+      "UNSUPPORTED",
+      `topology '${topology}' cannot be built here: ${UNSUPPORTED_TOPOLOGIES[topology]}`,
+    );
   }
   if (!(TOPOLOGIES as readonly string[]).includes(topology)) {
-    throw new OverlayscopeError("INVALID_ARGUMENT", `topology: unknown '${topology}' (known: ${TOPOLOGIES.join(", ")})`, { field: "topology" });
+    throw new OverlayscopeError(
+      "INVALID_ARGUMENT",
+      `topology: unknown '${topology}' (known: ${TOPOLOGIES.join(", ")})`,
+      { field: "topology" },
+    );
   }
-  const lab: Lab = { id, topology: topology as TopologyName, namespaces: [], clientNs: "", serverNs: "", serverAddr: "", path: [], setupMs: 0 };
+  const lab: Lab = {
+    id,
+    topology: topology as TopologyName,
+    namespaces: [],
+    clientNs: "",
+    serverNs: "",
+    serverAddr: "",
+    path: [],
+    setupMs: 0,
+  };
   registerLab(lab);
   try {
     const { h1, h2 } = await buildWire(lab);
@@ -151,7 +186,8 @@ export async function labDown(lab: Lab): Promise<void> {
     try {
       await ip(["netns", "del", ns]);
     } catch (e) {
-      if (!/No such file|Invalid/i.test((e as Error).message)) log.warn({ ns, err: (e as Error).message }, "netns delete failed");
+      if (!/No such file|Invalid/i.test((e as Error).message))
+        log.warn({ ns, err: (e as Error).message }, "netns delete failed");
     }
   }
   lab.namespaces = [];

@@ -64,16 +64,31 @@ export async function probeCapabilities(binary = "bpftrace"): Promise<KernelCapa
 
 /** Whether one `requires` entry of a manifest holds here, and if not, why. */
 export function checkRequirement(req: string, caps: KernelCapabilities): { ok: boolean; reason: string } {
-  if (req === "kprobe") return caps.kprobe.ok ? { ok: true, reason: "" } : { ok: false, reason: `kprobes do not attach: ${caps.kprobe.reason}` };
-  if (req === "kfunc") return caps.kfunc.ok ? { ok: true, reason: "" } : { ok: false, reason: `kfunc/fentry do not attach: ${caps.kfunc.reason}` };
-  if (req === "profile") return caps.profile.ok ? { ok: true, reason: "" } : { ok: false, reason: `profile sampling does not attach: ${caps.profile.reason}` };
-  if (req === "btf") return caps.btf ? { ok: true, reason: "" } : { ok: false, reason: "kernel has no BTF (/sys/kernel/btf/vmlinux)" };
+  if (req === "kprobe")
+    return caps.kprobe.ok
+      ? { ok: true, reason: "" }
+      : { ok: false, reason: `kprobes do not attach: ${caps.kprobe.reason}` };
+  if (req === "kfunc")
+    return caps.kfunc.ok
+      ? { ok: true, reason: "" }
+      : { ok: false, reason: `kfunc/fentry do not attach: ${caps.kfunc.reason}` };
+  if (req === "profile")
+    return caps.profile.ok
+      ? { ok: true, reason: "" }
+      : { ok: false, reason: `profile sampling does not attach: ${caps.profile.reason}` };
+  if (req === "btf")
+    return caps.btf
+      ? { ok: true, reason: "" }
+      : { ok: false, reason: "kernel has no BTF (/sys/kernel/btf/vmlinux)" };
   if (req.startsWith("ksym:")) {
     const sym = req.slice(5);
-    return caps.symbols.has(sym) ? { ok: true, reason: "" } : { ok: false, reason: `kernel symbol ${sym} not in /proc/kallsyms (module not loaded?)` };
+    return caps.symbols.has(sym)
+      ? { ok: true, reason: "" }
+      : { ok: false, reason: `kernel symbol ${sym} not in /proc/kallsyms (module not loaded?)` };
   }
   if (req.startsWith("tracepoint:")) {
-    if (!caps.tracefs) return { ok: false, reason: "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)" };
+    if (!caps.tracefs)
+      return { ok: false, reason: "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)" };
     const [, cat, ev] = req.split(":");
     return existsSync(`${caps.tracefs}/events/${cat}/${ev}`)
       ? { ok: true, reason: "" }

@@ -43,21 +43,38 @@ export class ProbeEngine {
       const field = `${fieldPrefix}[${i}]`;
       const entry = this.catalogue.get(req.name);
       if (!entry) {
-        throw new OverlayscopeError("INVALID_ARGUMENT", `${field}.name: unknown probe '${req.name}' (known: ${[...this.catalogue.keys()].join(", ")})`, {
-          field: `${field}.name`,
-        });
+        throw new OverlayscopeError(
+          "INVALID_ARGUMENT",
+          `${field}.name: unknown probe '${req.name}' (known: ${[...this.catalogue.keys()].join(", ")})`,
+          {
+            field: `${field}.name`,
+          },
+        );
       }
       if (seen.has(req.name)) {
-        throw new OverlayscopeError("INVALID_ARGUMENT", `${field}.name: probe '${req.name}' requested twice`, { field: `${field}.name` });
+        throw new OverlayscopeError(
+          "INVALID_ARGUMENT",
+          `${field}.name: probe '${req.name}' requested twice`,
+          { field: `${field}.name` },
+        );
       }
       seen.add(req.name);
       const choice = this.choices.get(req.name)!;
       if (!choice.variant) {
-        throw new OverlayscopeError("FAILED_PRECONDITION", `${field}: probe ${req.name} cannot run on this kernel: ${choice.reason}`, {
-          field,
-        });
+        throw new OverlayscopeError(
+          "FAILED_PRECONDITION",
+          `${field}: probe ${req.name} cannot run on this kernel: ${choice.reason}`,
+          {
+            field,
+          },
+        );
       }
-      const params = resolveParams(entry.manifest, req.params ?? {}, { hasSymbol: (s) => this.caps.symbols.has(s) }, `${field}.params`);
+      const params = resolveParams(
+        entry.manifest,
+        req.params ?? {},
+        { hasSymbol: (s) => this.caps.symbols.has(s) },
+        `${field}.params`,
+      );
       if ("filter" in params) params.filter = filterExpression(target);
       runs.push(new ProbeRun(entry, choice.variant, params, this.caps, this.binary));
     });

@@ -82,14 +82,24 @@ export function histRows(batch: IntervalBatch, name: string, n: number, text = f
 }
 
 /** Total count and an approximate mean from log2 buckets (bucket midpoints). */
-export function histSummary(buckets: readonly HistBucket[]): { count: number; meanApprox: number; p50: number; p99: number } {
+export function histSummary(buckets: readonly HistBucket[]): {
+  count: number;
+  meanApprox: number;
+  p50: number;
+  p99: number;
+} {
   let count = 0;
   let weighted = 0;
   for (const b of buckets) {
     count += b.count;
     weighted += b.count * midpoint(b);
   }
-  return { count, meanApprox: count ? weighted / count : 0, p50: quantile(buckets, count, 0.5), p99: quantile(buckets, count, 0.99) };
+  return {
+    count,
+    meanApprox: count ? weighted / count : 0,
+    p50: quantile(buckets, count, 0.5),
+    p99: quantile(buckets, count, 0.99),
+  };
 }
 
 function midpoint(b: HistBucket): number {

@@ -18,7 +18,12 @@ const ParamSchema = z.discriminatedUnion("type", [
     default: z.number().int(),
     description: z.string(),
   }),
-  z.object({ name: z.string().regex(NAME), type: z.literal("bool"), default: z.boolean(), description: z.string() }),
+  z.object({
+    name: z.string().regex(NAME),
+    type: z.literal("bool"),
+    default: z.boolean(),
+    description: z.string(),
+  }),
   z.object({
     name: z.string().regex(NAME),
     type: z.literal("enum"),
@@ -26,10 +31,25 @@ const ParamSchema = z.discriminatedUnion("type", [
     default: z.string(),
     description: z.string(),
   }),
-  z.object({ name: z.string().regex(NAME), type: z.literal("ifname"), default: z.string(), description: z.string() }),
-  z.object({ name: z.string().regex(NAME), type: z.literal("ksym"), default: z.string(), description: z.string() }),
+  z.object({
+    name: z.string().regex(NAME),
+    type: z.literal("ifname"),
+    default: z.string(),
+    description: z.string(),
+  }),
+  z.object({
+    name: z.string().regex(NAME),
+    type: z.literal("ksym"),
+    default: z.string(),
+    description: z.string(),
+  }),
   /** Not settable by clients: the session renders it from a validated target. */
-  z.object({ name: z.literal("filter"), type: z.literal("filter"), default: z.literal("1"), description: z.string() }),
+  z.object({
+    name: z.literal("filter"),
+    type: z.literal("filter"),
+    default: z.literal("1"),
+    description: z.string(),
+  }),
 ]);
 
 export const CostClass = z.enum(["per-packet", "per-interrupt", "sampled"]);
@@ -39,7 +59,12 @@ const ManifestSchema = z.object({
   purpose: z.string().min(10),
   costClass: CostClass,
   default: z.boolean(),
-  mapKeysMax: z.number().int().min(1024).max(1 << 20).optional(),
+  mapKeysMax: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 20)
+    .optional(),
   params: z.array(ParamSchema),
   outputs: z.array(
     z.object({
@@ -47,11 +72,19 @@ const ManifestSchema = z.object({
       keys: z.array(z.string()),
       unit: z.string(),
       kind: z.enum(["map", "hist"]).optional(),
+      /** Printed without clearing; readings carry per-interval differences. */
+      cumulative: z.boolean().optional(),
       description: z.string(),
     }),
   ),
   variants: z
-    .array(z.object({ name: z.string().regex(NAME), file: z.string().regex(/^[a-z_]+\.bt$/), requires: z.array(z.string()) }))
+    .array(
+      z.object({
+        name: z.string().regex(NAME),
+        file: z.string().regex(/^[a-z_]+\.bt$/),
+        requires: z.array(z.string()),
+      }),
+    )
     .min(1),
 });
 
@@ -86,12 +119,17 @@ export async function loadEntry(dir: string): Promise<CatalogueEntry> {
 
 /** Every probe under probes/, in name order. */
 export async function loadCatalogue(dir = CATALOGUE_DIR): Promise<Map<string, CatalogueEntry>> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const out = new Map<string, CatalogueEntry>();
   for (const name of names.sort()) {
     const entry = await loadEntry(join(dir, name));
     if (entry.manifest.name !== name) {
-      throw new OverlayscopeError("INTERNAL", `probes/${name}: manifest name '${entry.manifest.name}' differs from folder`);
+      throw new OverlayscopeError(
+        "INTERNAL",
+        `probes/${name}: manifest name '${entry.manifest.name}' differs from folder`,
+      );
     }
     out.set(name, entry);
   }

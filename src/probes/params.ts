@@ -21,8 +21,10 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
   switch (spec.type) {
     case "int": {
       const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
-      if (typeof n !== "number" || !Number.isInteger(n)) throw invalidArgument(field, `must be an integer, got ${JSON.stringify(value)}`);
-      if (n < spec.min || n > spec.max) throw invalidArgument(field, `must be ${spec.min}..${spec.max}, got ${n}`);
+      if (typeof n !== "number" || !Number.isInteger(n))
+        throw invalidArgument(field, `must be an integer, got ${JSON.stringify(value)}`);
+      if (n < spec.min || n > spec.max)
+        throw invalidArgument(field, `must be ${spec.min}..${spec.max}, got ${n}`);
       return n;
     }
     case "bool":
@@ -31,12 +33,18 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
       throw invalidArgument(field, `must be true or false, got ${JSON.stringify(value)}`);
     case "enum":
       if (typeof value !== "string" || !spec.choices.includes(value)) {
-        throw invalidArgument(field, `must be one of ${spec.choices.join(", ")}, got ${JSON.stringify(value)}`);
+        throw invalidArgument(
+          field,
+          `must be one of ${spec.choices.join(", ")}, got ${JSON.stringify(value)}`,
+        );
       }
       return value;
     case "ifname": {
       if (typeof value !== "string" || !IFNAME.test(value)) {
-        throw invalidArgument(field, `must be an interface name (${IFNAME.source}), got ${JSON.stringify(value)}`);
+        throw invalidArgument(
+          field,
+          `must be an interface name (${IFNAME.source}), got ${JSON.stringify(value)}`,
+        );
       }
       const has = ctx.hasDevice ?? ((n: string) => existsSync(`/sys/class/net/${n}`));
       if (!has(value)) throw invalidArgument(field, `no network device named '${value}'`);
@@ -44,9 +52,13 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
     }
     case "ksym":
       if (typeof value !== "string" || !KSYM.test(value)) {
-        throw invalidArgument(field, `must be a kernel function name (${KSYM.source}), got ${JSON.stringify(value)}`);
+        throw invalidArgument(
+          field,
+          `must be a kernel function name (${KSYM.source}), got ${JSON.stringify(value)}`,
+        );
       }
-      if (ctx.hasSymbol && !ctx.hasSymbol(value)) throw invalidArgument(field, `no kernel symbol '${value}' in /proc/kallsyms`);
+      if (ctx.hasSymbol && !ctx.hasSymbol(value))
+        throw invalidArgument(field, `no kernel symbol '${value}' in /proc/kallsyms`);
       return value;
     case "filter":
       throw invalidArgument(field, "is set from the session target and cannot be given directly");
@@ -67,13 +79,17 @@ export function resolveParams(
   for (const name of Object.keys(given)) {
     if (!specs.has(name)) {
       const known = manifest.params.filter((p) => p.type !== "filter").map((p) => p.name);
-      throw invalidArgument(`${fieldPrefix}.${name}`, `unknown parameter of probe ${manifest.name} (known: ${known.join(", ")})`);
+      throw invalidArgument(
+        `${fieldPrefix}.${name}`,
+        `unknown parameter of probe ${manifest.name} (known: ${known.join(", ")})`,
+      );
     }
   }
   const out: ParamValues = {};
   for (const spec of manifest.params) {
     const field = `${fieldPrefix}.${spec.name}`;
-    out[spec.name] = given[spec.name] === undefined ? spec.default : checkOne(spec, given[spec.name], field, ctx);
+    out[spec.name] =
+      given[spec.name] === undefined ? spec.default : checkOne(spec, given[spec.name], field, ctx);
   }
   return out;
 }

@@ -1,10 +1,17 @@
 import { EventEmitter } from "node:events";
-import { acquireBpfStats, costBetween, nameProgs, readProcessProgStats, type ProgStats } from "../bpftrace/bpf-stats.js";
+import {
+  acquireBpfStats,
+  costBetween,
+  nameProgs,
+  readProcessProgStats,
+  type ProgStats,
+} from "../bpftrace/bpf-stats.js";
 import { BpftraceRunner, type ExitInfo } from "../bpftrace/runner.js";
 import { adaptScript } from "../bpftrace/version.js";
 import { OverlayscopeError } from "../util/errors.js";
 import { componentLogger } from "../util/log.js";
 import type { KernelCapabilities } from "./capabilities.js";
+import { CumulativeDelta } from "./cumulative-delta.js";
 import { IntervalBatcher, type IntervalBatch } from "./interval-batch.js";
 import type { CatalogueEntry, Variant } from "./manifest.js";
 import type { ParamValues } from "./params.js";
@@ -44,16 +51,27 @@ export class ProbeRun extends EventEmitter {
   private lastAt = 0;
   private releaseStats?: () => Promise<void>;
   private statsChain: Promise<void> = Promise.resolve();
+  private readonly delta: CumulativeDelta;
 
-  constructor(entry: CatalogueEntry, variant: Variant, params: ParamValues, caps: KernelCapabilities, binary?: string) {
+  constructor(
+    entry: CatalogueEntry,
+    variant: Variant,
+    params: ParamValues,
+    caps: KernelCapabilities,
+    binary?: string,
+  ) {
     super();
     this.name = entry.manifest.name;
     this.variant = variant;
     this.params = params;
     const source = entry.sources.get(variant.name);
-    if (source === undefined) throw new OverlayscopeError("INTERNAL", `probe ${this.name} has no source for ${variant.name}`);
+    if (source === undefined)
+      throw new OverlayscopeError("INTERNAL", `probe ${this.name} has no source for ${variant.name}`);
     this.script = adaptScript(renderScript(source, params, `${this.name}/${variant.name}`), caps.bpftrace);
     this.mapKeysMax = entry.manifest.mapKeysMax ?? 4096;
+    this.delta = new CumulativeDelta(
+      new Set(entry.manifest.outputs.filter((o) => o.cumulative).map((o) => o.map)),
+    );
     const opts = { label: `${this.name}/${variant.name}`, script: this.script, mapKeysMax: this.mapKeysMax };
     this.runner = new BpftraceRunner(binary === undefined ? opts : { ...opts, binary });
   }
@@ -96,14 +114,19 @@ export class ProbeRun extends EventEmitter {
     return this.runner.exited();
   }
 
-  private onBatch(batch: IntervalBatch): void {
+  private onBatch(cumulative: IntervalBatch): void {
+    const batch = this.delta.apply(cumulative);
     // Readings are emitted in order even though reading fdinfo is asynchronous.
     this.statsChain = this.statsChain.then(async () => {
       const now = Date.now();
       const pid = this.runner.pid;
-      const stats = pid !== undefined && !batch.final ? await nameProgs(await readProcessProgStats(pid)) : this.lastStats;
+      const stats =
+        pid !== undefined && !batch.final ? await nameProgs(await readProcessProgStats(pid)) : this.lastStats;
       const types = new Map(stats.map((s) => [s.progId, s.progType]));
-      const costs = costBetween(this.lastStats, stats).map((c) => ({ ...c, progType: types.get(c.progId) ?? 5 }));
+      const costs = costBetween(this.lastStats, stats).map((c) => ({
+        ...c,
+        progType: types.get(c.progId) ?? 5,
+      }));
       const seconds = (now - this.lastAt) / 1000;
       this.lastStats = stats;
       this.lastAt = now;
@@ -111,7 +134,8 @@ export class ProbeRun extends EventEmitter {
       if (!data) return;
       const fullMaps: string[] = [];
       for (const [name, msg] of batch.maps) {
-        if ((msg.type === "map" || msg.type === "hist") && (msg.entries?.size ?? 0) >= this.mapKeysMax) fullMaps.push(name);
+        if ((msg.type === "map" || msg.type === "hist") && (msg.entries?.size ?? 0) >= this.mapKeysMax)
+          fullMaps.push(name);
       }
       const reading: ProbeReading = {
         probe: this.name,
@@ -124,7 +148,8 @@ export class ProbeRun extends EventEmitter {
         cost: selfCost(costs, seconds),
         fullMaps,
       };
-      if (fullMaps.length > 0) log.warn({ probe: this.name, fullMaps, limit: this.mapKeysMax }, "map full: counts lost");
+      if (fullMaps.length > 0)
+        log.warn({ probe: this.name, fullMaps, limit: this.mapKeysMax }, "map full: counts lost");
       this.emit("reading", reading);
     });
   }

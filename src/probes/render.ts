@@ -17,7 +17,8 @@ export function renderScript(source: string, values: ParamValues, label: string)
     const ifm = IF_LINE.exec(line);
     if (ifm) {
       const v = values[ifm[1]!];
-      if (typeof v !== "boolean") throw new OverlayscopeError("INTERNAL", `${label}: @if ${ifm[1]} is not a bool parameter`);
+      if (typeof v !== "boolean")
+        throw new OverlayscopeError("INTERNAL", `${label}: @if ${ifm[1]} is not a bool parameter`);
       stack.push(v);
       continue;
     }

@@ -24,7 +24,10 @@ export interface ProbeSelfCost {
   programs: Array<ProgCost & { progType?: number }>;
 }
 
-export function selfCost(costs: ReadonlyArray<ProgCost & { progType?: number }>, seconds: number): ProbeSelfCost {
+export function selfCost(
+  costs: ReadonlyArray<ProgCost & { progType?: number }>,
+  seconds: number,
+): ProbeSelfCost {
   let events = 0;
   let runNs = 0;
   let dispatchNs = 0;

@@ -19,7 +19,7 @@ export function softirqTotals(m: Measurement): Map<string, number> {
   const totals = new Map<string, number>();
   for (const r of m.readings) {
     if (r.data.probe !== "softirq") continue;
-    for (const c of (r.data.data as SoftirqSnapshot).cells) {
+    for (const c of r.data.data.cells) {
       const k = `${c.cpu},${c.vector}`;
       totals.set(k, (totals.get(k) ?? 0) + c.count);
     }
@@ -33,7 +33,7 @@ export function functionShares(m: Measurement): Map<string, number> {
   let total = 0;
   for (const r of m.readings) {
     if (r.data.probe !== "stacks") continue;
-    for (const s of (r.data.data as StacksSnapshot).samples) {
+    for (const s of r.data.data.samples) {
       if (s.context === "idle") continue;
       total += s.count;
       for (const fn of new Set(s.frames)) counts.set(fn, (counts.get(fn) ?? 0) + s.count);
@@ -47,7 +47,7 @@ function vxlanNsPerPacket(m: Measurement): number | undefined {
   let ns = 0;
   for (const r of m.readings) {
     if (r.data.probe !== "vxlan") continue;
-    for (const f of (r.data.data as VxlanSnapshot).functions) {
+    for (const f of r.data.data.functions) {
       if (f.fn === "vxlan_xmit") {
         calls += f.calls;
         ns += f.timeNs;
@@ -63,10 +63,15 @@ export async function runDemo(engine: ProbeEngine, opts: DemoOptions): Promise<M
     progress(opts.verbose, `building the '${topology}' lab topology in network namespaces`);
     const lab = await labUp(topology);
     try {
-      progress(opts.verbose, `${topology}: attaching probes and running iperf3 UDP ${opts.length} B for ${opts.seconds} s`);
+      progress(
+        opts.verbose,
+        `${topology}: attaching probes and running iperf3 UDP ${opts.length} B for ${opts.seconds} s`,
+      );
       const probes = [{ name: "softirq" }, { name: "stacks" }];
       if (engine.choices.get("vxlan")?.variant) probes.push({ name: "vxlan" });
-      out.push(await measure(engine, lab, probes, { protocol: "udp", length: opts.length, seconds: opts.seconds }));
+      out.push(
+        await measure(engine, lab, probes, { protocol: "udp", length: opts.length, seconds: opts.seconds }),
+      );
     } finally {
       await labDown(lab);
     }
@@ -89,14 +94,23 @@ export function formatDemo(results: Measurement[]): string {
     const pps = b.packetsReceived / b.seconds;
     const shares = functionShares(m);
     const vx = vxlanNsPerPacket(m);
-    const interesting = [...shares].filter(([fn]) => /vxlan|udp_tunnel|br_|veth|ip_finish_output|udp_sendmsg/.test(fn)).sort((a, c) => c[1] - a[1]).slice(0, 8);
+    const interesting = [...shares]
+      .filter(([fn]) => /vxlan|udp_tunnel|br_|veth|ip_finish_output|udp_sendmsg/.test(fn))
+      .sort((a, c) => c[1] - a[1])
+      .slice(0, 8);
     parts.push(
       [
         `== ${m.topology}: iperf3 UDP ${b.length} B, ${b.seconds.toFixed(1)} s: ${formatNumber(pps)} packets/s received, ${(b.bitsPerSecond / 1e6).toFixed(1)} Mbit/s, ${b.lostPercent.toFixed(1)}% lost`,
         renderTable(header, rows),
         `NET_RX softirqs per received packet: ${formatNumber(b.packetsReceived ? rxSoftirqs / b.packetsReceived : 0)}`,
         vx === undefined ? "" : `vxlan_xmit time per packet: ${formatNumber(vx)} ns`,
-        interesting.length ? `network-path functions in sampled stacks (share of busy samples):\n` + renderTable(["function", "share %"], interesting.map(([fn, s]) => [fn, s * 100])) : "",
+        interesting.length
+          ? `network-path functions in sampled stacks (share of busy samples):\n` +
+            renderTable(
+              ["function", "share %"],
+              interesting.map(([fn, s]) => [fn, s * 100]),
+            )
+          : "",
       ]
         .filter(Boolean)
         .join("\n"),

@@ -9,7 +9,14 @@ export interface ProbeListing {
   variant: string | null;
   reason: string;
   variants: Array<{ name: string; requires: string[] }>;
-  params: Array<{ name: string; type: string; default: unknown; description: string; min?: number; max?: number }>;
+  params: Array<{
+    name: string;
+    type: string;
+    default: unknown;
+    description: string;
+    min?: number;
+    max?: number;
+  }>;
 }
 
 export async function listProbes(): Promise<{ kernel: Record<string, unknown>; probes: ProbeListing[] }> {
@@ -26,7 +33,13 @@ export async function listProbes(): Promise<{ kernel: Record<string, unknown>; p
       variants: m.variants.map((v) => ({ name: v.name, requires: v.requires })),
       params: m.params
         .filter((p) => p.type !== "filter")
-        .map((p) => ({ name: p.name, type: p.type, default: p.default, description: p.description, ...("min" in p ? { min: p.min, max: p.max } : {}) })),
+        .map((p) => ({
+          name: p.name,
+          type: p.type,
+          default: p.default,
+          description: p.description,
+          ...("min" in p ? { min: p.min, max: p.max } : {}),
+        })),
     };
   });
   const caps = engine.caps;
@@ -44,7 +57,13 @@ export async function listProbes(): Promise<{ kernel: Record<string, unknown>; p
 }
 
 export function formatProbes(listing: Awaited<ReturnType<typeof listProbes>>): string {
-  const rows = listing.probes.map((p) => [p.name, p.costClass, p.default ? "yes" : "no", p.variant ?? "-", p.reason]);
+  const rows = listing.probes.map((p) => [
+    p.name,
+    p.costClass,
+    p.default ? "yes" : "no",
+    p.variant ?? "-",
+    p.reason,
+  ]);
   return (
     `bpftrace ${String(listing.kernel.bpftrace)}\n\n` +
     renderTable(["probe", "cost class", "default", "variant", "why"], rows) +

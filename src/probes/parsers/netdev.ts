@@ -23,7 +23,16 @@ export function parseNetdev(batch: IntervalBatch, sampleEvery: number): NetdevSn
     const key = `${ns},${ifindex}`;
     let d = devs.get(key);
     if (!d) {
-      d = { netns: ns, ifindex, txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0, napiPolls: 0, napiWork: 0 };
+      d = {
+        netns: ns,
+        ifindex,
+        txPackets: 0,
+        txBytes: 0,
+        rxPackets: 0,
+        rxBytes: 0,
+        napiPolls: 0,
+        napiWork: 0,
+      };
       devs.set(key, d);
     }
     return d;
@@ -39,5 +48,8 @@ export function parseNetdev(batch: IntervalBatch, sampleEvery: number): NetdevSn
   for (const [map, field, scale] of fields) {
     for (const r of numericRows(batch, map, 2)) get(r.keys[0]!, r.keys[1]!)[field] = r.value * scale;
   }
-  return { devices: [...devs.values()].sort((a, b) => a.netns - b.netns || a.ifindex - b.ifindex), sampleEvery };
+  return {
+    devices: [...devs.values()].sort((a, b) => a.netns - b.netns || a.ifindex - b.ifindex),
+    sampleEvery,
+  };
 }

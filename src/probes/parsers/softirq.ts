@@ -1,7 +1,18 @@
 import type { HistBucket } from "../../bpftrace/messages.js";
 import { histRows, numericRows, type IntervalBatch } from "../interval-batch.js";
 
-export const SOFTIRQ_VECTORS = ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"] as const;
+export const SOFTIRQ_VECTORS = [
+  "HI",
+  "TIMER",
+  "NET_TX",
+  "NET_RX",
+  "BLOCK",
+  "IRQ_POLL",
+  "TASKLET",
+  "SCHED",
+  "HRTIMER",
+  "RCU",
+] as const;
 
 export function vectorName(vec: number): string {
   return SOFTIRQ_VECTORS[vec] ?? `VEC${vec}`;

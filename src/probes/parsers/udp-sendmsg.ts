@@ -34,12 +34,14 @@ export function parseUdpSendmsg(batch: IntervalBatch): UdpSendSnapshot {
     if (!p) procs.set(pid, (p = { pid, comm, calls: 0, latencyNs: [] }));
     return p;
   };
-  for (const r of histRows(batch, "@latency_ns", 1, true)) proc(r.keys[0]!, r.text ?? "").latencyNs = r.buckets;
+  for (const r of histRows(batch, "@latency_ns", 1, true))
+    proc(r.keys[0]!, r.text ?? "").latencyNs = r.buckets;
   const calls = batch.maps.get("@calls");
   if (calls?.type === "map") {
     for (const [k, v] of calls.entries ?? []) {
       const comma = k.indexOf(",");
-      if (comma > 0 && typeof v !== "string") proc(Number(k.slice(0, comma)), k.slice(comma + 1)).calls = counterToNumber(v);
+      if (comma > 0 && typeof v !== "string")
+        proc(Number(k.slice(0, comma)), k.slice(comma + 1)).calls = counterToNumber(v);
     }
   }
   const depth = new Map<number, number>();

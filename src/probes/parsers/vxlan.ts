@@ -25,7 +25,18 @@ export function parseVxlan(batch: IntervalBatch): VxlanSnapshot {
   const byId = new Map<number, VxlanFunctionStats>();
   const get = (id: number): VxlanFunctionStats => {
     let f = byId.get(id);
-    if (!f) byId.set(id, (f = { fn: VXLAN_FUNCTIONS[id] ?? `fn${id}`, calls: 0, timeNs: 0, bytes: 0, nsPerCall: 0, durationNs: [] }));
+    if (!f)
+      byId.set(
+        id,
+        (f = {
+          fn: VXLAN_FUNCTIONS[id] ?? `fn${id}`,
+          calls: 0,
+          timeNs: 0,
+          bytes: 0,
+          nsPerCall: 0,
+          durationNs: [],
+        }),
+      );
     return f;
   };
   for (const r of numericRows(batch, "@calls", 1)) get(r.keys[0]!).calls = r.value;

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadCatalogue } from "../../src/probes/manifest.js";
+import { parseBatch } from "../../src/probes/parsers/index.js";
+import type { SoftirqSnapshot } from "../../src/probes/parsers/softirq.js";
+import type { StacksSnapshot } from "../../src/probes/parsers/stacks.js";
+import type { UdpSendSnapshot } from "../../src/probes/parsers/udp-sendmsg.js";
+import type { VxlanSnapshot } from "../../src/probes/parsers/vxlan.js";
+import type { NetdevSnapshot } from "../../src/probes/parsers/netdev.js";
+import type { HardirqSnapshot } from "../../src/probes/parsers/hardirq.js";
+import { batchesFromFixture } from "../helpers/fixtures.js";
+
+// Recorded on bpftrace 0.17.0 by test/fixtures/record-bpftrace.mts (UDP 64 B through the overlay lab).
+const catalogue = await loadCatalogue();
+
+function all<T>(probe: string, file: string, params: Record<string, number> = {}): T[] {
+  const cumulative = catalogue
+    .get(probe)!
+    .manifest.outputs.filter((o) => o.cumulative)
+    .map((o) => o.map);
+  const batches = batchesFromFixture(`bpftrace/${file}`, cumulative);
+  assert.ok(batches.length >= 2, `${file}: expected interval batches, got ${batches.length}`);
+  return batches.map((b) => parseBatch(probe, b, params)!.data as T);
+}
+
+test("softirq fixture: NET_RX runs with time and histograms on some CPU", () => {
+  const snaps = all<SoftirqSnapshot>("softirq", "softirq-tracepoint-0.17.0.ndjson");
+  const netrx = snaps.flatMap((s) => s.cells).filter((c) => c.vector === "NET_RX");
+  const count = netrx.reduce((a, c) => a + c.count, 0);
+  assert.ok(count > 1000, `NET_RX count ${count}`);
+  assert.ok(
+    netrx.filter((c) => c.count > 0).every((c) => c.timeNs > 0 && c.runtimeNs.some((b) => b.count > 0)),
+  );
+  assert.ok(
+    netrx.some((c) => c.latencyNs.length > 0),
+    "raise->entry latency recorded",
+  );
+});
+
+test("stacks fixture: samples carry pid, cpu, comm and VXLAN frames appear", () => {
+  const snaps = all<StacksSnapshot>("stacks", "stacks-perf_event-0.17.0.ndjson");
+  const samples = snaps.flatMap((s) => s.samples);
+  assert.equal(
+    snaps.reduce((a, s) => a + s.malformed, 0),
+    0,
+  );
+  assert.ok(samples.some((s) => s.comm === "iperf3"));
+  assert.ok(
+    samples.some((s) => s.frames.some((f) => f.startsWith("vxlan_"))),
+    "vxlan frames sampled",
+  );
+  assert.ok(samples.some((s) => s.context === "softirq"));
+});
+
+test("udp_sendmsg fixture: per-process latency and a call depth below udp_sendmsg", () => {
+  const snaps = all<UdpSendSnapshot>("udp_sendmsg", "udp_sendmsg-tracepoint-0.17.0.ndjson");
+  const iperf = snaps.flatMap((s) => s.processes).filter((p) => p.comm === "iperf3");
+  assert.ok(iperf.reduce((a, p) => a + p.calls, 0) > 1000);
+  const depths = snaps.flatMap((s) => s.depth);
+  assert.ok(depths.length > 0);
+  assert.ok(depths.every((d) => d.depth > 0 && d.depth < 128));
+  const fns = new Set(snaps.flatMap((s) => s.pathFunctions.map((f) => f.fn)));
+  assert.ok(
+    fns.has("vxlan_xmit") || fns.has("vxlan_xmit_one"),
+    `path functions: ${[...fns].slice(0, 10).join(",")}`,
+  );
+});
+
+test("vxlan fixture: transmit calls with time per call, receive calls", () => {
+  const fns = all<VxlanSnapshot>("vxlan", "vxlan-tracepoint-0.17.0.ndjson").flatMap((s) => s.functions);
+  const xmit = fns.filter((f) => f.fn === "vxlan_xmit" && f.calls > 0);
+  assert.ok(xmit.length > 0);
+  assert.ok(xmit.every((f) => f.nsPerCall > 50 && f.nsPerCall < 1e6));
+  assert.ok(fns.some((f) => f.fn === "vxlan_rcv" && f.calls > 0));
+});
+
+test("netdev fixture: per-namespace devices and scaling by sample_every", () => {
+  const one = all<NetdevSnapshot>("netdev", "netdev-tracepoint-0.17.0.ndjson", { sample_every: 1 });
+  const four = all<NetdevSnapshot>("netdev", "netdev-tracepoint-0.17.0.ndjson", { sample_every: 4 });
+  const d1 = one.flatMap((s) => s.devices).filter((d) => d.netns > 0);
+  assert.ok(new Set(d1.map((d) => d.netns)).size >= 3, "several namespaces");
+  const tx1 = d1.reduce((a, d) => a + d.txPackets, 0);
+  const tx4 = four.flatMap((s) => s.devices).reduce((a, d) => a + d.txPackets, 0);
+  assert.equal(tx4, tx1 * 4);
+});
+
+test("hardirq fixture parses (veth traffic raises few hard IRQs)", () => {
+  const snaps = all<HardirqSnapshot>("hardirq", "hardirq-tracepoint-0.17.0.ndjson");
+  for (const c of snaps.flatMap((s) => s.cells)) assert.ok(c.count >= 0 && (c.count === 0 || c.timeNs > 0));
+});
+
+test("cumulative maps are differenced: per-interval counts sum to the final cumulative value", () => {
+  const raw = batchesFromFixture("bpftrace/vxlan-tracepoint-0.17.0.ndjson");
+  const last = raw[raw.length - 1]!.maps.get("@calls");
+  const finalCumulative = last?.type === "map" ? Number(last.entries?.get("1") ?? 0) : 0;
+  const perInterval = all<VxlanSnapshot>("vxlan", "vxlan-tracepoint-0.17.0.ndjson")
+    .flatMap((s) => s.functions)
+    .filter((f) => f.fn === "vxlan_xmit");
+  assert.ok(finalCumulative > 0);
+  assert.equal(
+    perInterval.reduce((a, f) => a + f.calls, 0),
+    finalCumulative,
+  );
+});
