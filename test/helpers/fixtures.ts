@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseLine, type BpftraceMessage } from "../../src/bpftrace/messages.js";
+import { parseLine } from "../../src/bpftrace/messages.js";
 import { CumulativeDelta } from "../../src/probes/cumulative-delta.js";
 import { IntervalBatcher, type IntervalBatch } from "../../src/probes/interval-batch.js";
 

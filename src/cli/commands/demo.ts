@@ -1,7 +1,4 @@
 import type { ProbeEngine } from "../../probes/engine.js";
-import type { SoftirqSnapshot } from "../../probes/parsers/softirq.js";
-import type { StacksSnapshot } from "../../probes/parsers/stacks.js";
-import type { VxlanSnapshot } from "../../probes/parsers/vxlan.js";
 import { measure, type Measurement } from "../../lab/measure.js";
 import { labDown, labUp } from "../../lab/topology.js";
 import { progress } from "../progress.js";

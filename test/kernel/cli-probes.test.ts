@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runCli } from "../helpers/cli.js";
+import { requireKernel } from "../helpers/kernel.js";
+
+interface Listing {
+  kernel: { bpftrace: string; kprobe: { ok: boolean } };
+  probes: Array<{ name: string; variant: string | null; reason: string; costClass: string }>;
+}
+
+test("cli-probes: `probes --json` names the variant each probe uses on this kernel and why", async (t) => {
+  if (!requireKernel(t)) return;
+  const r = await runCli(["probes", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const listing = JSON.parse(r.stdout) as Listing;
+  assert.match(listing.kernel.bpftrace, /^\d+\.\d+\.\d+$/);
+  const byName = new Map(listing.probes.map((p) => [p.name, p]));
+  for (const name of ["hardirq", "softirq", "udp_sendmsg", "vxlan", "netdev", "stacks"]) {
+    const p = byName.get(name);
+    assert.ok(p?.variant, `${name} has a working variant: ${p?.reason}`);
+  }
+  if (!listing.kernel.kprobe.ok) {
+    assert.equal(byName.get("vxlan")!.variant, "tracepoint");
+    assert.match(byName.get("vxlan")!.reason, /fallback because kprobe kprobes do not attach/);
+  }
+});
+
+test("cli-probes: the human table shows cost classes", async (t) => {
+  if (!requireKernel(t)) return;
+  const r = await runCli(["probes"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /per-packet/);
+  assert.match(r.stdout, /sampled/);
+});
+
+test("cli-demo: the demo prints per-CPU softirqs from the probe beside /proc/softirqs", async (t) => {
+  if (!requireKernel(t)) return;
+  const r = await runCli(["demo", "--seconds", "1", "--topology", "host", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const runs = JSON.parse(r.stdout) as Array<{ topology: string; benchmark: { packetsReceived: number } }>;
+  assert.equal(runs[0]?.topology, "host");
+  assert.ok(runs[0]!.benchmark.packetsReceived > 1000);
+});
