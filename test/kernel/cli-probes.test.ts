@@ -39,5 +39,5 @@ test("cli-demo: the demo prints per-CPU softirqs from the probe beside /proc/sof
   assert.equal(r.code, 0, r.stderr);
   const runs = JSON.parse(r.stdout) as Array<{ topology: string; benchmark: { packetsReceived: number } }>;
   assert.equal(runs[0]?.topology, "host");
-  assert.ok(runs[0]!.benchmark.packetsReceived > 1000);
+  assert.ok(runs[0].benchmark.packetsReceived > 1000);
 });
