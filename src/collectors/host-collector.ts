@@ -1,0 +1,190 @@
+import { readFile, readlink } from "node:fs/promises";
+import { componentLogger } from "../util/log.js";
+import type { HostSample, NetnsDevices } from "./host-sample.js";
+import { HwCounters, unsupportedInterval, type HwInterval } from "./hw-counters.js";
+import { netDevDelta, parseNetDev, type DevCounters } from "./net-dev.js";
+import { discoverNetns, type NetnsRef } from "./netns.js";
+import { NetnsAnchors } from "./netns-anchor.js";
+import { parsePerCpuTable, tableDelta, type PerCpuTable } from "./per-cpu-table.js";
+import { interruptsDelta } from "./proc-interrupts.js";
+import { cpuPercent, parseProcStat, type CpuTimes, type ProcStat } from "./proc-stat.js";
+import { parseSnmp, snmpDelta, type SnmpCounters } from "./snmp.js";
+import { parseSoftnet, softnetDelta, type SoftnetRow } from "./softnet.js";
+
+const log = componentLogger("host-collector");
+
+interface Raw {
+  at: number;
+  stat: ProcStat;
+  softirqs: PerCpuTable;
+  interrupts: string;
+  softnet: SoftnetRow[];
+  netns: Map<number, { ref: NetnsRef; devices: DevCounters[]; snmp?: SnmpCounters }>;
+}
+
+export interface HostCollectorOptions {
+  intervalMs: number;
+  /** Only these namespaces (by inode); all discovered ones when absent. */
+  netnsFilter?: ReadonlySet<number>;
+  procRoot?: string;
+  hardwareCounters?: boolean;
+}
+
+function busy(t: CpuTimes): number {
+  return t.user + t.nice + t.system + t.irq + t.softirq + t.steal;
+}
+
+/**
+ * Reads /proc every interval and emits one HostSample of differences. Each interval is a handful
+ * of file reads (no forks); namespaces without a process get an anchor once.
+ */
+export class HostCollector {
+  private timer?: NodeJS.Timeout;
+  private last?: Raw;
+  private readonly anchors = new NetnsAnchors();
+  private readonly hw?: HwCounters;
+  private hwLatest?: HwInterval;
+  private netns: NetnsRef[] = [];
+  private inflight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly opts: HostCollectorOptions,
+    private readonly onSample: (s: HostSample) => void,
+  ) {
+    if (opts.hardwareCounters !== false)
+      this.hw = new HwCounters(opts.intervalMs, (i) => (this.hwLatest = i));
+  }
+
+  get hardware(): HwCounters | undefined {
+    return this.hw;
+  }
+
+  async start(): Promise<void> {
+    this.netns = await this.discover();
+    await this.anchorNamespaces();
+    this.last = await this.read();
+    this.hw?.start();
+    this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Takes a final sample so the last partial interval is not lost; idempotent. */
+  async stop(): Promise<void> {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.tick();
+    await this.inflight;
+    await this.hw?.stop();
+    this.anchors.release();
+  }
+
+  private async discover(): Promise<NetnsRef[]> {
+    const all = await discoverNetns(this.opts.procRoot);
+    return this.opts.netnsFilter ? all.filter((n) => this.opts.netnsFilter!.has(n.inode)) : all;
+  }
+
+  /** Anchors must have entered their namespaces before the baseline, or the first interval is lost. */
+  private async anchorNamespaces(): Promise<void> {
+    const proc = this.opts.procRoot ?? "/proc";
+    const deadline = Date.now() + 3000;
+    for (const ref of this.netns) {
+      if (ref.pid !== undefined || ref.names[0] === undefined) continue;
+      const pid = this.anchors.pidFor(ref.names[0]);
+      while (pid !== undefined && Date.now() < deadline) {
+        const link = await readlink(`${proc}/${pid}/ns/net`).catch(() => "");
+        if (link === `net:[${ref.inode}]`) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+
+  /** Intervals are read one after another: a slow read delays the next, never overlaps it. */
+  private tick(): Promise<void> {
+    this.inflight = this.inflight.then(async () => {
+      if (!this.last) return;
+      try {
+        const now = await this.read();
+        this.onSample(this.diff(this.last, now));
+        this.last = now;
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, "collector interval failed");
+      }
+    });
+    return this.inflight;
+  }
+
+  private async read(): Promise<Raw> {
+    const proc = this.opts.procRoot ?? "/proc";
+    const [stat, softirqs, interrupts, softnet] = await Promise.all([
+      readFile(`${proc}/stat`, "utf8"),
+      readFile(`${proc}/softirqs`, "utf8"),
+      readFile(`${proc}/interrupts`, "utf8"),
+      readFile(`${proc}/net/softnet_stat`, "utf8").catch(() => ""),
+    ]);
+    const netns = new Map<number, { ref: NetnsRef; devices: DevCounters[]; snmp?: SnmpCounters }>();
+    for (const ref of this.netns) {
+      const pid = ref.pid ?? (ref.names[0] !== undefined ? this.anchors.pidFor(ref.names[0]) : undefined);
+      if (pid === undefined) continue;
+      try {
+        // An anchor has entered its namespace only once exec'd: check before trusting its view.
+        const link = await readlink(`${proc}/${pid}/ns/net`);
+        if (link !== `net:[${ref.inode}]`) continue;
+        const [dev, snmp] = await Promise.all([
+          readFile(`${proc}/${pid}/net/dev`, "utf8"),
+          readFile(`${proc}/${pid}/net/snmp`, "utf8"),
+        ]);
+        netns.set(ref.inode, { ref, devices: parseNetDev(dev), snmp: parseSnmp(snmp) });
+      } catch {
+        // the process left; it is looked up again at the next discovery
+      }
+    }
+    return {
+      at: Date.now(),
+      stat: parseProcStat(stat),
+      softirqs: parsePerCpuTable(softirqs),
+      interrupts,
+      softnet: parseSoftnet(softnet),
+      netns,
+    };
+  }
+
+  private diff(a: Raw, b: Raw): HostSample {
+    const cpu = new Map<number, ReturnType<typeof cpuPercent>>();
+    const busyJiffies = new Map<number, number>();
+    for (const [n, t] of b.stat.cpus) {
+      const p = a.stat.cpus.get(n);
+      if (!p) continue; // CPU came online during the interval: no baseline yet
+      cpu.set(n, cpuPercent(p, t));
+      busyJiffies.set(n, Math.max(0, busy(t) - busy(p)));
+    }
+    const netns: NetnsDevices[] = [];
+    for (const [inode, cur] of b.netns) {
+      const prev = a.netns.get(inode);
+      if (!prev) continue;
+      const entry: NetnsDevices = {
+        inode,
+        names: cur.ref.names,
+        devices: netDevDelta(prev.devices, cur.devices),
+      };
+      if (cur.snmp && prev.snmp) entry.snmp = snmpDelta(prev.snmp, cur.snmp);
+      netns.push(entry);
+    }
+    const sample: HostSample = {
+      at: b.at,
+      seconds: (b.at - a.at) / 1000,
+      cpu,
+      busyJiffies,
+      softirqs: tableDelta(a.softirqs, b.softirqs),
+      interrupts: interruptsDelta(a.interrupts, b.interrupts),
+      softnet: softnetDelta(a.softnet, b.softnet),
+      netns,
+    };
+    if (this.hw)
+      sample.hw = this.hw.supported
+        ? this.hwLatest
+        : unsupportedInterval([...cpu.keys()], this.hw.inventory.reason ?? "no PMU");
+    this.hwLatest = undefined;
+    return sample;
+  }
+}

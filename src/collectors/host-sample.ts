@@ -1,0 +1,30 @@
+import type { DevCounters } from "./net-dev.js";
+import type { PerCpuTable } from "./per-cpu-table.js";
+import type { CpuPercent } from "./proc-stat.js";
+import type { IrqLine } from "./proc-interrupts.js";
+import type { SnmpCounters } from "./snmp.js";
+import type { SoftnetRow } from "./softnet.js";
+import type { HwInterval } from "./hw-counters.js";
+
+/** Device counters of one namespace over one interval. */
+export interface NetnsDevices {
+  inode: number;
+  names: string[];
+  devices: DevCounters[];
+  snmp?: SnmpCounters;
+}
+
+/** Everything the kernel already counts, over one interval: the zero-cost half of a session. */
+export interface HostSample {
+  /** Interval end, ms since epoch. */
+  at: number;
+  seconds: number;
+  cpu: Map<number, CpuPercent>;
+  /** Jiffies spent not idle per CPU over the interval (for CPU time per packet). */
+  busyJiffies: Map<number, number>;
+  softirqs: PerCpuTable;
+  interrupts: IrqLine[];
+  softnet: SoftnetRow[];
+  netns: NetnsDevices[];
+  hw?: HwInterval;
+}

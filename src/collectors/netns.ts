@@ -1,0 +1,60 @@
+import { readdir, readlink, stat } from "node:fs/promises";
+
+/** A network namespace as we can reach it: by name (ip netns), by a process inside it, or both. */
+export interface NetnsRef {
+  inode: number;
+  /** Names under /var/run/netns (several names may point at one namespace). */
+  names: string[];
+  /** A process whose /proc/<pid>/net/* shows this namespace, if any. */
+  pid?: number;
+  /** Whether this is the namespace overlayscope itself runs in. */
+  self: boolean;
+}
+
+export const NETNS_DIR = "/var/run/netns";
+
+export async function netnsInode(path: string): Promise<number> {
+  return (await stat(path)).ino;
+}
+
+/** Reads "net:[4026531840]" links under /proc/<pid>/ns/net; processes that vanish are skipped. */
+async function processNamespaces(procRoot: string): Promise<Map<number, number>> {
+  const byInode = new Map<number, number>();
+  for (const entry of await readdir(procRoot)) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const link = await readlink(`${procRoot}/${entry}/ns/net`);
+      const m = /net:\[(\d+)\]/.exec(link);
+      if (m && !byInode.has(Number(m[1]))) byInode.set(Number(m[1]), Number(entry));
+    } catch {
+      // exited, or a kernel thread we may not inspect
+    }
+  }
+  return byInode;
+}
+
+export async function discoverNetns(procRoot = "/proc", netnsDir = NETNS_DIR): Promise<NetnsRef[]> {
+  const selfInode = await netnsInode(`${procRoot}/self/ns/net`);
+  const out = new Map<number, NetnsRef>();
+  const get = (inode: number): NetnsRef => {
+    let r = out.get(inode);
+    if (!r) out.set(inode, (r = { inode, names: [], self: inode === selfInode }));
+    return r;
+  };
+  let named: string[] = [];
+  try {
+    named = await readdir(netnsDir);
+  } catch {
+    // no named namespaces
+  }
+  for (const name of named.sort()) {
+    try {
+      get(await netnsInode(`${netnsDir}/${name}`)).names.push(name);
+    } catch {
+      // a stale name whose bind mount is gone
+    }
+  }
+  for (const [inode, pid] of await processNamespaces(procRoot)) get(inode).pid = pid;
+  get(selfInode).pid ??= process.pid;
+  return [...out.values()].sort((a, b) => Number(b.self) - Number(a.self) || a.inode - b.inode);
+}

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { readFile, stat } from "node:fs/promises";
+import { after, before, test } from "node:test";
+import { deriveFigures } from "../../src/collectors/derived.js";
+import { takeEnvSnapshot } from "../../src/collectors/env-snapshot.js";
+import { HostCollector } from "../../src/collectors/host-collector.js";
+import type { HostSample } from "../../src/collectors/host-sample.js";
+import { discoverNetns } from "../../src/collectors/netns.js";
+import { cpuPercent, parseProcStat } from "../../src/collectors/proc-stat.js";
+import { runIperf, type IperfResult } from "../../src/lab/iperf.js";
+import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
+import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+
+let lab: Lab | undefined;
+let samples: HostSample[] = [];
+let bench: IperfResult;
+const inodes = new Map<string, number>();
+
+before(async () => {
+  if (kernelSkipReason()) return;
+  lab = await labUp("overlay");
+  for (const ns of lab.namespaces) inodes.set(ns, (await stat(`/run/netns/${ns}`)).ino);
+  const collector = new HostCollector({ intervalMs: 500, netnsFilter: new Set(inodes.values()) }, (s) =>
+    samples.push(s),
+  );
+  await collector.start();
+  // Below saturation so the sender's count is also what every device on the path carried.
+  bench = await runIperf(lab, { protocol: "udp", length: 200, seconds: 2, bitrate: 8_000_000 });
+  await collector.stop();
+});
+
+after(async () => {
+  if (lab) await labDown(lab);
+  samples = [];
+});
+
+function sumDev(ns: string, dev: string, field: "txPackets" | "rxPackets" | "txBytes"): number {
+  const inode = inodes.get(ns)!;
+  return samples
+    .flatMap((s) => s.netns.filter((n) => n.inode === inode).flatMap((n) => n.devices))
+    .filter((d) => d.name === dev)
+    .reduce((a, d) => a + d[field], 0);
+}
+
+function near(actual: number, expected: number, rel: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= expected * rel + 15, `${what}: ${actual} vs ${expected}`);
+}
+
+test("per-namespace device counters along the overlay path match the sender's datagram count", (t) => {
+  if (!requireKernel(t)) return;
+  const [h1, h2, c1, c2] = ["h1", "h2", "c1", "c2"].map((s) =>
+    lab!.namespaces.find((n) => n.endsWith(`-${s}`))!,
+  );
+  const sent = bench.packetsSent;
+  assert.ok(sent > 5000, `iperf3 sent ${sent}`);
+  near(sumDev(c1!, "eth0", "txPackets"), sent, 0.02, "container 1 eth0 tx");
+  near(sumDev(h1!, "vx0", "txPackets"), sent, 0.02, "host 1 vx0 tx");
+  near(sumDev(h1!, "wire0", "txPackets"), sent, 0.02, "host 1 wire tx (encapsulated)");
+  near(sumDev(h2!, "vx0", "rxPackets"), bench.packetsReceived, 0.02, "host 2 vx0 rx");
+  near(sumDev(c2!, "eth0", "rxPackets"), bench.packetsReceived, 0.02, "container 2 eth0 rx");
+  // On the wire each packet carries 50 bytes of VXLAN encapsulation (outer Ethernet, IPv4, UDP,
+  // VXLAN); the VXLAN device counts the inner frame without its 14-byte Ethernet header.
+  const wireBytes = sumDev(h1!, "wire0", "txBytes");
+  const vxBytes = sumDev(h1!, "vx0", "txBytes");
+  near(wireBytes - vxBytes, sent * (50 + 14), 0.05, "VXLAN overhead bytes");
+});
+
+test("derived rates: packets per second of the sender's device over the measured window", (t) => {
+  if (!requireKernel(t)) return;
+  const c1 = inodes.get(lab!.namespaces.find((n) => n.endsWith("-c1"))!)!;
+  const busy = samples.filter((s) =>
+    s.netns.some((n) => n.inode === c1 && n.devices.some((d) => d.name === "eth0" && d.txPackets > 1000)),
+  );
+  assert.ok(busy.length >= 2);
+  const expectedPps = bench.packetsSent / bench.seconds;
+  const mid = busy[Math.floor(busy.length / 2)]!;
+  const rate = deriveFigures(mid).devices.find((d) => d.netns === c1 && d.device === "eth0")!.txPps;
+  near(rate, expectedPps, 0.15, "eth0 tx pps in a full interval");
+  const f = deriveFigures(mid);
+  assert.ok((f.cpuUsPerPacket ?? 0) > 0 && (f.softirqsPerPacket ?? 0) > 0);
+  assert.ok(f.busiestCore && f.busiestCore.busyPercent > 0);
+});
+
+test("without a PMU, hardware counters say unsupported with the reason; with one, they are numbers", (t) => {
+  if (!requireKernel(t)) return;
+  const hw = samples[0]?.hw;
+  assert.ok(hw, "every sample carries a hardware section");
+  const supported =
+    spawnSync("perf", ["stat", "-e", "instructions", "true"], { encoding: "utf8" }).stderr.includes(
+      "<not supported>",
+    ) === false;
+  const f = deriveFigures(samples[0]!);
+  if (!supported) {
+    assert.ok("unsupported" in hw.memory);
+    for (const r of hw.perCpu.get(0)!.values()) assert.equal(r.status, "unsupported");
+    assert.match(String(f.cacheMissesPerPacket), /^not measurable here: /);
+  }
+});
+
+test("the environment snapshot finds the VXLAN device, its VNI and underlay, and offload states", async (t) => {
+  if (!requireKernel(t)) return;
+  const h1 = inodes.get(lab!.namespaces.find((n) => n.endsWith("-h1"))!)!;
+  const snap = await takeEnvSnapshot((await discoverNetns()).filter((n) => n.inode === h1));
+  const vx = snap.netns[0]?.devices.find((d) => d.link.name === "vx0");
+  assert.deepEqual(vx?.link.vxlan?.vni, 42);
+  assert.equal(vx?.link.vxlan?.underlay, "wire0");
+  assert.ok(vx && "generic-receive-offload" in vx.offloads);
+  const wire = snap.netns[0]?.devices.find((d) => d.link.name === "wire0");
+  assert.ok(wire && Object.keys(wire.rps).length > 0, "RPS masks read inside the namespace");
+  assert.ok((snap.perfEventMaxStack ?? 0) > 0);
+});
+
+test("per-core CPU agrees with mpstat within 2 points per field under load", async (t) => {
+  if (!requireKernel(t)) return;
+  // Steady load: one busy loop on CPU 0, a UDP flow (softirq work) across the lab.
+  const burn = spawn("taskset", ["-c", "0", "sh", "-c", "while :; do :; done"], { stdio: "ignore" });
+  const flow = runIperf(lab!, { protocol: "udp", length: 64, seconds: 5, bitrate: 50_000_000, port: 5202 });
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const a = parseProcStat(await readFile("/proc/stat", "utf8"));
+    const mp = spawnSync("mpstat", ["-P", "ALL", "-o", "JSON", "2", "1"], { encoding: "utf8" });
+    const b = parseProcStat(await readFile("/proc/stat", "utf8"));
+    assert.equal(mp.status, 0, mp.stderr);
+    const stats = (
+      JSON.parse(mp.stdout) as {
+        sysstat: {
+          hosts: Array<{ statistics: Array<{ "cpu-load": Array<Record<string, number | string>> }> }>;
+        };
+      }
+    ).sysstat.hosts[0]!.statistics[0]!["cpu-load"];
+    for (const row of stats) {
+      if (row.cpu === "all") continue;
+      const ours = cpuPercent(a.cpus.get(Number(row.cpu))!, b.cpus.get(Number(row.cpu))!);
+      for (const [field, key] of [
+        ["usr", "usr"],
+        ["sys", "sys"],
+        ["soft", "soft"],
+        ["irq", "irq"],
+        ["idle", "idle"],
+        ["iowait", "iowait"],
+        ["steal", "steal"],
+        ["nice", "nice"],
+      ] as const) {
+        const theirs = Number(row[key]);
+        assert.ok(
+          Math.abs(ours[field] - theirs) <= 2,
+          `cpu${String(row.cpu)} ${field}: ours ${ours[field].toFixed(2)} mpstat ${theirs}`,
+        );
+      }
+    }
+    const cpu0 = stats.find((r) => r.cpu === "0")!;
+    assert.ok(Number(cpu0.usr) > 30, "the load was real");
+  } finally {
+    burn.kill("SIGKILL");
+    await flow.catch(() => undefined);
+  }
+});
