@@ -84,6 +84,19 @@ export class HostCollector {
     return this.opts.netnsFilter ? all.filter((n) => this.opts.netnsFilter!.has(n.inode)) : all;
   }
 
+  /** One interval ending now (from the last reading), outside the timer: for benchmarks and tools. */
+  async sampleNow(): Promise<HostSample> {
+    if (!this.last) {
+      this.netns = await this.discover();
+      await this.anchorNamespaces();
+      this.last = await this.read();
+    }
+    const now = await this.read();
+    const sample = this.diff(this.last, now);
+    this.last = now;
+    return sample;
+  }
+
   /** Anchors must have entered their namespaces before the baseline, or the first interval is lost. */
   private async anchorNamespaces(): Promise<void> {
     const proc = this.opts.procRoot ?? "/proc";
