@@ -3,7 +3,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ProbeEngine } from "../probes/engine.js";
-import { describeError, isOverlayscopeError, OverlayscopeError } from "../util/errors.js";
+import { describeError, isOverlayscopeError } from "../util/errors.js";
+import { runDaemon, type DaemonFlags } from "./commands/daemon.js";
+import { requireRootUser } from "./root.js";
+import { runShutdownHooks } from "./shutdown.js";
 import { formatDemo, runDemo } from "./commands/demo.js";
 import { formatProbes, listProbes } from "./commands/probes.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
@@ -20,14 +23,7 @@ function intOption(name: string, min: number, max: number) {
   };
 }
 
-function requireRoot(): void {
-  if (process.getuid?.() !== 0) {
-    throw new OverlayscopeError(
-      "PERMISSION_DENIED",
-      "this command loads BPF programs and builds network namespaces: run it as root (sudo)",
-    );
-  }
-}
+const requireRoot = requireRootUser;
 
 function print(json: boolean, data: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
@@ -79,6 +75,34 @@ export function buildProgram(): Command {
       );
     });
 
+  program
+    .command("daemon")
+    .description(
+      "Serve probes and collectors over gRPC (unix socket by default, mode 0600) until SIGTERM/SIGINT",
+    )
+    .option("--config <file>", "YAML config (flags and OVERLAYSCOPE_* environment override it)")
+    .option("--socket <path>", "unix socket path (default /run/overlayscope/overlayscope.sock)")
+    .option("--listen <host:port>", "also serve TCP; needs --tls-cert/--tls-key or --insecure-tcp")
+    .option("--tls-cert <file>", "server certificate (PEM)")
+    .option("--tls-key <file>", "server private key (PEM)")
+    .option("--tls-ca <file>", "CA for client certificates (PEM)")
+    .option("--require-client-cert", "refuse TCP clients without a certificate signed by --tls-ca")
+    .option("--insecure-tcp", "allow plaintext TCP (logs a warning)")
+    .option("--token-file <file>", "require 'authorization: Bearer <token>' on every call")
+    .option("--max-sessions <n>", "concurrent sessions", intOption("--max-sessions", 1, 256))
+    .option(
+      "--idle-grace-ms <ms>",
+      "how long a session nobody watches lives",
+      intOption("--idle-grace-ms", 100, 3_600_000),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  sudo overlayscope daemon\n  sudo overlayscope daemon --listen 0.0.0.0:7420 --tls-cert srv.pem --tls-key srv.key --tls-ca ca.pem --require-client-cert",
+    )
+    .action(async (opts: DaemonFlags) => {
+      await runDaemon(opts, pkg.version);
+    });
+
   return program;
 }
 
@@ -88,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.once(sig, () => {
       process.stderr.write(`overlayscope: ${sig}, cleaning up\n`);
-      process.exit(EXIT.interrupted);
+      void runShutdownHooks(4500).then(() => process.exit(sig === "SIGTERM" ? EXIT.ok : EXIT.interrupted));
     });
   }
   try {

@@ -1,0 +1,53 @@
+import {
+  credentials,
+  Metadata,
+  type CallCredentials,
+  type ChannelCredentials,
+  type ServiceError,
+} from "@grpc/grpc-js";
+import type { ProfilerClient } from "../generated/overlayscope/v1/Profiler.js";
+import { loadProfilerPackage } from "../server/proto.js";
+
+export interface ClientOptions {
+  /** "unix:///run/overlayscope/overlayscope.sock" or "host:port". */
+  address: string;
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  token?: string;
+}
+
+/** A typed Profiler client over a unix socket or TCP (TLS when certificates are given). */
+export function connect(opts: ClientOptions): ProfilerClient {
+  const { grpcType } = loadProfilerPackage();
+  let creds: ChannelCredentials = opts.tls
+    ? credentials.createSsl(opts.tls.ca ?? null, opts.tls.key ?? null, opts.tls.cert ?? null)
+    : credentials.createInsecure();
+  if (opts.token) {
+    const token = opts.token;
+    const call: CallCredentials = credentials.createFromMetadataGenerator((_p, cb) => {
+      const m = new Metadata();
+      m.set("authorization", `Bearer ${token}`);
+      cb(null, m);
+    });
+    // Insecure channels cannot carry call credentials; send the header as plain metadata there.
+    creds = opts.tls ? credentials.combineChannelCredentials(creds, call) : creds;
+  }
+  return new grpcType.overlayscope.v1.Profiler(opts.address, creds, { "grpc.enable_channelz": 0 });
+}
+
+/** Metadata carrying the token for channels without TLS (unix sockets). */
+export function tokenMetadata(token: string | undefined): Metadata {
+  const m = new Metadata();
+  if (token) m.set("authorization", `Bearer ${token}`);
+  return m;
+}
+
+/** Promise form of a unary call. */
+export function call<Req, Res>(
+  fn: (req: Req, md: Metadata, cb: (err: ServiceError | null, res?: Res) => void) => unknown,
+  req: Req,
+  md: Metadata = new Metadata(),
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    fn(req, md, (err, res) => (err ? reject(err) : resolve(res as Res)));
+  });
+}

@@ -1,0 +1,24 @@
+// Original file: proto/overlayscope/v1/profiler.proto
+
+import type { ProbeInfo as _overlayscope_v1_ProbeInfo, ProbeInfo__Output as _overlayscope_v1_ProbeInfo__Output } from '../../overlayscope/v1/ProbeInfo.js';
+import type { CollectorInfo as _overlayscope_v1_CollectorInfo, CollectorInfo__Output as _overlayscope_v1_CollectorInfo__Output } from '../../overlayscope/v1/CollectorInfo.js';
+
+export interface HostInfo {
+  'hostname'?: (string);
+  'kernel'?: (string);
+  'bpftraceVersion'?: (string);
+  'cpus'?: (number);
+  'probes'?: (_overlayscope_v1_ProbeInfo)[];
+  'collectors'?: (_overlayscope_v1_CollectorInfo)[];
+  'daemonVersion'?: (string);
+}
+
+export interface HostInfo__Output {
+  'hostname': (string);
+  'kernel': (string);
+  'bpftraceVersion': (string);
+  'cpus': (number);
+  'probes': (_overlayscope_v1_ProbeInfo__Output)[];
+  'collectors': (_overlayscope_v1_CollectorInfo__Output)[];
+  'daemonVersion': (string);
+}

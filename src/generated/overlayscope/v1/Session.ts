@@ -1,0 +1,37 @@
+// Original file: proto/overlayscope/v1/profiler.proto
+
+import type { SessionState as _overlayscope_v1_SessionState, SessionState__Output as _overlayscope_v1_SessionState__Output } from '../../overlayscope/v1/SessionState.js';
+import type { ActiveProbe as _overlayscope_v1_ActiveProbe, ActiveProbe__Output as _overlayscope_v1_ActiveProbe__Output } from '../../overlayscope/v1/ActiveProbe.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface Session {
+  'id'?: (string);
+  'state'?: (_overlayscope_v1_SessionState);
+  'target'?: (string);
+  'startedAtMs'?: (number | string | Long);
+  'stoppedAtMs'?: (number | string | Long);
+  'intervalMs'?: (number);
+  'probes'?: (_overlayscope_v1_ActiveProbe)[];
+  'snapshots'?: (number | string | Long);
+  'label'?: (string);
+  'error'?: (string);
+  'commandPid'?: (number);
+  'commandExitCode'?: (number);
+  'watchers'?: (number);
+}
+
+export interface Session__Output {
+  'id': (string);
+  'state': (_overlayscope_v1_SessionState__Output);
+  'target': (string);
+  'startedAtMs': (number);
+  'stoppedAtMs': (number);
+  'intervalMs': (number);
+  'probes': (_overlayscope_v1_ActiveProbe__Output)[];
+  'snapshots': (number);
+  'label': (string);
+  'error': (string);
+  'commandPid': (number);
+  'commandExitCode': (number);
+  'watchers': (number);
+}

@@ -1,0 +1,28 @@
+// Original file: proto/overlayscope/v1/profiler.proto
+
+import type { Target as _overlayscope_v1_Target, Target__Output as _overlayscope_v1_Target__Output } from '../../overlayscope/v1/Target.js';
+import type { ProbeSpec as _overlayscope_v1_ProbeSpec, ProbeSpec__Output as _overlayscope_v1_ProbeSpec__Output } from '../../overlayscope/v1/ProbeSpec.js';
+
+export interface StartSessionRequest {
+  'target'?: (_overlayscope_v1_Target | null);
+  'probes'?: (_overlayscope_v1_ProbeSpec)[];
+  'defaultProbes'?: (boolean);
+  'intervalMs'?: (number);
+  'stackHz'?: (number);
+  'durationMs'?: (number);
+  'detached'?: (boolean);
+  'hardwareCounters'?: (boolean);
+  'label'?: (string);
+}
+
+export interface StartSessionRequest__Output {
+  'target': (_overlayscope_v1_Target__Output | null);
+  'probes': (_overlayscope_v1_ProbeSpec__Output)[];
+  'defaultProbes': (boolean);
+  'intervalMs': (number);
+  'stackHz': (number);
+  'durationMs': (number);
+  'detached': (boolean);
+  'hardwareCounters': (boolean);
+  'label': (string);
+}

@@ -1,0 +1,117 @@
+import { chmod, mkdir, readFile, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { Server, ServerCredentials, type Metadata } from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
+import { ReflectionService } from "@grpc/reflection";
+import { ProbeEngine } from "../probes/engine.js";
+import { SessionManager } from "../session/manager.js";
+import { OverlayscopeError } from "../util/errors.js";
+import { componentLogger } from "../util/log.js";
+import type { DaemonConfig } from "./config.js";
+import { loadProfilerPackage } from "./proto.js";
+import { profilerHandlers } from "./service.js";
+import { timingSafeEqual } from "node:crypto";
+
+const log = componentLogger("daemon");
+const SERVICE_NAME = "overlayscope.v1.Profiler";
+
+function bindAsync(server: Server, address: string, creds: ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port))),
+  );
+}
+
+function tokenCheck(token: string | undefined): (m: Metadata) => void {
+  if (!token) return () => undefined;
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (m) => {
+    const got = Buffer.from(String(m.get("authorization")[0] ?? ""));
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+      throw new OverlayscopeError("UNAUTHENTICATED", "authorization: missing or wrong bearer token");
+    }
+  };
+}
+
+/** The running daemon: one gRPC server, one session manager, an ordered shutdown. */
+export class Daemon {
+  private shuttingDown?: Promise<void>;
+
+  private constructor(
+    readonly server: Server,
+    readonly sessions: SessionManager,
+    readonly health: HealthImplementation,
+    readonly config: DaemonConfig,
+    readonly tcpPort: number | undefined,
+  ) {}
+
+  static async start(config: DaemonConfig, version: string): Promise<Daemon> {
+    const engine = await ProbeEngine.create();
+    const sessions = new SessionManager(engine, config.limits);
+    const { definition, grpcType } = loadProfilerPackage();
+    // channelz keeps per-call history we never read.
+    const server = new Server({ "grpc.enable_channelz": 0 });
+    server.addService(
+      grpcType.overlayscope.v1.Profiler.service,
+      profilerHandlers({
+        engine,
+        sessions,
+        version,
+        maxStreamsPerSession: config.limits.maxStreamsPerSession,
+        authorize: tokenCheck(config.token),
+      }),
+    );
+    const health = new HealthImplementation({ "": "SERVING", [SERVICE_NAME]: "SERVING" });
+    health.addToServer(server);
+    new ReflectionService(definition).addToServer(server);
+
+    await mkdir(dirname(config.socket), { recursive: true, mode: 0o700 });
+    await rm(config.socket, { force: true });
+    await bindAsync(server, `unix://${config.socket}`, ServerCredentials.createInsecure());
+    // Root only: the socket controls BPF programs.
+    await chmod(config.socket, 0o600);
+    let tcpPort: number | undefined;
+    if (config.listen) {
+      let creds: ServerCredentials;
+      if (config.tls) {
+        const [cert, key, ca] = await Promise.all([
+          readFile(config.tls.cert),
+          readFile(config.tls.key),
+          config.tls.ca ? readFile(config.tls.ca) : Promise.resolve(null),
+        ]);
+        creds = ServerCredentials.createSsl(
+          ca,
+          [{ cert_chain: cert, private_key: key }],
+          config.tls.requireClientCert,
+        );
+      } else {
+        log.warn(
+          { listen: config.listen },
+          "serving gRPC over plaintext TCP (insecureTcp): anyone who reaches this port controls BPF programs on this host",
+        );
+        creds = ServerCredentials.createInsecure();
+      }
+      tcpPort = await bindAsync(server, config.listen, creds);
+    }
+    log.info({ socket: config.socket, listen: config.listen, tcpPort }, "daemon listening");
+    return new Daemon(server, sessions, health, config, tcpPort);
+  }
+
+  /**
+   * Stop accepting, end every session (final maps flushed, final snapshot on every stream), then
+   * close the server; forced after the deadline. Idempotent.
+   */
+  shutdown(deadlineMs = 4000): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      log.info("shutting down");
+      this.health.setStatus("", "NOT_SERVING");
+      this.health.setStatus(SERVICE_NAME, "NOT_SERVING");
+      const force = setTimeout(() => this.server.forceShutdown(), deadlineMs);
+      force.unref();
+      await this.sessions.closeAll();
+      await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+      clearTimeout(force);
+      await rm(this.config.socket, { force: true });
+    })();
+    return this.shuttingDown;
+  }
+}

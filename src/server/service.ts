@@ -1,0 +1,193 @@
+import { availableParallelism, hostname, release } from "node:os";
+import type {
+  Metadata,
+  sendUnaryData,
+  ServerUnaryCall,
+  ServerWritableStream,
+} from "@grpc/grpc-js";
+import type { StreamSessionRequest__Output } from "../generated/overlayscope/v1/StreamSessionRequest.js";
+import { status } from "@grpc/grpc-js";
+import type { ProfilerHandlers } from "../generated/overlayscope/v1/Profiler.js";
+import type { ProbeInfo } from "../generated/overlayscope/v1/ProbeInfo.js";
+import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
+import { toFolded } from "../export/folded.js";
+import { toPprof } from "../export/pprof.js";
+import type { ProbeEngine } from "../probes/engine.js";
+import type { SessionManager } from "../session/manager.js";
+import { pmuInventory } from "../collectors/perf-stat.js";
+import { OverlayscopeError } from "../util/errors.js";
+import { componentLogger } from "../util/log.js";
+import { toServiceError } from "./status.js";
+
+const log = componentLogger("grpc-service");
+
+export interface ServiceContext {
+  engine: ProbeEngine;
+  sessions: SessionManager;
+  version: string;
+  maxStreamsPerSession: number;
+  /** Checks call metadata; throws UNAUTHENTICATED. */
+  authorize: (metadata: Metadata) => void;
+}
+
+export function probeInfos(engine: ProbeEngine): ProbeInfo[] {
+  return [...engine.catalogue.values()].map(({ manifest: m }) => {
+    const choice = engine.choices.get(m.name)!;
+    return {
+      name: m.name,
+      purpose: m.purpose,
+      costClass: m.costClass,
+      default: m.default,
+      variant: choice.variant?.name ?? "",
+      reason: choice.reason,
+      params: m.params
+        .filter((p) => p.type !== "filter")
+        .map((p) => ({
+          name: p.name,
+          type: p.type,
+          defaultValue: String(p.default),
+          min: "min" in p ? p.min : 0,
+          max: "max" in p ? p.max : 0,
+          description: p.description,
+        })),
+    };
+  });
+}
+
+/** Runs a unary handler: authorize, compute, answer once; errors become status with field names. */
+function unary<Req, Res>(ctx: ServiceContext, fn: (req: Req) => Promise<Res> | Res) {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+    Promise.resolve()
+      .then(() => ctx.authorize(call.metadata))
+      .then(() => fn(call.request))
+      .then(
+        (res) => callback(null, res),
+        (e: unknown) => {
+          if (!(e instanceof OverlayscopeError)) log.error({ err: e }, "handler failed");
+          callback(toServiceError(e));
+        },
+      );
+  };
+}
+
+export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
+  const { engine, sessions } = ctx;
+  return {
+    GetHostInfo: unary(ctx, () => {
+      const pmu = pmuInventory();
+      return {
+        hostname: hostname(),
+        kernel: release(),
+        bpftraceVersion: engine.caps.bpftrace.text,
+        cpus: availableParallelism(),
+        probes: probeInfos(engine),
+        collectors: [
+          { name: "cpu", supported: true, reason: "/proc/stat" },
+          { name: "softirqs", supported: true, reason: "/proc/softirqs" },
+          { name: "interrupts", supported: true, reason: "/proc/interrupts" },
+          { name: "netdev", supported: true, reason: "/proc/<pid>/net/dev per namespace" },
+          {
+            name: "hardware_counters",
+            supported: pmu.core,
+            reason: pmu.core ? "perf stat" : (pmu.reason ?? "no PMU"),
+          },
+          {
+            name: "memory_bandwidth",
+            supported: pmu.uncoreImc.length > 0 || pmu.amdDf || pmu.resctrlMbm,
+            reason: pmu.uncoreImc.length
+              ? "uncore_imc"
+              : pmu.amdDf
+                ? "amd_df"
+                : pmu.resctrlMbm
+                  ? "resctrl MBM"
+                  : "no uncore IMC, data fabric PMU or resctrl MBM on this machine",
+          },
+        ],
+        daemonVersion: ctx.version,
+      };
+    }),
+    ListProbes: unary(ctx, () => ({ probes: probeInfos(engine) })),
+    StartSession: unary(ctx, async (req) => (await sessions.start(req)).toWire()),
+    GetSession: unary(ctx, (req) => sessions.get(req.id).toWire()),
+    ListSessions: unary(ctx, () => ({ sessions: sessions.list().map((s) => s.toWire()) })),
+    StopSession: unary(ctx, async (req) => {
+      const s = sessions.get(req.id);
+      await s.stop();
+      const sum = s.summary();
+      return {
+        session: s.toWire(),
+        durationSeconds: sum.durationSeconds,
+        stackSamples: sum.stackSamples,
+        topFunctions: sum.topFunctions,
+        probeCosts: sum.probeCosts,
+      };
+    }),
+    GetProfile: unary(ctx, (req) => {
+      const s = sessions.get(req.id);
+      const p = s.stackProfile();
+      switch (req.format) {
+        case "PROFILE_FORMAT_FOLDED":
+          return { format: req.format, data: Buffer.from(toFolded(p)), contentType: "text/plain" };
+        case "PROFILE_FORMAT_JSON":
+          return {
+            format: req.format,
+            data: Buffer.from(JSON.stringify(p)),
+            contentType: "application/json",
+          };
+        case "PROFILE_FORMAT_PPROF":
+        case "PROFILE_FORMAT_UNSPECIFIED":
+          return {
+            format: "PROFILE_FORMAT_PPROF",
+            data: Buffer.from(toPprof(p)),
+            contentType: "application/vnd.google.protobuf+gzip",
+          };
+        default:
+          throw new OverlayscopeError(
+            "INVALID_ARGUMENT",
+            `format: unknown profile format ${String(req.format)}`,
+            { field: "format" },
+          );
+      }
+    }),
+    StreamSession: (call: ServerWritableStream<StreamSessionRequest__Output, Snapshot>) => {
+      try {
+        ctx.authorize(call.metadata);
+        const s = sessions.get(call.request.id);
+        const final = s.finalSnapshot;
+        if (final) {
+          call.write(final);
+          call.end();
+          return;
+        }
+        if ((s.toWire().watchers ?? 0) >= ctx.maxStreamsPerSession) {
+          throw new OverlayscopeError(
+            "RESOURCE_EXHAUSTED",
+            `at most ${ctx.maxStreamsPerSession} streams per session (daemon limit max_streams_per_session)`,
+          );
+        }
+        const release = s.addWatcher();
+        const onSnap = (snap: Snapshot): void => {
+          call.write(snap);
+          if (snap.final) finish();
+        };
+        const finish = (): void => {
+          s.off("snapshot", onSnap);
+          release();
+          call.end();
+        };
+        s.on("snapshot", onSnap);
+        call.once("cancelled", () => {
+          s.off("snapshot", onSnap);
+          release();
+        });
+      } catch (e) {
+        const err = toServiceError(e);
+        call.emit("error", {
+          code: err.code ?? status.INTERNAL,
+          details: err.details,
+          metadata: err.metadata,
+        });
+      }
+    },
+  };
+}

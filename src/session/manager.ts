@@ -1,0 +1,102 @@
+import type { StartSessionRequest__Output } from "../generated/overlayscope/v1/StartSessionRequest.js";
+import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
+import { invalidArgument, OverlayscopeError } from "../util/errors.js";
+import { ProfilingSession } from "./session.js";
+import { resolveTarget } from "./target.js";
+
+export interface SessionLimits {
+  maxSessions: number;
+  maxStreamsPerSession: number;
+  idleGraceMs: number;
+  /** Stopped sessions kept for GetSession/GetProfile. */
+  keepStopped: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Owns every session: validation before side effects, limits, lookup, ordered shutdown. */
+export class SessionManager {
+  private readonly sessions = new Map<string, ProfilingSession>();
+  private closed = false;
+
+  constructor(
+    private readonly engine: ProbeEngine,
+    private readonly limits: SessionLimits,
+  ) {}
+
+  async start(req: StartSessionRequest__Output): Promise<ProfilingSession> {
+    if (this.closed) throw new OverlayscopeError("FAILED_PRECONDITION", "the daemon is shutting down");
+    const intervalMs = req.intervalMs || 1000;
+    if (intervalMs < 100 || intervalMs > 60_000)
+      throw invalidArgument("interval_ms", `must be 100..60000, got ${intervalMs}`);
+    const stackHz = req.stackHz || 99;
+    if (stackHz > 10_000) throw invalidArgument("stack_hz", `must be 1..10000, got ${stackHz}`);
+    if (req.durationMs > 24 * 3600 * 1000) throw invalidArgument("duration_ms", "must be at most 24 h");
+    if (req.detached && req.durationMs === 0)
+      throw invalidArgument("detached", "a detached session needs duration_ms, or it would never end");
+    if (req.label.length > 200) throw invalidArgument("label", "must be at most 200 characters");
+    const names = req.probes.map((p) => p.name);
+    if (req.defaultProbes) for (const d of this.engine.defaultProbes()) if (!names.includes(d)) names.push(d);
+    if (names.length === 0)
+      throw invalidArgument("probes", "ask for at least one probe, or set default_probes");
+    const probes: ProbeRequest[] = names.map((name) => {
+      const spec = req.probes.find((p) => p.name === name);
+      return spec && Object.keys(spec.params).length ? { name, params: { ...spec.params } } : { name };
+    });
+    const target = await resolveTarget(req.target);
+    // Probe names, parameters and kernel support are checked by a dry prepare: nothing spawns.
+    this.engine.prepare(probes, target.target);
+    const running = [...this.sessions.values()].filter(
+      (s) => s.state === "RUNNING" || s.state === "STOPPING",
+    ).length;
+    if (running >= this.limits.maxSessions) {
+      throw new OverlayscopeError(
+        "RESOURCE_EXHAUSTED",
+        `at most ${this.limits.maxSessions} sessions may run at once (daemon limit max_sessions)`,
+      );
+    }
+    const session = new ProfilingSession(this.engine, {
+      target,
+      probes,
+      intervalMs,
+      stackHz,
+      durationMs: req.durationMs,
+      detached: req.detached,
+      hardwareCounters: req.hardwareCounters,
+      label: req.label,
+      idleGraceMs: this.limits.idleGraceMs,
+    });
+    this.sessions.set(session.id, session);
+    try {
+      await session.start();
+    } catch (e) {
+      this.sessions.delete(session.id);
+      throw e;
+    }
+    session.once("ended", () => this.prune());
+    return session;
+  }
+
+  get(id: string, field = "id"): ProfilingSession {
+    if (!UUID.test(id)) throw invalidArgument(field, `not a session id: ${JSON.stringify(id.slice(0, 64))}`);
+    const s = this.sessions.get(id);
+    if (!s) throw new OverlayscopeError("NOT_FOUND", `${field}: no session ${id}`, { field });
+    return s;
+  }
+
+  list(): ProfilingSession[] {
+    return [...this.sessions.values()].sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  private prune(): void {
+    const stopped = this.list().filter((s) => s.state === "STOPPED" || s.state === "FAILED");
+    for (const s of stopped.slice(0, Math.max(0, stopped.length - this.limits.keepStopped)))
+      this.sessions.delete(s.id);
+  }
+
+  /** Stops every session (final maps flushed, final snapshot streamed); refuses new ones. */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.list().map((s) => s.stop("DAEMON_SHUTDOWN", "the daemon is shutting down")));
+  }
+}

@@ -1,0 +1,281 @@
+import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
+import type { ExitInfo } from "../bpftrace/runner.js";
+import { HostCollector } from "../collectors/host-collector.js";
+import type { HostSample } from "../collectors/host-sample.js";
+import type { Session as WireSession } from "../generated/overlayscope/v1/Session.js";
+import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
+import type { ProbeRun, ProbeReading } from "../probes/probe-run.js";
+import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
+import { StackProfileBuilder, type StackProfile } from "../profile/stack-profile.js";
+import { summarizeStderr } from "../bpftrace/runner.js";
+import { componentLogger } from "../util/log.js";
+import type { ResolvedTarget } from "./target.js";
+import { buildSnapshot, functionShares, probeCosts, type SessionEventValue } from "./snapshot.js";
+
+const log = componentLogger("session");
+
+export type SessionStateName = "RUNNING" | "STOPPING" | "STOPPED" | "FAILED";
+
+export interface SessionOptions {
+  target: ResolvedTarget;
+  probes: ProbeRequest[];
+  intervalMs: number;
+  stackHz: number;
+  durationMs: number;
+  detached: boolean;
+  hardwareCounters: boolean;
+  label: string;
+  /** How long a session nobody watches lives on (unless detached). */
+  idleGraceMs: number;
+}
+
+/**
+ * One profiling session: probes and collectors on one timeline, snapshots fanned out to every
+ * watcher, a stack profile accumulated for GetProfile. Emits "snapshot" (Snapshot) and "ended".
+ */
+export class ProfilingSession extends EventEmitter {
+  readonly id = randomUUID();
+  readonly startedAt = Date.now();
+  stoppedAt = 0;
+  state: SessionStateName = "RUNNING";
+  error = "";
+  private runs: ProbeRun[] = [];
+  private readonly runState = new Map<string, { running: boolean; error: string }>();
+  private collector?: HostCollector;
+  private pendingReadings: ProbeReading[] = [];
+  private readonly allReadings: ProbeReading[] = [];
+  private pendingEvents: SessionEventValue[] = [];
+  private seq = 0;
+  private readonly profile: StackProfileBuilder;
+  private watchers = 0;
+  private idleTimer?: NodeJS.Timeout;
+  private durationTimer?: NodeJS.Timeout;
+  private targetWatch?: NodeJS.Timeout;
+  private command?: ChildProcess;
+  commandPid = 0;
+  commandExitCode = -1;
+  private stopping?: Promise<void>;
+  private lastSnapshot?: Snapshot;
+
+  constructor(
+    private readonly engine: ProbeEngine,
+    readonly opts: SessionOptions,
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.profile = new StackProfileBuilder(opts.stackHz);
+  }
+
+  /** Everything was validated by the manager; this attaches and returns once data flows. */
+  async start(): Promise<void> {
+    const intervalS = Math.max(1, Math.round(this.opts.intervalMs / 1000));
+    const requests = this.opts.probes.map((p) => ({
+      name: p.name,
+      params: {
+        interval_s: intervalS,
+        ...(p.name === "stacks" ? { hz: this.opts.stackHz } : {}),
+        ...(p.params ?? {}),
+      },
+    }));
+    this.runs = this.engine.prepare(requests, this.opts.target.target);
+    const started: ProbeRun[] = [];
+    try {
+      await Promise.all(
+        this.runs.map(async (r) => {
+          r.on("reading", (x: ProbeReading) => this.onReading(x));
+          r.once("exit", (info: ExitInfo) => this.onProbeExit(r, info));
+          await r.start();
+          started.push(r);
+          this.runState.set(r.name, { running: true, error: "" });
+        }),
+      );
+      this.collector = new HostCollector(
+        { intervalMs: this.opts.intervalMs, hardwareCounters: this.opts.hardwareCounters },
+        (s) => this.onHostSample(s),
+      );
+      await this.collector.start();
+    } catch (e) {
+      // No half-attached sessions: whatever started is stopped before the error is returned.
+      await Promise.all(started.map((r) => r.stop()));
+      await this.collector?.stop();
+      this.state = "FAILED";
+      throw e;
+    }
+    if (this.opts.target.command) this.launch(this.opts.target.command);
+    if (this.opts.target.target.kind === "pid") this.watchPid(this.opts.target.target.pid);
+    if (this.opts.durationMs > 0) {
+      this.durationTimer = setTimeout(
+        () => void this.stop("DURATION_REACHED", "the requested duration elapsed"),
+        this.opts.durationMs,
+      );
+      this.durationTimer.unref();
+    }
+    this.armIdleTimer();
+  }
+
+  private launch(cmd: NonNullable<ResolvedTarget["command"]>): void {
+    const argv = cmd.netns ? ["ip", "netns", "exec", cmd.netns, ...cmd.argv] : cmd.argv;
+    const child = spawnGuarded(argv[0]!, argv.slice(1), { stdio: "ignore" });
+    this.command = child;
+    this.commandPid = child.pid ?? 0;
+    child.once(
+      "error",
+      (e) => void this.stop("COMMAND_FAILED", `could not run ${cmd.argv[0]}: ${e.message}`),
+    );
+    child.once("exit", (code, signal) => {
+      this.commandExitCode = code ?? (signal ? 128 : -1);
+      void this.stop("COMMAND_EXITED", `command exited with ${code ?? signal}`);
+    });
+  }
+
+  private watchPid(pid: number): void {
+    this.targetWatch = setInterval(() => {
+      if (!existsSync(`/proc/${pid}`)) void this.stop("TARGET_EXITED", `target process ${pid} exited`);
+    }, 200);
+    this.targetWatch.unref();
+  }
+
+  private onReading(r: ProbeReading): void {
+    this.pendingReadings.push(r);
+    this.allReadings.push(r);
+    if (r.data.probe === "stacks") this.profile.add(r.data.data.samples);
+    for (const m of r.fullMaps)
+      this.pendingEvents.push({
+        code: "MAP_FULL",
+        message: `probe ${r.probe}: map ${m} reached its key limit; counts beyond it were lost`,
+      });
+  }
+
+  private onProbeExit(r: ProbeRun, info: ExitInfo): void {
+    if (info.requested) return;
+    const why = `bpftrace for probe ${r.name} exited unexpectedly (${info.signal ?? `code ${info.code}`}): ${summarizeStderr(info.stderr)}`;
+    log.warn({ session: this.id, probe: r.name }, why);
+    this.runState.set(r.name, { running: false, error: why });
+    this.pendingEvents.push({ code: "PROBE_EXITED", message: why });
+    // The rest of the session goes on: collectors and other probes are unaffected.
+  }
+
+  private onHostSample(s: HostSample): void {
+    this.emitSnapshot(s, false);
+  }
+
+  private emitSnapshot(host: HostSample | undefined, final: boolean): void {
+    const snap = buildSnapshot(this.id, this.seq++, host, this.pendingReadings, this.pendingEvents, final);
+    this.pendingReadings = [];
+    this.pendingEvents = [];
+    this.lastSnapshot = snap;
+    this.emit("snapshot", snap);
+  }
+
+  get snapshotCount(): number {
+    return this.seq;
+  }
+
+  get finalSnapshot(): Snapshot | undefined {
+    return this.state === "STOPPED" || this.state === "FAILED" ? this.lastSnapshot : undefined;
+  }
+
+  addWatcher(): () => void {
+    this.watchers++;
+    clearTimeout(this.idleTimer);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.watchers--;
+      this.armIdleTimer();
+    };
+  }
+
+  private armIdleTimer(): void {
+    if (this.watchers > 0 || this.opts.detached || this.state !== "RUNNING") return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(
+      () => void this.stop("IDLE", `no client watched for ${this.opts.idleGraceMs} ms`),
+      this.opts.idleGraceMs,
+    );
+    this.idleTimer.unref();
+  }
+
+  /** Stops probes (final maps flushed), collectors and the command; idempotent. */
+  stop(code = "STOPPED", message = "stopped by request"): Promise<void> {
+    this.stopping ??= (async () => {
+      this.state = "STOPPING";
+      for (const t of [this.idleTimer, this.durationTimer]) clearTimeout(t);
+      clearInterval(this.targetWatch);
+      this.pendingEvents.push({ code, message });
+      if (this.command && this.command.exitCode === null) this.command.kill("SIGTERM");
+      await Promise.all(this.runs.map((r) => r.stop()));
+      await this.collector?.stop();
+      for (const r of this.runs) {
+        const st = this.runState.get(r.name);
+        if (st) st.running = false;
+      }
+      this.state = "STOPPED";
+      this.stoppedAt = Date.now();
+      this.emitSnapshot(undefined, true);
+      this.emit("ended");
+      log.info({ session: this.id, code }, "session ended");
+    })();
+    return this.stopping;
+  }
+
+  stackProfile(): StackProfile {
+    return this.profile.build(((this.stoppedAt || Date.now()) - this.startedAt) / 1000);
+  }
+
+  summary(): {
+    durationSeconds: number;
+    stackSamples: number;
+    topFunctions: Array<{ function: string; share: number }>;
+    probeCosts: ReturnType<typeof probeCosts>;
+  } {
+    const p = this.stackProfile();
+    return {
+      durationSeconds: p.durationSeconds,
+      stackSamples: p.stacks.reduce((a, s) => a + s.samples, 0),
+      topFunctions: functionShares(this.allReadings),
+      probeCosts: probeCosts(this.allReadings),
+    };
+  }
+
+  toWire(): WireSession {
+    return {
+      id: this.id,
+      state:
+        this.state === "RUNNING"
+          ? "SESSION_STATE_RUNNING"
+          : this.state === "STOPPING"
+            ? "SESSION_STATE_STOPPING"
+            : this.state === "STOPPED"
+              ? "SESSION_STATE_STOPPED"
+              : "SESSION_STATE_FAILED",
+      target: this.opts.target.description,
+      startedAtMs: this.startedAt,
+      stoppedAtMs: this.stoppedAt,
+      intervalMs: this.opts.intervalMs,
+      probes: this.runs.map((r) => ({
+        name: r.name,
+        variant: r.variant.name,
+        costClass: this.engine.catalogue.get(r.name)?.manifest.costClass ?? "",
+        running: this.runState.get(r.name)?.running ?? false,
+        error: this.runState.get(r.name)?.error ?? "",
+      })),
+      snapshots: this.seq,
+      label: this.opts.label,
+      error: this.error,
+      commandPid: this.commandPid,
+      commandExitCode: this.commandExitCode,
+      watchers: this.watchers,
+    };
+  }
+
+  /** For tests and operators: the bpftrace pids this session runs. */
+  bpftracePids(): number[] {
+    return this.runs.map((r) => r.pid).filter((p): p is number => p !== undefined);
+  }
+}
