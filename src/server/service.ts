@@ -1,10 +1,5 @@
 import { availableParallelism, hostname, release } from "node:os";
-import type {
-  Metadata,
-  sendUnaryData,
-  ServerUnaryCall,
-  ServerWritableStream,
-} from "@grpc/grpc-js";
+import type { Metadata, sendUnaryData, ServerUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
 import type { StreamSessionRequest__Output } from "../generated/overlayscope/v1/StreamSessionRequest.js";
 import { status } from "@grpc/grpc-js";
 import type { ProfilerHandlers } from "../generated/overlayscope/v1/Profiler.js";
