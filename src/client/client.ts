@@ -1,10 +1,4 @@
-import {
-  credentials,
-  Metadata,
-  type CallCredentials,
-  type ChannelCredentials,
-  type ServiceError,
-} from "@grpc/grpc-js";
+import { credentials, Metadata, type CallCredentials, type ChannelCredentials } from "@grpc/grpc-js";
 import type { ProfilerClient } from "../generated/overlayscope/v1/Profiler.js";
 import { loadProfilerPackage } from "../server/proto.js";
 
@@ -39,15 +33,4 @@ export function tokenMetadata(token: string | undefined): Metadata {
   const m = new Metadata();
   if (token) m.set("authorization", `Bearer ${token}`);
   return m;
-}
-
-/** Promise form of a unary call. */
-export function call<Req, Res>(
-  fn: (req: Req, md: Metadata, cb: (err: ServiceError | null, res?: Res) => void) => unknown,
-  req: Req,
-  md: Metadata = new Metadata(),
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    fn(req, md, (err, res) => (err ? reject(err) : resolve(res as Res)));
-  });
 }

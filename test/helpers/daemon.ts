@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ProfilerClient } from "../../src/generated/overlayscope/v1/Profiler.js";
+import { connect } from "../../src/client/client.js";
+import { BIN } from "./cli.js";
+
+export interface RunningDaemon {
+  child: ChildProcess;
+  socket: string;
+  client: ProfilerClient;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  stop: () => Promise<number | null>;
+}
+
+/** Starts the real `overlayscope daemon` on a temporary socket and connects a real client. */
+export async function startDaemon(extra: string[] = []): Promise<RunningDaemon> {
+  const dir = mkdtempSync(join(tmpdir(), "overlayscope-daemon-"));
+  const socket = join(dir, "d.sock");
+  const child = spawn(process.execPath, [BIN, "daemon", "--socket", socket, ...extra], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, OVERLAYSCOPE_LOG_LEVEL: "info" },
+  });
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(socket) || !err.includes("daemon listening")) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`daemon did not start: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const client = connect({ address: `unix://${socket}` });
+  return {
+    child,
+    socket,
+    client,
+    stderr: () => err,
+    exited,
+    stop: async () => {
+      client.close();
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
