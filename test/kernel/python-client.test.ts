@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { requireKernel } from "../helpers/kernel.js";
+import { startDaemon } from "../helpers/daemon.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+test("a Python client (Debian python3-grpcio, stubs generated from our .proto) drives a session", async (t) => {
+  if (!requireKernel(t)) return;
+  const out = mkdtempSync(join(tmpdir(), "overlayscope-py-"));
+  execFileSync("protoc", [
+    `-I${join(ROOT, "proto")}`,
+    `--python_out=${out}`,
+    `--grpc_out=${out}`,
+    "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
+    "overlayscope/v1/profiler.proto",
+  ]);
+  const d = await startDaemon();
+  try {
+    const r = spawnSync("/usr/bin/python3", [join(ROOT, "test", "python", "wire_client.py"), d.socket, out], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stdout) as {
+      bpftrace: string;
+      probes: string[];
+      snapshots: Array<{ cpus: number; final: boolean }>;
+      pprof_bytes: number;
+      pprof_has_cpu: boolean;
+      error: { code: string; details: string };
+    };
+    assert.match(seen.bpftrace, /^\d+\.\d+/);
+    assert.ok(seen.probes.includes("stacks") && seen.probes.includes("softirq"));
+    assert.ok(seen.snapshots.length >= 3 && seen.snapshots[0]!.cpus > 0);
+    assert.equal(seen.snapshots[seen.snapshots.length - 1]!.final, true);
+    assert.ok(seen.pprof_bytes > 100 && seen.pprof_has_cpu);
+    assert.equal(seen.error.code, "INVALID_ARGUMENT");
+    assert.match(seen.error.details, /^id: not a session id/);
+  } finally {
+    await d.stop();
+  }
+});
