@@ -3,8 +3,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ProbeEngine } from "../probes/engine.js";
-import { describeError, isOverlayscopeError } from "../util/errors.js";
+import { describeError, invalidArgument, isOverlayscopeError } from "../util/errors.js";
 import { runDaemon, type DaemonFlags } from "./commands/daemon.js";
+import { exportRun } from "./commands/export.js";
+import { parseDuration, recordSession, runBenchmark } from "./commands/record.js";
+import { withDaemon } from "./daemon-connection.js";
+import { progress } from "./progress.js";
+import { writeRunFile } from "../run/run-file.js";
+import type { Target } from "../generated/overlayscope/v1/Target.js";
 import { requireRootUser } from "./root.js";
 import { runShutdownHooks } from "./shutdown.js";
 import { formatDemo, runDemo } from "./commands/demo.js";
@@ -73,6 +79,152 @@ export function buildProgram(): Command {
         results.map((r) => ({ ...r, benchmark: { ...r.benchmark, raw: undefined } })),
         () => formatDemo(results),
       );
+    });
+
+  interface RecordFlags {
+    pid?: string;
+    cgroup?: string;
+    netns?: string;
+    all?: boolean;
+    duration?: string;
+    probes?: string[];
+    hz: number;
+    interval: number;
+    output: string;
+    label?: string;
+    socket?: string;
+    json?: boolean;
+  }
+  const sessionOptions = (c: Command): Command =>
+    c
+      .option(
+        "--probes <list...>",
+        "probes to attach, e.g. softirq,stacks:hz=199,vxlan (default: the default probes)",
+      )
+      .option("--hz <n>", "stack sampling frequency per CPU", intOption("--hz", 1, 10000), 99)
+      .option("--interval <ms>", "snapshot interval", intOption("--interval", 100, 60000), 1000)
+      .option("-o, --output <file>", "run file to write", "run.json")
+      .option("--label <text>", "a name for this run (shown in reports and diagnoses)")
+      .option("--socket <path>", "daemon socket (an embedded daemon is started when none answers)")
+      .option("--json", "print the run summary as JSON on stdout");
+  const finish = async (run: Awaited<ReturnType<typeof recordSession>>, opts: RecordFlags): Promise<void> => {
+    await writeRunFile(opts.output, run);
+    const top = run.summary.topFunctions
+      .slice(0, 5)
+      .map((f) => `${f.function} ${(f.share * 100).toFixed(1)}%`);
+    print(
+      Boolean(opts.json),
+      {
+        output: opts.output,
+        durationSeconds: run.durationSeconds,
+        snapshots: run.snapshots.length,
+        stackSamples: run.summary.stackSamples,
+        command: run.command,
+      },
+      () =>
+        [
+          `wrote ${opts.output}: ${run.durationSeconds.toFixed(1)} s, ${run.snapshots.length} snapshots, ${run.summary.stackSamples} stack samples`,
+          `hottest kernel functions: ${top.join(", ") || "-"}`,
+        ].join("\n"),
+    );
+  };
+
+  sessionOptions(
+    program
+      .command("record")
+      .description(
+        "Attach to what is already running (a pid, a cgroup, a network namespace or the whole host) and record a run file",
+      )
+      .option("--pid <pid>", "a process, its threads and direct children")
+      .option("--cgroup <path>", "a cgroup v2 directory (a container)")
+      .option("--netns <name|path>", "a network namespace (name under /var/run/netns, or a path)")
+      .option("--all", "the whole host (default)")
+      .option("--duration <time>", "how long to record (30s, 2m); Ctrl-C stops early", "10s"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  sudo overlayscope record --all --duration 30s -o host.json\n  sudo overlayscope record --pid $(pgrep -n iperf3) --probes softirq,stacks,vxlan -o overlay.json",
+    )
+    .action(async (opts: RecordFlags) => {
+      requireRoot();
+      const chosen = [opts.pid, opts.cgroup, opts.netns, opts.all].filter((x) => x !== undefined).length;
+      if (chosen > 1) throw invalidArgument("target", "give only one of --pid, --cgroup, --netns, --all");
+      let target: Target = { host: {} };
+      if (opts.pid !== undefined) {
+        if (!/^\d+$/.test(opts.pid))
+          throw invalidArgument("--pid", `must be a process id, got '${opts.pid}'`);
+        target = { pid: Number(opts.pid) };
+      } else if (opts.cgroup !== undefined) target = { cgroupPath: opts.cgroup };
+      else if (opts.netns !== undefined) target = { netns: { path: opts.netns } };
+      const durationMs = parseDuration(opts.duration ?? "10s");
+      const say = (t: string): void => progress(true, t);
+      const run = await withDaemon(
+        { version: pkg.version, progress: say, ...(opts.socket ? { socket: opts.socket } : {}) },
+        (api) =>
+          recordSession(api, {
+            target,
+            probes: opts.probes ?? [],
+            defaultProbes: !opts.probes,
+            hz: opts.hz,
+            intervalMs: opts.interval,
+            durationMs,
+            label: opts.label ?? "",
+            version: pkg.version,
+            progress: say,
+          }),
+      );
+      await finish(run, opts);
+    });
+
+  sessionOptions(
+    program
+      .command("run")
+      .description(
+        "Launch a benchmark and record exactly its lifetime (host-wide: softirq work happens outside the benchmark's process); its output stays on your terminal",
+      )
+      .argument("<command...>", "the benchmark, after --"),
+  )
+    .addHelpText(
+      "after",
+      "\nExample:\n  sudo overlayscope run -o overlay.json -- iperf3 -c 10.0.0.2 -u -b 0 -l 64 -t 10",
+    )
+    .action(async (argv: string[], opts: RecordFlags) => {
+      requireRoot();
+      const say = (t: string): void => progress(true, t);
+      const run = await withDaemon(
+        { version: pkg.version, progress: say, ...(opts.socket ? { socket: opts.socket } : {}) },
+        (api) =>
+          recordSession(
+            api,
+            {
+              target: { host: {} },
+              probes: opts.probes ?? [],
+              defaultProbes: !opts.probes,
+              hz: opts.hz,
+              intervalMs: opts.interval,
+              durationMs: 0,
+              label: opts.label ?? argv.join(" "),
+              version: pkg.version,
+              progress: say,
+            },
+            () => runBenchmark(argv, say),
+          ),
+      );
+      await finish(run, opts);
+    });
+
+  program
+    .command("export")
+    .description("Convert a run file's stack profile: pprof (gzipped profile.proto), folded stacks, or JSON")
+    .argument("<run.json>", "a run file from record or run")
+    .option("--format <fmt>", "pprof | folded | json", "pprof")
+    .option("-o, --output <file>", "write here instead of stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  overlayscope export overlay.json --format pprof -o overlay.pb.gz && go tool pprof -top overlay.pb.gz\n  overlayscope export overlay.json --format folded | flamegraph.pl > overlay.svg",
+    )
+    .action(async (file: string, opts: { format: string; output?: string }) => {
+      await exportRun(file, opts.format, opts.output);
     });
 
   program

@@ -50,7 +50,7 @@ export class ProfilingSession extends EventEmitter {
   private readonly allReadings: ProbeReading[] = [];
   private pendingEvents: SessionEventValue[] = [];
   private seq = 0;
-  private readonly profile: StackProfileBuilder;
+  private profile: StackProfileBuilder;
   private watchers = 0;
   private idleTimer?: NodeJS.Timeout;
   private durationTimer?: NodeJS.Timeout;
@@ -82,6 +82,9 @@ export class ProfilingSession extends EventEmitter {
       },
     }));
     this.runs = this.engine.prepare(requests, this.opts.target.target);
+    // A stacks:hz parameter overrides stack_hz; the profile must use the rate that was sampled.
+    const stacks = this.runs.find((r) => r.name === "stacks");
+    if (stacks) this.profile = new StackProfileBuilder(Number(stacks.params.hz));
     const started: ProbeRun[] = [];
     try {
       await Promise.all(

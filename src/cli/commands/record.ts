@@ -1,0 +1,167 @@
+import { spawn } from "node:child_process";
+import type { ServiceError } from "@grpc/grpc-js";
+import type { ProfilerApi } from "../../client/api.js";
+import type { Snapshot__Output } from "../../generated/overlayscope/v1/Snapshot.js";
+import type { StartSessionRequest } from "../../generated/overlayscope/v1/StartSessionRequest.js";
+import type { Target } from "../../generated/overlayscope/v1/Target.js";
+import { RUN_SCHEMA_ID, type RunFile } from "../../run/run-file.js";
+import type { StackProfile } from "../../profile/stack-profile.js";
+import { OverlayscopeError, invalidArgument } from "../../util/errors.js";
+import { onShutdown } from "../shutdown.js";
+
+export interface RecordOptions {
+  target: Target;
+  probes: string[];
+  defaultProbes: boolean;
+  hz: number;
+  intervalMs: number;
+  durationMs: number;
+  label: string;
+  version: string;
+  progress: (text: string) => void;
+}
+
+/** "30s", "2m", "500ms", "1h" → milliseconds. */
+export function parseDuration(text: string, field = "--duration"): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw invalidArgument(field, `not a duration: '${text}' (examples: 30s, 2m, 500ms)`);
+  const n = Number(m[1]);
+  const ms = n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? "s"] ?? 1000);
+  if (ms < 100 || ms > 24 * 3_600_000) throw invalidArgument(field, "must be between 100ms and 24h");
+  return ms;
+}
+
+/** `--probes softirq,stacks:hz=199` → probe specs with string parameters. */
+export function parseProbeList(list: string[]): Array<{ name: string; params: Record<string, string> }> {
+  return list
+    .flatMap((s) => s.split(","))
+    .filter((s) => s.trim() !== "")
+    .map((spec) => {
+      const [name, ...kv] = spec.trim().split(":");
+      const params: Record<string, string> = {};
+      for (const pair of kv.join(":").split(";").filter(Boolean)) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) throw invalidArgument("--probes", `expected name:key=value, got '${spec}'`);
+        params[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      return { name: name!, params };
+    });
+}
+
+function streamUntilFinal(
+  api: ProfilerApi,
+  id: string,
+  onSnap: (s: Snapshot__Output) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = api.raw.streamSession({ id });
+    stream.on("data", (s: Snapshot__Output) => onSnap(s));
+    stream.on("end", () => resolve());
+    stream.on("error", (e: ServiceError) => reject(e));
+  });
+}
+
+/**
+ * Records one session: start, stream snapshots until the duration, the command's exit or Ctrl-C,
+ * stop, fetch the profile, and assemble the run file.
+ */
+export async function recordSession(
+  api: ProfilerApi,
+  opts: RecordOptions,
+  during?: (
+    sessionId: string,
+  ) => Promise<{ argv: string[]; pid: number; exitCode: number | null } | undefined>,
+): Promise<RunFile> {
+  const specs = parseProbeList(opts.probes);
+  const req: StartSessionRequest = {
+    target: opts.target,
+    probes: specs,
+    defaultProbes: opts.defaultProbes || specs.length === 0,
+    intervalMs: opts.intervalMs,
+    stackHz: opts.hz,
+    durationMs: opts.durationMs,
+    label: opts.label,
+  };
+  opts.progress("attaching probes");
+  const t0 = Date.now();
+  const session = await api.startSession(req);
+  opts.progress(
+    `recording session ${session.id} (${session.probes.map((p) => `${p.name}/${p.variant}`).join(", ")}) after ${Date.now() - t0} ms`,
+  );
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await api.stopSession(session.id).catch(() => undefined);
+  };
+  onShutdown(stop);
+  const snapshots: Snapshot__Output[] = [];
+  const streaming = streamUntilFinal(api, session.id, (s) => {
+    snapshots.push(s);
+    const elapsed = (Date.now() - t0) / 1000;
+    const remaining = opts.durationMs > 0 ? ` / ${(opts.durationMs / 1000).toFixed(0)} s` : "";
+    if (!s.final)
+      opts.progress(`recording: ${elapsed.toFixed(0)} s${remaining}, ${snapshots.length} snapshots`);
+    for (const e of s.events) if (e.code !== "STOPPED") opts.progress(`${e.code}: ${e.message}`);
+  });
+  const command = during ? await during(session.id) : undefined;
+  if (command) await stop();
+  await streaming;
+  const summary = await api.stopSession(session.id);
+  const profile = JSON.parse(
+    (await api.getProfile(session.id, "PROFILE_FORMAT_JSON")).data.toString(),
+  ) as StackProfile;
+  const info = await api.hostInfo();
+  const costClass = new Map(info.probes.map((p) => [p.name, p.costClass]));
+  const run: RunFile = {
+    schema: RUN_SCHEMA_ID,
+    createdAt: new Date().toISOString(),
+    overlayscopeVersion: opts.version,
+    label: opts.label,
+    host: {
+      hostname: info.hostname,
+      kernel: info.kernel,
+      bpftraceVersion: info.bpftraceVersion,
+      cpus: info.cpus,
+    },
+    target: session.target,
+    intervalMs: session.intervalMs,
+    durationSeconds: summary.durationSeconds,
+    probes: session.probes.map((p) => ({
+      name: p.name,
+      variant: p.variant,
+      costClass: costClass.get(p.name) ?? "",
+    })),
+    snapshots: snapshots.map(({ sessionId: _id, ...s }) => s),
+    profile,
+    summary: {
+      stackSamples: summary.stackSamples,
+      topFunctions: summary.topFunctions,
+      probeCosts: summary.probeCosts,
+    },
+  };
+  if (command) run.command = command;
+  return run;
+}
+
+/** Launches the benchmark with its output on our terminal; resolves when it exits. */
+export function runBenchmark(
+  argv: string[],
+  progress: (t: string) => void,
+): Promise<{ argv: string[]; pid: number; exitCode: number | null }> {
+  if (argv.length === 0)
+    throw invalidArgument(
+      "command",
+      "give the benchmark after --, e.g. overlayscope run -- iperf3 -c 10.0.0.2",
+    );
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "inherit", "inherit"] });
+    child.once("error", (e) =>
+      reject(new OverlayscopeError("FAILED_PRECONDITION", `cannot run ${argv[0]}: ${e.message}`)),
+    );
+    child.once("spawn", () => progress(`running ${argv.join(" ")} (pid ${child.pid})`));
+    child.once("exit", (code, signal) =>
+      resolve({ argv, pid: child.pid ?? 0, exitCode: code ?? (signal ? 128 : null) }),
+    );
+  });
+}

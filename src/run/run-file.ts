@@ -1,0 +1,149 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { z } from "zod";
+import { OverlayscopeError } from "../util/errors.js";
+
+/**
+ * The run file: everything one recording saw, versioned. The zod schema is the single source of
+ * both the TypeScript type and docs/run-file.schema.json (`npm run gen:schema`).
+ */
+export const RUN_SCHEMA_ID = "overlayscope.run/v1";
+
+const num = z.number();
+const CpuUsage = z.object({
+  cpu: num,
+  usr: num,
+  nice: num,
+  sys: num,
+  iowait: num,
+  irq: num,
+  softirq: num,
+  steal: num,
+  idle: num,
+});
+const SoftirqRate = z.object({
+  cpu: num,
+  vector: z.string(),
+  perSecond: num,
+  probePerSecond: num,
+  probeTimeNsPerSecond: num,
+});
+const DeviceRate = z.object({
+  netns: num,
+  netnsName: z.string(),
+  device: z.string(),
+  rxPacketsPerSecond: num,
+  txPacketsPerSecond: num,
+  rxBitsPerSecond: num,
+  txBitsPerSecond: num,
+  dropsPerSecond: num,
+});
+const ProbeCost = z.object({
+  probe: z.string(),
+  variant: z.string(),
+  eventsPerSecond: num,
+  runNsPerEvent: num,
+  dispatchNsPerEvent: num,
+  cpuPercent: num,
+});
+const Bucket = z.object({ min: num, max: num, count: num });
+const Histogram = z.object({
+  probe: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  buckets: z.array(Bucket),
+});
+const Counter = z.object({ probe: z.string(), name: z.string(), value: num, unit: z.string() });
+const FunctionShare = z.object({ function: z.string(), share: num });
+
+export const SnapshotSchema = z.object({
+  seq: num,
+  atMs: num,
+  seconds: num,
+  cpus: z.array(CpuUsage),
+  softirqs: z.array(SoftirqRate),
+  devices: z.array(DeviceRate),
+  probeCosts: z.array(ProbeCost),
+  histograms: z.array(Histogram),
+  counters: z.array(Counter),
+  callDepth: z.array(z.object({ depth: num, samples: num })),
+  topFunctions: z.array(FunctionShare),
+  events: z.array(z.object({ code: z.string(), message: z.string() })),
+  final: z.boolean(),
+});
+
+export const ProfileStackSchema = z.object({
+  frames: z.array(z.string()).describe("kernel function names, innermost first"),
+  pid: num,
+  comm: z.string(),
+  cpu: num,
+  context: z.enum(["hardirq", "softirq", "task", "idle"]),
+  samples: num,
+});
+
+export const RunFileSchema = z.object({
+  schema: z.literal(RUN_SCHEMA_ID),
+  createdAt: z.string().describe("ISO 8601"),
+  overlayscopeVersion: z.string(),
+  label: z.string(),
+  host: z.object({ hostname: z.string(), kernel: z.string(), bpftraceVersion: z.string(), cpus: num }),
+  target: z.string(),
+  intervalMs: num,
+  durationSeconds: num,
+  probes: z.array(z.object({ name: z.string(), variant: z.string(), costClass: z.string() })),
+  command: z
+    .object({ argv: z.array(z.string()), pid: num, exitCode: num.nullable() })
+    .optional()
+    .describe("the benchmark overlayscope ran, for `run`"),
+  benchmark: z
+    .object({
+      tool: z.string(),
+      protocol: z.string(),
+      messageBytes: num,
+      seconds: num,
+      bitsPerSecond: num,
+      packetsSent: num,
+      packetsReceived: num,
+      lostPercent: num,
+      raw: z.unknown(),
+    })
+    .optional()
+    .describe("the benchmark's own figures, next to ours"),
+  snapshots: z.array(SnapshotSchema),
+  profile: z.object({ hz: num, durationSeconds: num, stacks: z.array(ProfileStackSchema) }),
+  summary: z.object({
+    stackSamples: num,
+    topFunctions: z.array(FunctionShare),
+    probeCosts: z.array(ProbeCost),
+  }),
+  environment: z.unknown().optional().describe("the environment snapshot taken at session start"),
+});
+
+export type RunFile = z.infer<typeof RunFileSchema>;
+export type RunSnapshot = z.infer<typeof SnapshotSchema>;
+
+export async function writeRunFile(path: string, run: RunFile): Promise<void> {
+  await writeFile(path, `${JSON.stringify(run, null, 1)}\n`);
+}
+
+/** Reads and validates a run file; errors name the file and the JSON path. */
+export async function readRunFile(path: string): Promise<RunFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code === "ENOENT" ? "NOT_FOUND" : "INVALID_ARGUMENT";
+    throw new OverlayscopeError(code, `${path}: ${(e as Error).message}`, { field: "run file" });
+  }
+  const parsed = RunFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new OverlayscopeError(
+      "INVALID_ARGUMENT",
+      `${path}: ${i.path.join(".") || "(root)"}: ${i.message} (is it an overlayscope run file, ${RUN_SCHEMA_ID}?)`,
+      {
+        field: "run file",
+      },
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fromFolded } from "../../src/export/folded.js";
+import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
+import { readRunFile } from "../../src/run/run-file.js";
+import { runCli } from "../helpers/cli.js";
+import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+
+let lab: Lab | undefined;
+const dir = mkdtempSync(join(tmpdir(), "overlayscope-rec-"));
+
+before(async () => {
+  if (kernelSkipReason()) return;
+  lab = await labUp("overlay");
+});
+
+after(async () => {
+  if (lab) await labDown(lab);
+});
+
+test("cli-record: record --all while UDP crosses the overlay captures VXLAN frames and device rates", async (t) => {
+  if (!requireKernel(t)) return;
+  const server = spawn("ip", ["netns", "exec", lab!.serverNs, "iperf3", "-s", "-1", "-p", "5301"], {
+    stdio: "ignore",
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const client = spawn(
+    "ip",
+    [
+      "netns",
+      "exec",
+      lab!.clientNs,
+      "iperf3",
+      "-c",
+      lab!.serverAddr,
+      "-p",
+      "5301",
+      "-u",
+      "-b",
+      "0",
+      "-l",
+      "64",
+      "-t",
+      "6",
+    ],
+    { stdio: "ignore" },
+  );
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    const out = join(dir, "overlay.json");
+    const r = await runCli([
+      "record",
+      "--all",
+      "--duration",
+      "3s",
+      "--probes",
+      "softirq,stacks:hz=499,vxlan",
+      "-o",
+      out,
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { output: string }).output, out);
+    assert.match(r.stderr, /recording: \d+ s \/ 3 s/, "progress on stderr");
+    const run = await readRunFile(out);
+    assert.ok(run.snapshots.length >= 3);
+    assert.ok(
+      run.profile.stacks.some((s) => s.frames.some((f) => f.startsWith("vxlan_"))),
+      "vxlan frames sampled",
+    );
+    assert.ok(
+      run.snapshots.some((s) => s.devices.some((d) => d.device === "vx0" && d.txPacketsPerSecond > 1000)),
+      "vx0 rate in a lab namespace",
+    );
+    assert.ok(
+      run.snapshots.some((s) =>
+        s.counters.some((c) => c.probe === "vxlan" && c.name === "vxlan_xmit calls" && c.value > 0),
+      ),
+    );
+    assert.ok(run.summary.probeCosts.some((c) => c.probe === "vxlan" && c.eventsPerSecond > 0));
+  } finally {
+    client.kill("SIGKILL");
+    server.kill("SIGKILL");
+  }
+});
+
+test("cli-run: run launches the benchmark, keeps its output visible and records its lifetime", async (t) => {
+  if (!requireKernel(t)) return;
+  const out = join(dir, "run.json");
+  const r = await runCli(["run", "-o", out, "--", "sh", "-c", "echo from-the-benchmark; sleep 2; exit 4"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /from-the-benchmark/);
+  const run = await readRunFile(out);
+  assert.equal(run.command?.exitCode, 4);
+  assert.ok(run.durationSeconds >= 2 && run.durationSeconds < 6, `duration ${run.durationSeconds}`);
+});
+
+test("cli-export: every format; go tool pprof reads our pprof and names kernel functions", async (t) => {
+  if (!requireKernel(t)) return;
+  const src = join(dir, "overlay.json");
+  const pb = join(dir, "overlay.pb.gz");
+  assert.equal((await runCli(["export", src, "--format", "pprof", "-o", pb])).code, 0);
+  const top = execFileSync("go", ["tool", "pprof", "-top", pb], {
+    encoding: "utf8",
+    env: { ...process.env, HOME: dir, GOCACHE: join(dir, "gocache") },
+  });
+  assert.match(top, /Type: cpu/);
+  assert.match(top, /vxlan_|udp_|__dev_queue_xmit|net_rx_action|pv_native_safe_halt/);
+  const diff = execFileSync("go", ["tool", "pprof", "-top", "-diff_base", pb, pb], {
+    encoding: "utf8",
+    env: { ...process.env, HOME: dir, GOCACHE: join(dir, "gocache") },
+  });
+  assert.match(diff, /Showing nodes accounting for 0/);
+  const folded = await runCli(["export", src, "--format", "folded"]);
+  assert.equal(folded.code, 0);
+  const run = await readRunFile(src);
+  const back = fromFolded(folded.stdout, run.profile.hz, run.profile.durationSeconds);
+  const total = (p: { stacks: Array<{ samples: number }> }): number =>
+    p.stacks.reduce((a, s) => a + s.samples, 0);
+  assert.equal(total(back), total(run.profile), "folded round-trips every sample");
+  const json = await runCli(["export", src, "--format", "json"]);
+  assert.equal((JSON.parse(json.stdout) as { hz: number }).hz, 499);
+});
+
+test("cli-export: a file that is not a run file is a usage error naming the problem", async (t) => {
+  if (!requireKernel(t)) return;
+  const bad = join(dir, "bad.json");
+  writeFileSync(bad, JSON.stringify({ hello: 1 }));
+  const r = await runCli(["export", bad, "--format", "folded"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.json: schema: .*overlayscope run file/);
+  const missing = await runCli(["export", join(dir, "nope.json")]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such file/i);
+  const fmt = await runCli(["export", join(dir, "overlay.json"), "--format", "svg"]);
+  assert.equal(fmt.code, 2);
+  assert.match(fmt.stderr, /--format: must be one of pprof, folded, json/);
+});
