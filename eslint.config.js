@@ -26,4 +26,6 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.js", "bin/*"], ...tseslint.configs.disableTypeChecked },
+  // The report's script runs in the browser, inlined into the HTML.
+  { files: ["src/report/*.js"], languageOptions: { globals: { document: "readonly", window: "readonly" } } },
 );

@@ -6,6 +6,7 @@ import { ProbeEngine } from "../probes/engine.js";
 import { describeError, invalidArgument, isOverlayscopeError } from "../util/errors.js";
 import { runDaemon, type DaemonFlags } from "./commands/daemon.js";
 import { exportRun } from "./commands/export.js";
+import { writeReport } from "./commands/report.js";
 import { parseDuration, recordSession, runBenchmark } from "./commands/record.js";
 import { withDaemon } from "./daemon-connection.js";
 import { progress } from "./progress.js";
@@ -225,6 +226,28 @@ export function buildProgram(): Command {
     )
     .action(async (file: string, opts: { format: string; output?: string }) => {
       await exportRun(file, opts.format, opts.output);
+    });
+
+  program
+    .command("report")
+    .description(
+      "Write one self-contained offline HTML report: flame graph (overlay frames highlighted), per-core CPU over time, softirq rates, call depth, device path, probe self-cost, environment",
+    )
+    .argument("<run.json>", "a run file from record or run")
+    .option("-o, --output <file>", "HTML file to write", "report.html")
+    .option("--json", "print what was written as JSON")
+    .addHelpText(
+      "after",
+      "\nExample:\n  overlayscope report overlay.json -o overlay.html && xdg-open overlay.html",
+    )
+    .action(async (file: string, opts: { output: string; json?: boolean }) => {
+      progress(true, "rendering the report");
+      const bytes = await writeReport(file, opts.output);
+      print(
+        Boolean(opts.json),
+        { output: opts.output, bytes },
+        () => `wrote ${opts.output} (${(bytes / 1024).toFixed(0)} KiB, self-contained)`,
+      );
     });
 
   program

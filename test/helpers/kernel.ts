@@ -30,3 +30,12 @@ export function requireKernel(t: TestContext): boolean {
   t.skip(reason);
   return false;
 }
+
+/** For tests that need an installed tool but not the kernel: skip locally, fail in CI. */
+export function requireTool(t: TestContext, tool: string, args: string[] = ["--version"]): boolean {
+  if (spawnSync(tool, args, { stdio: "ignore" }).status === 0) return true;
+  const reason = `${tool} is not installed (bash scripts/setup.sh)`;
+  if (process.env.CI === "true") assert.fail(`cannot run in CI: ${reason}`);
+  t.skip(reason);
+  return false;
+}

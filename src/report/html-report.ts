@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunFile } from "../run/run-file.js";
+import { OVERLAY_FRAME } from "./overlay-frames.js";
+
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "report", "report-script.js");
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** JSON inside <script> must not close the tag. */
+function embedJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, "\\u003c");
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+header{background:#1d2330;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:#b8c0d0}
+main{padding:8px 28px 40px;max-width:1280px}section{background:#fff;border-radius:8px;padding:14px 18px;margin:16px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+h2{font-size:17px;margin:0 0 8px}h3{font-size:14px;margin:10px 0 2px;color:#445}
+table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;border-bottom:1px solid #e6e8ec;text-align:left;font-variant-numeric:tabular-nums}
+th{background:#f0f2f5}.frame text{pointer-events:none;fill:#111}.frame:hover rect{stroke:#000}pre{max-height:360px;overflow:auto;background:#f3f4f6;padding:8px;font-size:12px}
+#errors{color:#b00020;white-space:pre}.note{color:#667}`;
+
+/** One self-contained HTML file: data, styles and script inline; nothing fetched from a network. */
+export function renderReport(run: RunFile, extraSections = ""): string {
+  const title = run.label || run.target;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>overlayscope — ${esc(title)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
+<body>
+<header><h1>overlayscope report — ${esc(title)}</h1>
+<p>${esc(run.host.hostname)} · kernel ${esc(run.host.kernel)} · bpftrace ${esc(run.host.bpftraceVersion)} · ${run.host.cpus} CPUs · ${run.durationSeconds.toFixed(1)} s · target ${esc(run.target)} · probes ${esc(run.probes.map((p) => `${p.name}/${p.variant}`).join(", "))}</p></header>
+<main>
+<div id="errors"></div>
+${extraSections}
+<section><h2>Kernel stacks (flame graph)</h2><p class="note" id="flame-count"></p><div id="flamegraph"></div></section>
+<section><h2>Per-core CPU over time</h2><div id="cpu-charts"></div></section>
+<section><h2>Network softirqs per second (from /proc/softirqs)</h2><div id="softirq-chart"></div></section>
+<section><h2>Call depth below udp_sendmsg at device transmit</h2><div id="depth-chart"></div></section>
+<section><h2>Device path: average packet rates</h2><div id="devices"></div></section>
+<section><h2>Hottest kernel functions</h2><div id="top-functions"></div></section>
+<section><h2>Probe self-cost</h2><div id="costs"></div></section>
+<section><h2>Environment snapshot</h2><pre id="env"></pre></section>
+</main>
+<script type="application/json" id="run-data" data-overlay="${esc(OVERLAY_FRAME.source)}">${embedJson(run)}</script>
+<script>${readFileSync(SCRIPT, "utf8")}</script>
+</body></html>
+`;
+}

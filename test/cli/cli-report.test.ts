@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runCli } from "../helpers/cli.js";
+import { FIXTURES } from "../helpers/fixtures.js";
+import { requireTool } from "../helpers/kernel.js";
+
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+test("cli-report: the HTML report is self-contained and renders its flame graph and charts in headless Chromium", async (t) => {
+  if (!requireTool(t, "chromium")) return;
+  const dir = mkdtempSync(join(tmpdir(), "overlayscope-report-"));
+  const out = join(dir, "overlay.html");
+  const r = await runCli(["report", join(FIXTURES, "runs", "overlay-udp64.json"), "-o", out]);
+  assert.equal(r.code, 0, r.stderr);
+  const html = readFileSync(out, "utf8");
+  assert.doesNotMatch(
+    html,
+    /<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/,
+    "nothing loaded from a network",
+  );
+  const dom = spawnSync(
+    "chromium",
+    [
+      ...CHROMIUM_FLAGS,
+      `--user-data-dir=${join(dir, "profile")}`,
+      "--virtual-time-budget=5000",
+      "--dump-dom",
+      `file://${out}`,
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  assert.equal(dom.status, 0, dom.stderr);
+  assert.match(dom.stdout, /data-rendered="ok"/, "every part rendered without a script error");
+  const frames = (dom.stdout.match(/<g class="frame( overlay)?"/g) ?? []).length;
+  const overlayFrames = (dom.stdout.match(/<g class="frame overlay"/g) ?? []).length;
+  assert.ok(frames > 50, `flame graph frames: ${frames}`);
+  assert.ok(overlayFrames > 0, "overlay frames highlighted");
+  assert.ok((dom.stdout.match(/class="series"/g) ?? []).length >= 8, "CPU and softirq charts drawn");
+  assert.ok((dom.stdout.match(/class="bar"/g) ?? []).length > 0, "call-depth histogram drawn");
+  assert.match(dom.stdout, /vx0/, "device path lists the VXLAN device");
+  const shot = join(dir, "report.png");
+  const s = spawnSync(
+    "chromium",
+    [
+      ...CHROMIUM_FLAGS,
+      `--user-data-dir=${join(dir, "profile2")}`,
+      "--window-size=1400,2400",
+      `--screenshot=${shot}`,
+      `file://${out}`,
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  assert.equal(s.status, 0, s.stderr);
+  assert.ok(statSync(shot).size > 50_000, "a real screenshot");
+});
