@@ -7,6 +7,7 @@ import { describeError, invalidArgument, isOverlayscopeError } from "../util/err
 import { runDaemon, type DaemonFlags } from "./commands/daemon.js";
 import { exportRun } from "./commands/export.js";
 import { writeReport } from "./commands/report.js";
+import { runTop } from "./commands/top.js";
 import { parseDuration, recordSession, runBenchmark } from "./commands/record.js";
 import { withDaemon } from "./daemon-connection.js";
 import { progress } from "./progress.js";
@@ -226,6 +227,34 @@ export function buildProgram(): Command {
     )
     .action(async (file: string, opts: { format: string; output?: string }) => {
       await exportRun(file, opts.format, opts.output);
+    });
+
+  program
+    .command("top")
+    .description(
+      "Live per-core view: usr/sys/irq/softirq bars, network softirq and device packet rates, hottest kernel functions; q or Ctrl-C quits",
+    )
+    .option("--interval <ms>", "refresh interval", intOption("--interval", 200, 60000), 1000)
+    .option(
+      "--iterations <n>",
+      "quit after n refreshes (0 = until q)",
+      intOption("--iterations", 0, 1_000_000),
+      0,
+    )
+    .option("--socket <path>", "daemon socket (an embedded daemon is started when none answers)")
+    .option("--json", "one snapshot per line (NDJSON) instead of the screen")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  sudo overlayscope top\n  sudo overlayscope top --json --iterations 5 | jq .cpus",
+    )
+    .action(async (opts: { interval: number; iterations: number; socket?: string; json?: boolean }) => {
+      requireRoot();
+      const quiet = (): void => undefined;
+      await withDaemon(
+        { version: pkg.version, progress: quiet, ...(opts.socket ? { socket: opts.socket } : {}) },
+        (api) =>
+          runTop(api, { json: Boolean(opts.json), iterations: opts.iterations, intervalMs: opts.interval }),
+      );
     });
 
   program
