@@ -5,7 +5,7 @@ import { ProfilerApi } from "../client/api.js";
 import { connect } from "../client/client.js";
 import { DEFAULT_SOCKET, loadDaemonConfig } from "../server/config.js";
 import { Daemon } from "../server/daemon.js";
-import { onShutdown } from "./shutdown.js";
+import { onShutdown } from "../util/shutdown.js";
 
 export interface ConnectionOptions {
   socket?: string;

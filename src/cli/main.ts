@@ -1,21 +1,30 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { ProbeEngine } from "../probes/engine.js";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { describeError, invalidArgument, isOverlayscopeError } from "../util/errors.js";
 import { runDaemon, type DaemonFlags } from "./commands/daemon.js";
 import { exportRun } from "./commands/export.js";
 import { writeReport } from "./commands/report.js";
 import { runTop } from "./commands/top.js";
-import { parseDuration, recordSession, runBenchmark } from "./commands/record.js";
+import { parseDuration, recordSession, runBenchmark } from "../client/recorder.js";
 import { withDaemon } from "./daemon-connection.js";
 import { progress } from "./progress.js";
+import { renderTable } from "./table.js";
 import { writeRunFile } from "../run/run-file.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import { requireRootUser } from "./root.js";
-import { runShutdownHooks } from "./shutdown.js";
-import { formatDemo, runDemo } from "./commands/demo.js";
+import { runShutdownHooks } from "../util/shutdown.js";
+import { diagnoseFiles, diagnoseRuns } from "./commands/diagnose.js";
+import {
+  formatBench,
+  labBenchCommand,
+  labDownCommand,
+  labStatusCommand,
+  labUpCommand,
+  type BenchFlags,
+} from "./commands/lab.js";
+import { formatDiagnosis } from "../diagnose/diagnose.js";
 import { formatProbes, listProbes } from "./commands/probes.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
@@ -60,26 +69,35 @@ export function buildProgram(): Command {
   program
     .command("demo")
     .description(
-      "Build lab topologies in network namespaces, run iperf3 through them with probes attached, and print per-CPU softirqs (probe vs /proc/softirqs) and the overlay's kernel functions",
+      "The main job: build the host and overlay lab topologies, run UDP 64 B iperf3 through each under overlayscope, print the diagnosis and write an HTML report",
     )
-    .option("--json", "machine-readable output")
-    .option("--seconds <n>", "benchmark length per topology", intOption("--seconds", 1, 600), 3)
+    .option("--seconds <n>", "benchmark length per topology", intOption("--seconds", 1, 600), 4)
     .option("--length <bytes>", "UDP message size", intOption("--length", 16, 65000), 64)
-    .addOption(new Option("--topology <name...>", "topologies to run").default(["host", "overlay"]))
-    .addHelpText("after", "\nExample:\n  sudo overlayscope demo --seconds 5 --topology host overlay")
-    .action(async (opts: { json?: boolean; seconds: number; length: number; topology: string[] }) => {
+    .option("-o, --output <dir>", "where run files and the report go", "overlayscope-demo")
+    .option("--json", "print the diagnosis as JSON")
+    .addHelpText("after", "\nExample:\n  sudo overlayscope demo --seconds 5 -o /tmp/demo")
+    .action(async (opts: { seconds: number; length: number; output: string; json?: boolean }) => {
       requireRoot();
-      const engine = await ProbeEngine.create();
-      const results = await runDemo(engine, {
-        seconds: opts.seconds,
+      const say = (t: string): void => progress(true, t);
+      const flags: BenchFlags = {
+        topology: ["host", "overlay"],
+        protocol: "udp",
         length: opts.length,
-        topologies: opts.topology,
-        verbose: !opts.json,
-      });
+        parallel: 1,
+        seconds: opts.seconds,
+        output: opts.output,
+        hz: 99,
+        probes: ["softirq", "stacks", "udp_sendmsg:sample_every=200", "vxlan"],
+      };
+      const results = await withDaemon({ version: pkg.version, progress: say }, (api) =>
+        labBenchCommand(api, flags, pkg.version, say),
+      );
+      const report = join(opts.output, "overlay-report.html");
+      const d = await diagnoseRuns(results[0]!.run, results[1]!.run, report);
       print(
         Boolean(opts.json),
-        results.map((r) => ({ ...r, benchmark: { ...r.benchmark, raw: undefined } })),
-        () => formatDemo(results),
+        { runs: results.map((r) => r.file), report, diagnosis: d },
+        () => `${formatBench(results)}\n\n${formatDiagnosis(d)}\n\nreport: ${report}`,
       );
     });
 
@@ -277,6 +295,120 @@ export function buildProgram(): Command {
         { output: opts.output, bytes },
         () => `wrote ${opts.output} (${(bytes / 1024).toFixed(0)} KiB, self-contained)`,
       );
+    });
+
+  const lab = program
+    .command("lab")
+    .description(
+      "Real topologies in network namespaces: host, bridge-less overlay (VXLAN), macvlan; benchmarks through them under overlayscope",
+    );
+  lab
+    .command("up")
+    .description("Build a topology and keep it (see 'lab status', 'lab down')")
+    .argument(
+      "<topology>",
+      "host | overlay | macvlan (ipvlan, ipip, gre, geneve, ovs are refused with the missing kernel feature)",
+    )
+    .option("--json", "machine-readable output")
+    .action(async (topology: string, opts: { json?: boolean }) => {
+      requireRoot();
+      const up = await labUpCommand(topology);
+      print(
+        Boolean(opts.json),
+        up,
+        () =>
+          `lab ${up.id} up (${topology}) in ${up.setupMs.toFixed(1)} ms: client netns ${up.clientNs}, server netns ${up.serverNs} at ${up.serverAddr}\n  try: ip netns exec ${up.clientNs} ping -c1 ${up.serverAddr}`,
+      );
+    });
+  lab
+    .command("status")
+    .description("Labs kept by 'lab up'")
+    .option("--json", "machine-readable output")
+    .action(async (opts: { json?: boolean }) => {
+      const labs = await labStatusCommand();
+      print(Boolean(opts.json), labs, () =>
+        labs.length
+          ? renderTable(
+              ["id", "topology", "alive", "client", "server", "address"],
+              labs.map((l) => [
+                l.id,
+                l.topology,
+                l.alive ? "yes" : "no",
+                l.clientNs,
+                l.serverNs,
+                l.serverAddr,
+              ]),
+            )
+          : "no labs",
+      );
+    });
+  lab
+    .command("down")
+    .description("Remove labs (their namespaces and devices)")
+    .argument("[ids...]", "lab ids from 'lab status'")
+    .option("--all", "every lab")
+    .option("--json", "machine-readable output")
+    .action(async (ids: string[], opts: { all?: boolean; json?: boolean }) => {
+      requireRoot();
+      const removed = await labDownCommand(ids, Boolean(opts.all));
+      print(Boolean(opts.json), { removed }, () =>
+        removed.length ? `removed ${removed.join(", ")}` : "no labs",
+      );
+    });
+  lab
+    .command("bench")
+    .description(
+      "Build each topology, run iperf3 through it under overlayscope, save a run file per topology with iperf3's own figures inside, tear down",
+    )
+    .option("--topology <names...>", "topologies", ["host", "overlay"])
+    .option("--protocol <p>", "udp | tcp", "udp")
+    .option("--length <bytes>", "message size (64 B … 64 KB)", intOption("--length", 16, 65536), 64)
+    .option("--parallel <n>", "parallel flows", intOption("--parallel", 1, 64), 1)
+    .option("--seconds <n>", "length of each benchmark", intOption("--seconds", 1, 600), 5)
+    .option("--bitrate <rate>", "UDP offered rate, e.g. 100M (default unlimited)")
+    .option("--probes <list...>", "probes (default softirq,stacks,udp_sendmsg:sample_every=200)")
+    .option("--hz <n>", "stack sampling frequency", intOption("--hz", 1, 10000), 99)
+    .option("--inject <ns:command>", "apply a change before measuring, e.g. 'client:ethtool -K eth0 tx off'")
+    .option("-o, --output <dir>", "directory for the run files", "runs")
+    .option("--json", "machine-readable output")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  sudo overlayscope lab bench --topology host overlay --protocol udp --length 64 -o runs\n  sudo overlayscope lab bench --protocol tcp --length 65536 --parallel 4 -o runs",
+    )
+    .action(async (opts: BenchFlags & { json?: boolean }) => {
+      requireRoot();
+      const say = (t: string): void => progress(true, t);
+      const results = await withDaemon({ version: pkg.version, progress: say }, (api) =>
+        labBenchCommand(api, opts, pkg.version, say),
+      );
+      print(
+        Boolean(opts.json),
+        results.map((r) => ({
+          topology: r.topology,
+          file: r.file,
+          benchmark: { ...r.run.benchmark, raw: undefined },
+          setupMs: r.run.lab?.setupMs,
+        })),
+        () => formatBench(results),
+      );
+    });
+
+  program
+    .command("diagnose")
+    .description(
+      "Compare a baseline run with a subject run and name the causes of the gap, ranked, each with its numbers and their source",
+    )
+    .argument("<baseline.json>", "e.g. the host-network run")
+    .argument("<subject.json>", "e.g. the overlay run")
+    .option("--report <file>", "also write the subject's HTML report with the diagnosis on top")
+    .option("--json", "machine-readable output")
+    .addHelpText(
+      "after",
+      "\nExample:\n  overlayscope diagnose runs/host-udp64.json runs/overlay-udp64.json --report why.html",
+    )
+    .action(async (b: string, s: string, opts: { report?: string; json?: boolean }) => {
+      const d = await diagnoseFiles(b, s, opts.report);
+      print(Boolean(opts.json), d, () => formatDiagnosis(d));
     });
 
   program

@@ -37,6 +37,8 @@ const WIRE_NET = "10.203.0";
 const OVERLAY_NET = "10.204.0";
 const VNI = 42;
 
+export const LAB_ID = /^os[0-9a-f]{6}$/;
+
 function newId(): string {
   return `os${randomBytes(3).toString("hex")}`;
 }
@@ -92,6 +94,8 @@ async function buildOverlaySide(lab: Lab, host: string, n: 1 | 2): Promise<strin
   await ip(["link", "set", "vx0", "master", "br0"], host);
   await ip(["link", "add", "veth0", "netns", host, "type", "veth", "peer", "name", "eth0", "netns", c]);
   await ip(["link", "set", "veth0", "master", "br0"], host);
+  // Every port of the bridge carries the VXLAN MTU, as Docker and Flannel configure it.
+  await ip(["link", "set", "veth0", "mtu", "1450"], host);
   for (const d of ["br0", "vx0", "veth0"]) await ip(["link", "set", d, "up"], host);
   // VXLAN over IPv4 adds 50 bytes: the container MTU leaves room so nothing fragments.
   await ip(["link", "set", "eth0", "mtu", "1450", "up"], c);
@@ -130,7 +134,10 @@ async function waitForPing(from: string, addr: string, deadlineMs = 10_000): Pro
 }
 
 /** Builds a topology; on any failure everything created so far is removed before rethrowing. */
-export async function labUp(topology: string, id = newId()): Promise<Lab> {
+/**
+ * `keep`: the lab outlives this process (for `lab up`); otherwise it is removed on any exit.
+ */
+export async function labUp(topology: string, id = newId(), keep = false): Promise<Lab> {
   if (topology in UNSUPPORTED_TOPOLOGIES) {
     throw new OverlayscopeError(
       "UNSUPPORTED",
@@ -154,7 +161,7 @@ export async function labUp(topology: string, id = newId()): Promise<Lab> {
     path: [],
     setupMs: 0,
   };
-  registerLab(lab);
+  if (!keep) registerLab(lab);
   try {
     const { h1, h2 } = await buildWire(lab);
     if (lab.topology === "host") {

@@ -116,6 +116,19 @@ export const RunFileSchema = z.object({
     probeCosts: z.array(ProbeCost),
   }),
   environment: z.unknown().optional().describe("the environment snapshot taken at session start"),
+  lab: z
+    .object({
+      id: z.string(),
+      topology: z.string(),
+      setupMs: num,
+      path: z.array(z.object({ netns: z.string(), device: z.string(), kind: z.string() })),
+    })
+    .optional()
+    .describe("the lab topology the benchmark crossed"),
+  hardware: z
+    .object({ supported: z.boolean(), reason: z.string() })
+    .optional()
+    .describe("whether hardware counters were available"),
 });
 
 export type RunFile = z.infer<typeof RunFileSchema>;

@@ -198,6 +198,19 @@ export function buildSnapshot(
       }),
     );
     const names = new Map(host.netns.map((n) => [n.inode, n.names[0] ?? ""]));
+    // Socket-buffer drops are the classic small-packet loss; only non-zero counters travel.
+    for (const n of host.netns) {
+      for (const key of ["RcvbufErrors", "SndbufErrors", "InErrors"]) {
+        const v = n.snmp?.get("Udp")?.get(key) ?? 0;
+        if (v > 0)
+          counters.push({
+            probe: "snmp",
+            name: `${n.names[0] ?? n.inode} Udp.${key}`,
+            value: v,
+            unit: "packets",
+          });
+      }
+    }
     snap.devices = deriveFigures(host).devices.map((d) => ({
       netns: d.netns,
       netnsName: names.get(d.netns) ?? "",

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { loadDaemonConfig } from "../../server/config.js";
 import { Daemon } from "../../server/daemon.js";
 import { requireRootUser } from "../root.js";
-import { onShutdown } from "../shutdown.js";
+import { onShutdown } from "../../util/shutdown.js";
 
 export interface DaemonFlags {
   config?: string;

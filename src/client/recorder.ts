@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import type { ServiceError } from "@grpc/grpc-js";
-import type { ProfilerApi } from "../../client/api.js";
-import type { Snapshot__Output } from "../../generated/overlayscope/v1/Snapshot.js";
-import type { StartSessionRequest } from "../../generated/overlayscope/v1/StartSessionRequest.js";
-import type { Target } from "../../generated/overlayscope/v1/Target.js";
-import { RUN_SCHEMA_ID, type RunFile } from "../../run/run-file.js";
-import type { StackProfile } from "../../profile/stack-profile.js";
-import { OverlayscopeError, invalidArgument } from "../../util/errors.js";
-import { onShutdown } from "../shutdown.js";
+import type { ProfilerApi } from "./api.js";
+import type { Snapshot__Output } from "../generated/overlayscope/v1/Snapshot.js";
+import type { StartSessionRequest } from "../generated/overlayscope/v1/StartSessionRequest.js";
+import type { Target } from "../generated/overlayscope/v1/Target.js";
+import { RUN_SCHEMA_ID, type RunFile } from "../run/run-file.js";
+import type { StackProfile } from "../profile/stack-profile.js";
+import { OverlayscopeError, invalidArgument } from "../util/errors.js";
+import { onShutdown } from "../util/shutdown.js";
 
 export interface RecordOptions {
   target: Target;
@@ -105,7 +105,7 @@ export async function recordSession(
     for (const e of s.events) if (e.code !== "STOPPED") opts.progress(`${e.code}: ${e.message}`);
   });
   const command = during ? await during(session.id) : undefined;
-  if (command) await stop();
+  if (during) await stop();
   await streaming;
   const summary = await api.stopSession(session.id);
   const profile = JSON.parse(

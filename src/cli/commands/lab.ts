@@ -1,0 +1,157 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { ProfilerApi } from "../../client/api.js";
+import { labBench, type LabBenchOptions } from "../../lab/bench.js";
+import type { IperfOptions } from "../../lab/iperf.js";
+import { listLabs, removeLab, saveLab } from "../../lab/lab-state.js";
+import { labUp, TOPOLOGIES, UNSUPPORTED_TOPOLOGIES } from "../../lab/topology.js";
+import { runFigures } from "../../diagnose/run-figures.js";
+import { writeRunFile, type RunFile } from "../../run/run-file.js";
+import { invalidArgument } from "../../util/errors.js";
+import { formatNumber, renderTable } from "../table.js";
+
+const INJECT_TOOLS = new Set(["ethtool", "ip", "sysctl", "tc"]);
+const INJECT_NS = new Set(["client", "server", "client-host", "server-host"]);
+
+/** `client:ethtool -K eth0 tx off` → a change applied in the lab before measuring. */
+export function parseInject(text: string): NonNullable<LabBenchOptions["inject"]> {
+  const colon = text.indexOf(":");
+  const ns = text.slice(0, colon);
+  const argv = text
+    .slice(colon + 1)
+    .trim()
+    .split(/\s+/);
+  if (colon < 0 || !INJECT_NS.has(ns))
+    throw invalidArgument("--inject", `expected NS:COMMAND with NS one of ${[...INJECT_NS].join(", ")}`);
+  if (!INJECT_TOOLS.has(argv[0] ?? ""))
+    throw invalidArgument("--inject", `the command must start with one of ${[...INJECT_TOOLS].join(", ")}`);
+  return { netns: ns as NonNullable<LabBenchOptions["inject"]>["netns"], argv };
+}
+
+export function checkTopologies(names: string[]): void {
+  for (const t of names) {
+    if (t in UNSUPPORTED_TOPOLOGIES) continue; // labUp explains what the kernel lacks
+    if (!(TOPOLOGIES as readonly string[]).includes(t))
+      throw invalidArgument("--topology", `unknown '${t}' (known: ${TOPOLOGIES.join(", ")})`);
+  }
+}
+
+export async function labUpCommand(topology: string): Promise<{
+  id: string;
+  namespaces: string[];
+  clientNs: string;
+  serverNs: string;
+  serverAddr: string;
+  setupMs: number;
+}> {
+  const lab = await labUp(topology, undefined, true);
+  await saveLab(lab);
+  return {
+    id: lab.id,
+    namespaces: lab.namespaces,
+    clientNs: lab.clientNs,
+    serverNs: lab.serverNs,
+    serverAddr: lab.serverAddr,
+    setupMs: lab.setupMs,
+  };
+}
+
+export async function labStatusCommand(): Promise<Awaited<ReturnType<typeof listLabs>>> {
+  return listLabs();
+}
+
+export async function labDownCommand(ids: string[], all: boolean): Promise<string[]> {
+  const targets = all ? (await listLabs()).map((l) => l.id) : ids;
+  if (targets.length === 0 && !all)
+    throw invalidArgument("id", "give a lab id or --all (see 'overlayscope lab status')");
+  for (const id of targets) await removeLab(id);
+  return targets;
+}
+
+export interface BenchFlags {
+  topology: string[];
+  protocol: string;
+  length: number;
+  parallel: number;
+  seconds: number;
+  bitrate?: string;
+  output: string;
+  probes?: string[];
+  hz: number;
+  inject?: string;
+}
+
+export async function labBenchCommand(
+  api: ProfilerApi,
+  flags: BenchFlags,
+  version: string,
+  progress: (t: string) => void,
+): Promise<Array<{ topology: string; file: string; run: RunFile }>> {
+  if (flags.protocol !== "udp" && flags.protocol !== "tcp")
+    throw invalidArgument("--protocol", `must be udp or tcp, got '${flags.protocol}'`);
+  checkTopologies(flags.topology);
+  const bench: IperfOptions = {
+    protocol: flags.protocol,
+    length: flags.length,
+    seconds: flags.seconds,
+    parallel: flags.parallel,
+  };
+  if (flags.bitrate !== undefined) {
+    if (!/^\d+[KMG]?$/.test(flags.bitrate))
+      throw invalidArgument("--bitrate", "must be a number with optional K, M or G");
+    const mult = { K: 1e3, M: 1e6, G: 1e9 }[flags.bitrate.slice(-1)] ?? 1;
+    bench.bitrate = Number(flags.bitrate.replace(/[KMG]$/, "")) * mult;
+  }
+  const inject = flags.inject ? parseInject(flags.inject) : undefined;
+  await mkdir(flags.output, { recursive: true });
+  const out: Array<{ topology: string; file: string; run: RunFile }> = [];
+  for (const topology of flags.topology) {
+    const opts: LabBenchOptions = {
+      topology,
+      bench,
+      probes: flags.probes ?? ["softirq", "stacks", "udp_sendmsg:sample_every=200"],
+      hz: flags.hz,
+      version,
+      progress,
+    };
+    if (inject) opts.inject = inject;
+    const run = await labBench(api, opts);
+    const file = join(flags.output, `${topology}-${flags.protocol}${flags.length}.json`);
+    await writeRunFile(file, run);
+    out.push({ topology, file, run });
+  }
+  return out;
+}
+
+/** The benchmark's own figures next to ours, one row per topology. */
+export function formatBench(results: Array<{ topology: string; file: string; run: RunFile }>): string {
+  const rows = results.map(({ topology, file, run }) => {
+    const f = runFigures(run);
+    const b = run.benchmark!;
+    return [
+      topology,
+      Math.round(f.packetsPerSecond),
+      Number((b.bitsPerSecond / 1e6).toFixed(1)),
+      Number(b.lostPercent.toFixed(2)),
+      Number((f.softirqsPerPacket ?? 0).toFixed(3)),
+      Number((f.cpuUsPerPacket ?? 0).toFixed(2)),
+      Number((run.lab?.setupMs ?? 0).toFixed(1)),
+      file,
+    ];
+  });
+  return (
+    renderTable(
+      [
+        "topology",
+        "iperf3 pkt/s",
+        "iperf3 Mbit/s",
+        "iperf3 loss %",
+        "softirqs/pkt",
+        "CPU µs/pkt",
+        "setup ms",
+        "run file",
+      ],
+      rows,
+    ) + `\n(${formatNumber(results.length)} runs; 'overlayscope diagnose A B' compares two)`
+  );
+}

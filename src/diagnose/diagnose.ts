@@ -1,0 +1,83 @@
+import type { RunFile } from "../run/run-file.js";
+import { runFigures, type RunFigures } from "./run-figures.js";
+import {
+  addedFunctions,
+  configurationCauses,
+  coreSaturation,
+  deeperPath,
+  drops,
+  memoryTraffic,
+  softirqsPerPacket,
+  throughputGap,
+  type Finding,
+} from "./findings.js";
+
+export interface Diagnosis {
+  baseline: string;
+  subject: string;
+  findings: Finding[];
+  figures: {
+    baseline: Omit<RunFigures, "functionShares" | "environment">;
+    subject: Omit<RunFigures, "functionShares" | "environment">;
+  };
+}
+
+function plain(f: RunFigures): Diagnosis["figures"]["baseline"] {
+  const { functionShares: _f, environment: _e, ...rest } = f;
+  return rest;
+}
+
+/** Compares a baseline run with a subject run and ranks the causes by impact. */
+export function diagnose(baseline: RunFile, subject: RunFile): Diagnosis {
+  const b = runFigures(baseline);
+  const s = runFigures(subject);
+  const found = [
+    throughputGap(b, s),
+    addedFunctions(b, s),
+    deeperPath(b, s),
+    softirqsPerPacket(b, s),
+    coreSaturation(s),
+    drops(s),
+    ...configurationCauses(s, b),
+  ].filter((f): f is Finding => f !== undefined);
+  found.sort((x, y) => y.impact - x.impact);
+  found.push(memoryTraffic(b, s));
+  return {
+    baseline: b.label,
+    subject: s.label,
+    findings: found,
+    figures: { baseline: plain(b), subject: plain(s) },
+  };
+}
+
+export function formatDiagnosis(d: Diagnosis): string {
+  const lines = [`Diagnosis: ${d.subject} compared with ${d.baseline}`, ""];
+  d.findings.forEach((f, i) => {
+    lines.push(`${i + 1}. [${f.code}] ${f.title}`);
+    for (const e of f.evidence)
+      lines.push(
+        `     ${e.what}: ${e.baseline !== undefined ? `${e.baseline} → ` : ""}${e.subject}   (${e.source})`,
+      );
+  });
+  return lines.join("\n");
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The diagnosis as a section of the HTML report. */
+export function diagnosisHtml(d: Diagnosis): string {
+  const items = d.findings
+    .map(
+      (f) =>
+        `<li><b>[${esc(f.code)}]</b> ${esc(f.title)}<table><tr><th>evidence</th><th>baseline</th><th>subject</th><th>source</th></tr>${f.evidence
+          .map(
+            (e) =>
+              `<tr><td>${esc(e.what)}</td><td>${esc(e.baseline ?? "")}</td><td>${esc(e.subject)}</td><td>${esc(e.source)}</td></tr>`,
+          )
+          .join("")}</table></li>`,
+    )
+    .join("");
+  return `<section id="diagnosis"><h2>Diagnosis: ${esc(d.subject)} vs ${esc(d.baseline)}</h2><ol>${items}</ol></section>`;
+}
