@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { Diagnosis } from "../../src/diagnose/diagnose.js";
+import { readRunFile } from "../../src/run/run-file.js";
+import { runCli } from "../helpers/cli.js";
+import { requireKernel } from "../helpers/kernel.js";
+
+const dir = mkdtempSync(join(tmpdir(), "overlayscope-lab-"));
+
+function netnsList(): string {
+  return execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
+}
+
+async function bench(
+  args: string[],
+): Promise<
+  Array<{ topology: string; file: string; benchmark: { packetsReceived: number; bitsPerSecond: number } }>
+> {
+  const r = await runCli(["lab", "bench", "--json", "-o", dir, "--seconds", "3", ...args], 300_000);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Array<{
+    topology: string;
+    file: string;
+    benchmark: { packetsReceived: number; bitsPerSecond: number };
+  }>;
+}
+
+async function diagnoseJson(a: string, b: string): Promise<Diagnosis> {
+  const r = await runCli(["diagnose", a, b, "--json", "--report", join(dir, "why.html")]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Diagnosis;
+}
+
+const codes = (d: Diagnosis): string[] => d.findings.map((f) => f.code);
+
+test("lab up / status / down keep and remove a topology; unsupported ones name the missing kernel feature", async (t) => {
+  if (!requireKernel(t)) return;
+  const up = await runCli(["lab", "up", "overlay", "--json"]);
+  assert.equal(up.code, 0, up.stderr);
+  const lab = JSON.parse(up.stdout) as { id: string; clientNs: string; serverAddr: string; setupMs: number };
+  assert.ok(lab.setupMs > 0);
+  execFileSync("ip", ["netns", "exec", lab.clientNs, "ping", "-c", "1", "-W", "2", lab.serverAddr]);
+  const status = JSON.parse((await runCli(["lab", "status", "--json"])).stdout) as Array<{
+    id: string;
+    alive: boolean;
+  }>;
+  assert.ok(status.some((s) => s.id === lab.id && s.alive));
+  const down = await runCli(["lab", "down", lab.id]);
+  assert.equal(down.code, 0, down.stderr);
+  assert.doesNotMatch(netnsList(), new RegExp(lab.id));
+  const ipip = await runCli(["lab", "up", "ipip"]);
+  assert.equal(ipip.code, 3);
+  assert.match(ipip.stderr, /cannot be built here: the kernel has no IPIP tunnel driver \(CONFIG_NET_IPIP\)/);
+  const bad = await runCli(["lab", "down", "../etc"]);
+  assert.equal(bad.code, 2);
+});
+
+test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path, more softirq work and a lower packet rate", async (t) => {
+  if (!requireKernel(t)) return;
+  const runs = await bench([
+    "--topology",
+    "host",
+    "overlay",
+    "--protocol",
+    "udp",
+    "--length",
+    "64",
+    "--probes",
+    "softirq,stacks:hz=299,udp_sendmsg:sample_every=100",
+  ]);
+  assert.equal(runs.length, 2);
+  assert.doesNotMatch(netnsList(), /os[0-9a-f]{6}-/, "lab torn down");
+  const overlay = await readRunFile(runs[1]!.file);
+  assert.ok(
+    overlay.benchmark && overlay.benchmark.packetsReceived > 1000,
+    "iperf3's own figures are in the run file",
+  );
+  assert.ok((overlay.lab?.setupMs ?? 0) > 0);
+  const d = await diagnoseJson(runs[0]!.file, runs[1]!.file);
+  const c = codes(d);
+  for (const code of [
+    "THROUGHPUT_GAP",
+    "ADDED_KERNEL_FUNCTIONS",
+    "DEEPER_CALL_PATH",
+    "MORE_SOFTIRQ_WORK_PER_PACKET",
+  ])
+    assert.ok(c.includes(code), `${code} in ${c.join(",")}`);
+  const added = d.findings.find((f) => f.code === "ADDED_KERNEL_FUNCTIONS")!;
+  assert.ok(
+    added.evidence.some((e) => e.what.startsWith("vxlan_")),
+    added.evidence.map((e) => e.what).join(","),
+  );
+  assert.ok(d.figures.subject.packetsPerSecond < d.figures.baseline.packetsPerSecond);
+  assert.ok(d.figures.subject.depth!.mean > d.figures.baseline.depth!.mean);
+  assert.ok(
+    d.findings.every((f) => f.evidence.every((e) => e.source.length > 0)),
+    "no number without its source",
+  );
+  assert.ok(c.includes("CACHE_AND_MEMORY"));
+});
+
+test("host vs overlay, TCP: lower throughput and VXLAN encapsulation frames added", async (t) => {
+  if (!requireKernel(t)) return;
+  const runs = await bench([
+    "--topology",
+    "host",
+    "overlay",
+    "--protocol",
+    "tcp",
+    "--length",
+    "65536",
+    "--probes",
+    "softirq,stacks:hz=299",
+  ]);
+  const d = await diagnoseJson(runs[0]!.file, runs[1]!.file);
+  assert.ok(
+    d.figures.subject.bitsPerSecond < d.figures.baseline.bitsPerSecond,
+    `${d.figures.subject.bitsPerSecond} vs ${d.figures.baseline.bitsPerSecond}`,
+  );
+  const added = d.findings.find((f) => f.code === "ADDED_KERNEL_FUNCTIONS");
+  assert.ok(
+    added?.evidence.some((e) => e.what.startsWith("vxlan_") || e.what.startsWith("udp_tunnel")),
+    JSON.stringify(codes(d)),
+  );
+});
+
+test("an injected configuration cause (checksum offload off in the container) is named", async (t) => {
+  if (!requireKernel(t)) return;
+  const base = await bench([
+    "--topology",
+    "overlay",
+    "--protocol",
+    "udp",
+    "--length",
+    "64",
+    "--probes",
+    "softirq,stacks",
+  ]);
+  const baseFile = join(dir, "overlay-clean.json");
+  execFileSync("mv", [base[0]!.file, baseFile]);
+  const broken = await bench([
+    "--topology",
+    "overlay",
+    "--protocol",
+    "udp",
+    "--length",
+    "64",
+    "--probes",
+    "softirq,stacks",
+    "--inject",
+    "client:ethtool -K eth0 tx off",
+  ]);
+  const d = await diagnoseJson(baseFile, broken[0]!.file);
+  const off = d.findings.find((f) => f.code === "OFFLOAD_DISABLED");
+  assert.ok(off, codes(d).join(","));
+  assert.ok(
+    off.evidence.some((e) => /-c1\/eth0 tx-checksumming/.test(e.what)),
+    JSON.stringify(off.evidence),
+  );
+  assert.ok(!codes(d).includes("MTU_MISMATCH"), "the clean lab has consistent MTUs");
+});
+
+test("--inject refuses commands outside its allow-list", async (t) => {
+  if (!requireKernel(t)) return;
+  const r = await runCli(["lab", "bench", "--inject", "client:rm -rf /", "-o", dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--inject: the command must start with one of ethtool, ip, sysctl, tc/);
+});
