@@ -369,6 +369,11 @@ export function buildProgram(): Command {
     .option("--probes <list...>", "probes (default softirq,stacks,udp_sendmsg:sample_every=200)")
     .option("--hz <n>", "stack sampling frequency", intOption("--hz", 1, 10000), 99)
     .option("--inject <ns:command>", "apply a change before measuring, e.g. 'client:ethtool -K eth0 tx off'")
+    .option(
+      "--latency <seconds>",
+      "also measure UDP ping-pong latency with sockperf",
+      intOption("--latency", 1, 600),
+    )
     .option("-o, --output <dir>", "directory for the run files", "runs")
     .option("--json", "machine-readable output")
     .addHelpText(

@@ -5,6 +5,7 @@ import { recordSession } from "../client/recorder.js";
 import type { RunFile } from "../run/run-file.js";
 import { nsExec } from "./ip-command.js";
 import { runIperf, type IperfOptions, type IperfResult } from "./iperf.js";
+import { runSockperf } from "./sockperf.js";
 import { labDown, labUp, type Lab } from "./topology.js";
 
 export interface LabBenchOptions {
@@ -16,6 +17,8 @@ export interface LabBenchOptions {
   progress: (t: string) => void;
   /** A configuration change applied inside the lab before measuring, e.g. to reproduce a cause. */
   inject?: { netns: "client" | "server" | "client-host" | "server-host"; argv: string[] };
+  /** Also measure UDP ping-pong latency with sockperf for this many seconds (0 = skip). */
+  latencySeconds?: number;
 }
 
 function nsFor(lab: Lab, which: NonNullable<LabBenchOptions["inject"]>["netns"]): string {
@@ -78,6 +81,11 @@ export async function labBench(api: ProfilerApi, opts: LabBenchOptions): Promise
         lostPercent: result.lostPercent,
         raw: result.raw,
       };
+    }
+    if (opts.latencySeconds) {
+      opts.progress(`lab: ${opts.topology}: sockperf ping-pong ${b.length} B for ${opts.latencySeconds} s`);
+      const lat = await runSockperf(lab, opts.latencySeconds, Math.min(b.length, 65000));
+      if (lat) run.latency = lat;
     }
     const info = await api.hostInfo();
     const hw = info.collectors.find((c) => c.name === "hardware_counters");

@@ -6,7 +6,7 @@ import { registerLab, unregisterLab } from "./teardown.js";
 
 const log = componentLogger("lab");
 
-export const TOPOLOGIES = ["host", "overlay", "macvlan"] as const;
+export const TOPOLOGIES = ["host", "bridge", "overlay", "macvlan"] as const;
 export type TopologyName = (typeof TOPOLOGIES)[number];
 
 /** Topologies users ask for that this kernel cannot build, with the missing feature named. */
@@ -109,6 +109,40 @@ async function buildOverlaySide(lab: Lab, host: string, n: 1 | 2): Promise<strin
   return c;
 }
 
+const BRIDGE_NET = "10.205.0";
+
+/** Docker's default bridge: container → veth → Linux bridge → NAT (masquerade) out of the host. */
+async function buildBridgeSide(lab: Lab, host: string): Promise<string> {
+  const c = `${lab.id}-c1`;
+  await addNs(lab, c);
+  await ip(["link", "add", "br0", "type", "bridge"], host);
+  await ip(["addr", "add", `${BRIDGE_NET}.254/24`, "dev", "br0"], host);
+  await ip(["link", "add", "veth0", "netns", host, "type", "veth", "peer", "name", "eth0", "netns", c]);
+  await ip(["link", "set", "veth0", "master", "br0"], host);
+  for (const d of ["br0", "veth0"]) await ip(["link", "set", d, "up"], host);
+  await ip(["link", "set", "eth0", "up"], c);
+  await ip(["addr", "add", `${BRIDGE_NET}.1/24`, "dev", "eth0"], c);
+  await ip(["route", "add", "default", "via", `${BRIDGE_NET}.254`], c);
+  await nsExec(host, ["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
+  try {
+    await nsExec(host, [
+      "nft",
+      "add table ip nat; add chain ip nat post { type nat hook postrouting priority 100 ; } ; add rule ip nat post oifname wire0 masquerade",
+    ]);
+  } catch (e) {
+    throw new OverlayscopeError(
+      "UNSUPPORTED",
+      `topology 'bridge' needs nftables NAT (install nftables; kernel nf_tables with masquerade): ${(e as Error).message}`,
+    );
+  }
+  lab.path.push(
+    { netns: c, device: "eth0", kind: "veth" },
+    { netns: host, device: "veth0", kind: "veth" },
+    { netns: host, device: "br0", kind: "bridge" },
+  );
+  return c;
+}
+
 async function buildMacvlanSide(lab: Lab, host: string, n: 1 | 2): Promise<string> {
   const c = `${lab.id}-c${n}`;
   await addNs(lab, c);
@@ -164,7 +198,13 @@ export async function labUp(topology: string, id = newId(), keep = false): Promi
   if (!keep) registerLab(lab);
   try {
     const { h1, h2 } = await buildWire(lab);
-    if (lab.topology === "host") {
+    if (lab.topology === "bridge") {
+      const t0 = performance.now();
+      const c1 = await buildBridgeSide(lab, h1);
+      Object.assign(lab, { clientNs: c1, serverNs: h2, serverAddr: `${WIRE_NET}.2` });
+      await waitForPing(c1, lab.serverAddr);
+      lab.setupMs = performance.now() - t0;
+    } else if (lab.topology === "host") {
       Object.assign(lab, { clientNs: h1, serverNs: h2, serverAddr: `${WIRE_NET}.2` });
       const t0 = performance.now();
       await waitForPing(h1, lab.serverAddr);

@@ -125,6 +125,18 @@ export const RunFileSchema = z.object({
     })
     .optional()
     .describe("the lab topology the benchmark crossed"),
+  latency: z
+    .object({
+      tool: z.string(),
+      messageBytes: num,
+      avgUs: num,
+      p50Us: num,
+      p99Us: num,
+      p999Us: num,
+      observations: num,
+    })
+    .optional()
+    .describe("sockperf ping-pong latency measured through the same lab, after the throughput run"),
   hardware: z
     .object({ supported: z.boolean(), reason: z.string() })
     .optional()

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../helpers/cli.js";
 import { requireKernel } from "../helpers/kernel.js";
@@ -33,11 +36,17 @@ test("cli-probes: the human table shows cost classes", async (t) => {
   assert.match(r.stdout, /sampled/);
 });
 
-test("cli-demo: the demo prints per-CPU softirqs from the probe beside /proc/softirqs", async (t) => {
+test("cli-demo: the demo benchmarks host and overlay, prints a diagnosis and writes a report", async (t) => {
   if (!requireKernel(t)) return;
-  const r = await runCli(["demo", "--seconds", "1", "--topology", "host", "--json"]);
+  const out = mkdtempSync(join(tmpdir(), "overlayscope-demo-"));
+  const r = await runCli(["demo", "--seconds", "2", "-o", out, "--json"], 300_000);
   assert.equal(r.code, 0, r.stderr);
-  const runs = JSON.parse(r.stdout) as Array<{ topology: string; benchmark: { packetsReceived: number } }>;
-  assert.equal(runs[0]?.topology, "host");
-  assert.ok(runs[0].benchmark.packetsReceived > 1000);
+  const res = JSON.parse(r.stdout) as {
+    runs: string[];
+    report: string;
+    diagnosis: { findings: Array<{ code: string }> };
+  };
+  assert.equal(res.runs.length, 2);
+  assert.ok(existsSync(res.report));
+  assert.ok(res.diagnosis.findings.some((f) => f.code === "THROUGHPUT_GAP"));
 });

@@ -52,6 +52,13 @@ test("lab up / status / down keep and remove a topology; unsupported ones name t
   const down = await runCli(["lab", "down", lab.id]);
   assert.equal(down.code, 0, down.stderr);
   assert.doesNotMatch(netnsList(), new RegExp(lab.id));
+  for (const topo of ["bridge", "macvlan"]) {
+    const r = await runCli(["lab", "up", topo, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const l = JSON.parse(r.stdout) as { id: string; clientNs: string; serverAddr: string };
+    execFileSync("ip", ["netns", "exec", l.clientNs, "ping", "-c", "1", "-W", "2", l.serverAddr]);
+    assert.equal((await runCli(["lab", "down", l.id])).code, 0);
+  }
   const ipip = await runCli(["lab", "up", "ipip"]);
   assert.equal(ipip.code, 3);
   assert.match(ipip.stderr, /cannot be built here: the kernel has no IPIP tunnel driver \(CONFIG_NET_IPIP\)/);
@@ -80,6 +87,7 @@ test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path
     "iperf3's own figures are in the run file",
   );
   assert.ok((overlay.lab?.setupMs ?? 0) > 0);
+  assert.ok((overlay.latency?.avgUs ?? 0) > 0, "sockperf latency recorded through the same lab");
   const d = await diagnoseJson(runs[0]!.file, runs[1]!.file);
   const c = codes(d);
   for (const code of [

@@ -79,6 +79,7 @@ export interface BenchFlags {
   probes?: string[];
   hz: number;
   inject?: string;
+  latency?: number;
 }
 
 export async function labBenchCommand(
@@ -115,6 +116,7 @@ export async function labBenchCommand(
       progress,
     };
     if (inject) opts.inject = inject;
+    if (flags.latency) opts.latencySeconds = flags.latency;
     const run = await labBench(api, opts);
     const file = join(flags.output, `${topology}-${flags.protocol}${flags.length}.json`);
     await writeRunFile(file, run);
@@ -128,11 +130,13 @@ export function formatBench(results: Array<{ topology: string; file: string; run
   const rows = results.map(({ topology, file, run }) => {
     const f = runFigures(run);
     const b = run.benchmark!;
+    const lat = run.latency ? `${run.latency.avgUs.toFixed(1)} / ${run.latency.p99Us.toFixed(1)}` : "-";
     return [
       topology,
       Math.round(f.packetsPerSecond),
       Number((b.bitsPerSecond / 1e6).toFixed(1)),
       Number(b.lostPercent.toFixed(2)),
+      lat,
       Number((f.softirqsPerPacket ?? 0).toFixed(3)),
       Number((f.cpuUsPerPacket ?? 0).toFixed(2)),
       Number((run.lab?.setupMs ?? 0).toFixed(1)),
@@ -146,6 +150,7 @@ export function formatBench(results: Array<{ topology: string; file: string; run
         "iperf3 pkt/s",
         "iperf3 Mbit/s",
         "iperf3 loss %",
+        "sockperf avg / p99 µs",
         "softirqs/pkt",
         "CPU µs/pkt",
         "setup ms",

@@ -1,0 +1,69 @@
+import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
+import { nsExec } from "./ip-command.js";
+import type { Lab } from "./topology.js";
+
+export interface LatencyResult {
+  tool: "sockperf";
+  messageBytes: number;
+  avgUs: number;
+  p50Us: number;
+  p99Us: number;
+  p999Us: number;
+  observations: number;
+}
+
+/** sockperf ping-pong's summary lines (ANSI colour codes stripped). */
+export function parseSockperf(text: string, messageBytes: number): LatencyResult | undefined {
+  // eslint-disable-next-line no-control-regex -- sockperf colours its summary with ANSI escapes
+  const clean = text.replace(/\x1b\[[0-9;]*m/g, "");
+  const avg = /avg-latency=([\d.]+)/.exec(clean);
+  const pct = (p: string): number =>
+    Number(new RegExp(`percentile ${p} =\\s*([\\d.]+)`).exec(clean)?.[1] ?? NaN);
+  const obs = /Total (\d+) observations/.exec(clean);
+  if (!avg) return undefined;
+  return {
+    tool: "sockperf",
+    messageBytes,
+    avgUs: Number(avg[1]),
+    p50Us: pct("50.000"),
+    p99Us: pct("99.000"),
+    p999Us: pct("99.900"),
+    observations: Number(obs?.[1] ?? 0),
+  };
+}
+
+/** UDP ping-pong latency across a lab: the server lives exactly as long as the measurement. */
+export async function runSockperf(
+  lab: Lab,
+  seconds: number,
+  messageBytes: number,
+  port = 11111,
+): Promise<LatencyResult | undefined> {
+  const server = spawnGuarded(
+    "ip",
+    ["netns", "exec", lab.serverNs, "sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)],
+    { stdio: "ignore" },
+  );
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const out = await nsExec(
+      lab.clientNs,
+      [
+        "sockperf",
+        "pp",
+        "-i",
+        lab.serverAddr,
+        "-p",
+        String(port),
+        "-t",
+        String(seconds),
+        "-m",
+        String(messageBytes),
+      ],
+      (seconds + 20) * 1000,
+    );
+    return parseSockperf(out, messageBytes);
+  } finally {
+    server.kill("SIGKILL");
+  }
+}
