@@ -1,0 +1,143 @@
+/**
+ * Observer effect: how much overlayscope moves the benchmark it watches (issue 8).
+ * Worst case: UDP 64 B through the `overlay` lab topology, packets/s received by the server.
+ * Interleaved on/off pairs (off, on, off, on …) so drift hits both sides; median and spread.
+ *
+ *   node --import tsx bench/observer-effect.ts [--pairs 10] [--seconds 4]
+ *
+ * Configurations: the default session (every collector + default probes + stack sampling), each
+ * per-packet probe alone (with its self-reported cost turned into a predicted loss), and the
+ * naive anchors (per-packet count() and kstack one-liners).
+ */
+import { BpftraceRunner } from "../src/bpftrace/runner.js";
+import { runIperf } from "../src/lab/iperf.js";
+import { labDown, labUp } from "../src/lab/topology.js";
+import { ProbeEngine } from "../src/probes/engine.js";
+import { ProfilingSession } from "../src/session/session.js";
+import { resolveTarget } from "../src/session/target.js";
+import type { Snapshot } from "../src/generated/overlayscope/v1/Snapshot.js";
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const PAIRS = arg("--pairs", 10);
+const SECONDS = arg("--seconds", 4);
+
+interface Config {
+  name: string;
+  start: () => Promise<{ stop: () => Promise<number | undefined> }>;
+}
+
+const engine = await ProbeEngine.create();
+const host = await resolveTarget(undefined);
+
+function sessionConfig(
+  name: string,
+  probes: Array<{ name: string; params?: Record<string, unknown> }>,
+): Config {
+  return {
+    name,
+    start: async () => {
+      const s = new ProfilingSession(engine, {
+        target: host,
+        probes,
+        intervalMs: 1000,
+        stackHz: 99,
+        durationMs: 0,
+        detached: true,
+        hardwareCounters: true,
+        label: name,
+        idleGraceMs: 3_600_000,
+      });
+      const snaps: Snapshot[] = [];
+      s.on("snapshot", (x: Snapshot) => snaps.push(x));
+      await s.start();
+      return {
+        stop: async () => {
+          await s.stop();
+          // Predicted CPU share of the per-packet probes, from their own BPF stats.
+          const costs = snaps
+            .flatMap((x) => x.probeCosts ?? [])
+            .filter((c) => c.probe !== "stacks" && c.probe !== "softirq" && c.probe !== "hardirq");
+          if (!costs.length) return undefined;
+          return (
+            costs.reduce((a, c) => a + Number(c.cpuPercent ?? 0), 0) /
+            Math.max(1, snaps.filter((x) => (x.probeCosts ?? []).length).length) /
+            100
+          );
+        },
+      };
+    },
+  };
+}
+
+function oneLiner(name: string, script: string): Config {
+  return {
+    name,
+    start: async () => {
+      const r = new BpftraceRunner({ label: name, script });
+      await r.start();
+      return { stop: async () => (await r.stop(), undefined) };
+    },
+  };
+}
+
+const configs: Config[] = [
+  sessionConfig(
+    "default session (collectors + softirq, hardirq, stacks@99Hz)",
+    engine.defaultProbes().map((name) => ({ name })),
+  ),
+  sessionConfig("netdev probe (per packet)", [{ name: "netdev" }]),
+  sessionConfig("netdev probe, sampled 1 in 100", [{ name: "netdev", params: { sample_every: 100 } }]),
+  sessionConfig("vxlan probe (per packet)", [{ name: "vxlan" }]),
+  sessionConfig("udp_sendmsg probe (per send, stacks 1 in 1000)", [{ name: "udp_sendmsg" }]),
+  oneLiner("naive: count() on net:net_dev_queue", "tracepoint:net:net_dev_queue { @n = count(); }"),
+  oneLiner(
+    "naive: @[kstack] = count() on net:net_dev_start_xmit",
+    "tracepoint:net:net_dev_start_xmit { @s[kstack] = count(); }",
+  ),
+];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const lab = await labUp("overlay");
+const rows: string[] = [];
+try {
+  const pps = async (): Promise<number> => {
+    const r = await runIperf(lab, { protocol: "udp", length: 64, seconds: SECONDS });
+    return r.packetsReceived / r.seconds;
+  };
+  await pps(); // warm-up: ARP, caches, CPU frequency
+  for (const c of configs) {
+    const ratios: number[] = [];
+    const predicted: number[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      const off = await pps();
+      const h = await c.start();
+      const on = await pps();
+      const share = await h.stop();
+      ratios.push(on / off);
+      if (share !== undefined) predicted.push(share / (1 + share));
+      process.stderr.write(`${c.name}: pair ${i + 1}/${PAIRS} off ${off.toFixed(0)} on ${on.toFixed(0)}\n`);
+    }
+    const loss = 1 - median(ratios);
+    const pred = predicted.length ? median(predicted) : undefined;
+    const factor = pred !== undefined && loss > 0.005 ? Math.max(pred / loss, loss / pred).toFixed(2) : "-";
+    rows.push(
+      `| ${c.name} | ${(median(ratios) * 100).toFixed(1)}% | ${(Math.min(...ratios) * 100).toFixed(1)}–${(Math.max(...ratios) * 100).toFixed(1)}% | ${(loss * 100).toFixed(1)}% | ${pred === undefined ? "-" : `${(pred * 100).toFixed(1)}%`} | ${factor} |`,
+    );
+  }
+} finally {
+  await labDown(lab);
+}
+console.log(
+  `UDP 64 B through the overlay lab, ${PAIRS} interleaved off/on pairs of ${SECONDS} s, packets/s received (${new Date().toISOString().slice(0, 10)})`,
+);
+console.log("| configuration | median on/off | spread | median loss | predicted loss (self-cost) | factor |");
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const r of rows) console.log(r);
