@@ -84,8 +84,7 @@ export async function labBench(api: ProfilerApi, opts: LabBenchOptions): Promise
     }
     if (opts.latencySeconds) {
       opts.progress(`lab: ${opts.topology}: sockperf ping-pong ${b.length} B for ${opts.latencySeconds} s`);
-      const lat = await runSockperf(lab, opts.latencySeconds, Math.min(b.length, 65000));
-      if (lat) run.latency = lat;
+      run.latency = await runSockperf(lab, opts.latencySeconds, Math.min(b.length, 65000));
     }
     const info = await api.hostInfo();
     const hw = info.collectors.find((c) => c.name === "hardware_counters");

@@ -39,3 +39,23 @@ export async function nsExec(netns: string, argv: readonly string[], timeoutMs =
     );
   }
 }
+
+/** Waits until a server in a namespace listens on a port (iperf3 and sockperf start asynchronously). */
+export async function waitForListen(
+  netns: string,
+  proto: "tcp" | "udp",
+  port: number,
+  deadlineMs = 5000,
+): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  const flags = proto === "tcp" ? "-ltnH" : "-lunH";
+  while (Date.now() < end) {
+    const out = await nsExec(netns, ["ss", flags, `sport = :${port}`]).catch(() => "");
+    if (out.trim() !== "") return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new OverlayscopeError(
+    "TIMEOUT",
+    `no ${proto} server listening on port ${port} in ${netns} after ${deadlineMs} ms`,
+  );
+}

@@ -1,6 +1,6 @@
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
-import { nsExec } from "./ip-command.js";
+import { nsExec, waitForListen } from "./ip-command.js";
 import type { Lab } from "./topology.js";
 
 export interface IperfOptions {
@@ -80,7 +80,7 @@ export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResul
     stdio: "ignore",
   });
   try {
-    await waitForListen(lab.serverNs, Number(port));
+    await waitForListen(lab.serverNs, "tcp", Number(port));
     const args = [
       "iperf3",
       "-c",
@@ -108,14 +108,4 @@ export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResul
   } finally {
     server.kill("SIGKILL");
   }
-}
-
-async function waitForListen(netns: string, port: number): Promise<void> {
-  const end = Date.now() + 5000;
-  while (Date.now() < end) {
-    const out = await nsExec(netns, ["ss", "-ltnH", `sport = :${port}`]).catch(() => "");
-    if (out.trim() !== "") return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new OverlayscopeError("TIMEOUT", `iperf3 server in ${netns} did not listen on ${port} within 5 s`);
 }

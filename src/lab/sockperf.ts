@@ -1,5 +1,6 @@
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
-import { nsExec } from "./ip-command.js";
+import { OverlayscopeError } from "../util/errors.js";
+import { nsExec, waitForListen } from "./ip-command.js";
 import type { Lab } from "./topology.js";
 
 export interface LatencyResult {
@@ -38,31 +39,36 @@ export async function runSockperf(
   seconds: number,
   messageBytes: number,
   port = 11111,
-): Promise<LatencyResult | undefined> {
+): Promise<LatencyResult> {
   const server = spawnGuarded(
     "ip",
     ["netns", "exec", lab.serverNs, "sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)],
-    { stdio: "ignore" },
+    {
+      stdio: "ignore",
+    },
   );
   try {
-    await new Promise((r) => setTimeout(r, 300));
-    const out = await nsExec(
-      lab.clientNs,
-      [
-        "sockperf",
-        "pp",
-        "-i",
-        lab.serverAddr,
-        "-p",
-        String(port),
-        "-t",
-        String(seconds),
-        "-m",
-        String(messageBytes),
-      ],
-      (seconds + 20) * 1000,
-    );
-    return parseSockperf(out, messageBytes);
+    await waitForListen(lab.serverNs, "udp", port);
+    const argv = [
+      "sockperf",
+      "pp",
+      "-i",
+      lab.serverAddr,
+      "-p",
+      String(port),
+      "-t",
+      String(seconds),
+      "-m",
+      String(messageBytes),
+    ];
+    const out = await nsExec(lab.clientNs, argv, (seconds + 20) * 1000);
+    const r = parseSockperf(out, messageBytes);
+    if (!r)
+      throw new OverlayscopeError(
+        "FAILED_PRECONDITION",
+        `sockperf gave no latency summary: ${out.slice(-300)}`,
+      );
+    return r;
   } finally {
     server.kill("SIGKILL");
   }
