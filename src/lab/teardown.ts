@@ -29,6 +29,12 @@ export function registerLab(lab: Removable): void {
   if (!hooked) {
     hooked = true;
     process.on("exit", removeAllSync);
+    // Node's default for SIGINT/SIGTERM skips "exit" handlers; a process that has not chosen its
+    // own handling (benchmarks, scripts) exits through process.exit so the labs still go.
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      if (process.listenerCount(sig) === 0)
+        process.once(sig, () => process.exit(sig === "SIGINT" ? 130 : 143));
+    }
   }
   labs.add(lab);
 }
