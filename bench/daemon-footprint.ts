@@ -75,7 +75,10 @@ await new Promise((r) => setTimeout(r, SECONDS * 1000));
 const cpu = process.cpuUsage(cpu0);
 const wall = (performance.now() - t0) / 1000;
 const nodeCpuPct = ((cpu.user + cpu.system) / 1e6 / wall) * 100;
-const bpftrace = daemon.sessions.list().flatMap((x) => x.bpftracePids());
+const bpftrace = daemon.sessions
+  .list()
+  .filter((x) => x.state === "RUNNING")
+  .flatMap((x) => x.bpftracePids());
 const bpfRss = bpftrace.map((p) => rssKiB(p));
 const selfRss = rssKiB(process.pid);
 for (const st of streams) st.cancel();

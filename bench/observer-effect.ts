@@ -88,16 +88,40 @@ const configs: Config[] = [
     "default session (collectors + softirq, hardirq, stacks@99Hz)",
     engine.defaultProbes().map((name) => ({ name })),
   ),
+  sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),
+  sessionConfig("stacks probe only (default rate)", [{ name: "stacks" }]),
+  sessionConfig("zhz stacks probe at 19 Hz", [{ name: "stacks", params: { hz: 19 } }]),
+  sessionConfig("zhz stacks probe at 49 Hz", [{ name: "stacks", params: { hz: 49 } }]),
+  sessionConfig("hardirq probe only", [{ name: "hardirq" }]),
+  sessionConfig("softirq probe (per softirq run; ~1 per packet on veth paths)", [
+    { name: "softirq", params: { latency: false } },
+  ]),
   sessionConfig("netdev probe (per packet)", [{ name: "netdev" }]),
   sessionConfig("netdev probe, sampled 1 in 100", [{ name: "netdev", params: { sample_every: 100 } }]),
   sessionConfig("vxlan probe (per packet)", [{ name: "vxlan" }]),
   sessionConfig("udp_sendmsg probe (per send, stacks 1 in 1000)", [{ name: "udp_sendmsg" }]),
+  oneLiner(
+    "xstack: profile:hz:99 @[kstack] one-liner, no printing",
+    "profile:hz:99 { @s[kstack] = count(); }",
+  ),
+  oneLiner(
+    "xstack: profile:hz:99 @[kstack] printed and cleared every second",
+    "profile:hz:99 { @s[kstack] = count(); } interval:s:1 { print(@s); clear(@s); }",
+  ),
+  oneLiner(
+    "xstack: profile:hz:99 @[pid, cpu, kstack, comm] printed every second",
+    "profile:hz:99 { @s[pid, cpu, kstack, comm] = count(); } interval:s:1 { print(@s); clear(@s); }",
+  ),
   oneLiner("naive: count() on net:net_dev_queue", "tracepoint:net:net_dev_queue { @n = count(); }"),
   oneLiner(
     "naive: @[kstack] = count() on net:net_dev_start_xmit",
     "tracepoint:net:net_dev_start_xmit { @s[kstack] = count(); }",
   ),
 ];
+
+// --only SUBSTRING runs the matching configurations alone.
+const only = process.argv.includes("--only") ? (process.argv[process.argv.indexOf("--only") + 1] ?? "") : "";
+const selected = configs.filter((c) => c.name.includes(only));
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -113,7 +137,7 @@ try {
     return r.packetsReceived / r.seconds;
   };
   await pps(); // warm-up: ARP, caches, CPU frequency
-  for (const c of configs) {
+  for (const c of selected) {
     const ratios: number[] = [];
     const predicted: number[] = [];
     for (let i = 0; i < PAIRS; i++) {

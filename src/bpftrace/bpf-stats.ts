@@ -58,10 +58,13 @@ export async function readProcessProgStats(pid: number, procRoot = "/proc"): Pro
 }
 
 const names = new Map<number, string>();
+/** Ids bpftool was already asked about: a program without a name must not cost a fork per interval. */
+const asked = new Set<number>();
 
 /** Fills in program names from `bpftool prog show -j` once per program id; absent bpftool is fine. */
 export async function nameProgs(stats: ProgStats[]): Promise<ProgStats[]> {
-  if (stats.some((s) => !names.has(s.progId))) {
+  if (stats.some((s) => !asked.has(s.progId))) {
+    for (const s of stats) asked.add(s.progId);
     try {
       const { stdout } = await run("bpftool", ["prog", "show", "-j"], { timeout: 5000, maxBuffer: 32 << 20 });
       for (const p of JSON.parse(stdout) as Array<{ id: number; name?: string }>) {

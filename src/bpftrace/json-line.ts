@@ -6,6 +6,8 @@
 const UNSAFE_DIGITS = 16;
 
 export function quoteLongIntegers(line: string): string {
+  // Fast path: most lines (stack dumps of hundreds of KiB) have no 16-digit run at all.
+  if (!/\d{16}/.test(line)) return line;
   let out = "";
   let inString = false;
   let i = 0;

@@ -121,7 +121,12 @@ export function buildProgram(): Command {
         "--probes <list...>",
         "probes to attach, e.g. softirq,stacks:hz=199,vxlan (default: the default probes)",
       )
-      .option("--hz <n>", "stack sampling frequency per CPU", intOption("--hz", 1, 10000), 99)
+      .option(
+        "--hz <n>",
+        "stack sampling frequency per CPU (19 keeps the observer effect low; 99+ for short runs)",
+        intOption("--hz", 1, 10000),
+        19,
+      )
       .option("--interval <ms>", "snapshot interval", intOption("--interval", 100, 60000), 1000)
       .option("-o, --output <file>", "run file to write", "run.json")
       .option("--label <text>", "a name for this run (shown in reports and diagnoses)")

@@ -1,8 +1,9 @@
 import { OverlayscopeError } from "../util/errors.js";
-import { probeCapabilities, type KernelCapabilities } from "./capabilities.js";
+import { probeCapabilities, readKallsyms, type KernelCapabilities } from "./capabilities.js";
 import { loadCatalogue, type CatalogueEntry } from "./manifest.js";
 import { resolveParams } from "./params.js";
 import { ProbeRun } from "./probe-run.js";
+import { ProbeRunPool, type ProbeLease } from "./run-pool.js";
 import { chooseVariant, type VariantChoice } from "./select.js";
 import { filterExpression, type Target } from "./target-filter.js";
 
@@ -17,6 +18,8 @@ export interface ProbeRequest {
  * request.
  */
 export class ProbeEngine {
+  readonly pool = new ProbeRunPool();
+
   private constructor(
     readonly catalogue: Map<string, CatalogueEntry>,
     readonly caps: KernelCapabilities,
@@ -31,14 +34,27 @@ export class ProbeEngine {
     return new ProbeEngine(catalogue, caps, choices, options.binary);
   }
 
+  /**
+   * A module (vxlan) may load after the daemon started: when a variant was ruled out only by a
+   * missing kernel symbol, re-read kallsyms and choose again, so the next session gets kprobes.
+   */
+  async refreshSymbols(): Promise<void> {
+    const waiting = [...this.choices.values()].some((c) =>
+      c.rejected.some((r) => /not in \/proc\/kallsyms/.test(r.reason)),
+    );
+    if (!waiting) return;
+    this.caps.symbols = await readKallsyms().catch(() => this.caps.symbols);
+    for (const [name, e] of this.catalogue) this.choices.set(name, chooseVariant(e.manifest, this.caps));
+  }
+
   defaultProbes(): string[] {
     return [...this.catalogue.values()].filter((e) => e.manifest.default).map((e) => e.manifest.name);
   }
 
   /** Validates every request (names, parameters, kernel support) and returns unstarted runs. */
-  prepare(requests: readonly ProbeRequest[], target: Target, fieldPrefix = "probes"): ProbeRun[] {
+  prepare(requests: readonly ProbeRequest[], target: Target, fieldPrefix = "probes"): ProbeLease[] {
     const seen = new Set<string>();
-    const runs: ProbeRun[] = [];
+    const runs: ProbeLease[] = [];
     requests.forEach((req, i) => {
       const field = `${fieldPrefix}[${i}]`;
       const entry = this.catalogue.get(req.name);
@@ -76,7 +92,7 @@ export class ProbeEngine {
         `${field}.params`,
       );
       if ("filter" in params) params.filter = filterExpression(target);
-      runs.push(new ProbeRun(entry, choice.variant, params, this.caps, this.binary));
+      runs.push(this.pool.lease(new ProbeRun(entry, choice.variant, params, this.caps, this.binary)));
     });
     return runs;
   }

@@ -29,7 +29,7 @@ export class SessionManager {
     const intervalMs = req.intervalMs || 1000;
     if (intervalMs < 100 || intervalMs > 60_000)
       throw invalidArgument("interval_ms", `must be 100..60000, got ${intervalMs}`);
-    const stackHz = req.stackHz || 99;
+    const stackHz = req.stackHz || 19;
     if (stackHz > 10_000) throw invalidArgument("stack_hz", `must be 1..10000, got ${stackHz}`);
     if (req.durationMs > 24 * 3600 * 1000) throw invalidArgument("duration_ms", "must be at most 24 h");
     if (req.detached && req.durationMs === 0)
@@ -44,6 +44,7 @@ export class SessionManager {
       return spec && Object.keys(spec.params).length ? { name, params: { ...spec.params } } : { name };
     });
     const target = await resolveTarget(req.target);
+    await this.engine.refreshSymbols();
     // Probe names, parameters and kernel support are checked by a dry prepare: nothing spawns.
     this.engine.prepare(probes, target.target);
     const running = [...this.sessions.values()].filter(

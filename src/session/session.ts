@@ -8,7 +8,8 @@ import { HostCollector } from "../collectors/host-collector.js";
 import type { HostSample } from "../collectors/host-sample.js";
 import type { Session as WireSession } from "../generated/overlayscope/v1/Session.js";
 import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
-import type { ProbeRun, ProbeReading } from "../probes/probe-run.js";
+import type { ProbeReading } from "../probes/probe-run.js";
+import type { ProbeLease } from "../probes/run-pool.js";
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
 import { StackProfileBuilder, type StackProfile } from "../profile/stack-profile.js";
 import { summarizeStderr } from "../bpftrace/runner.js";
@@ -43,7 +44,7 @@ export class ProfilingSession extends EventEmitter {
   stoppedAt = 0;
   state: SessionStateName = "RUNNING";
   error = "";
-  private runs: ProbeRun[] = [];
+  private runs: ProbeLease[] = [];
   private readonly runState = new Map<string, { running: boolean; error: string }>();
   private collector?: HostCollector;
   private pendingReadings: ProbeReading[] = [];
@@ -85,7 +86,7 @@ export class ProfilingSession extends EventEmitter {
     // A stacks:hz parameter overrides stack_hz; the profile must use the rate that was sampled.
     const stacks = this.runs.find((r) => r.name === "stacks");
     if (stacks) this.profile = new StackProfileBuilder(Number(stacks.params.hz));
-    const started: ProbeRun[] = [];
+    const started: ProbeLease[] = [];
     try {
       await Promise.all(
         this.runs.map(async (r) => {
@@ -153,7 +154,7 @@ export class ProfilingSession extends EventEmitter {
       });
   }
 
-  private onProbeExit(r: ProbeRun, info: ExitInfo): void {
+  private onProbeExit(r: ProbeLease, info: ExitInfo): void {
     if (info.requested) return;
     const why = `bpftrace for probe ${r.name} exited unexpectedly (${info.signal ?? `code ${info.code}`}): ${summarizeStderr(info.stderr)}`;
     log.warn({ session: this.id, probe: r.name }, why);
