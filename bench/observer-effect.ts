@@ -85,7 +85,7 @@ function oneLiner(name: string, script: string): Config {
 
 const configs: Config[] = [
   sessionConfig(
-    "default session (collectors + softirq, hardirq, stacks@99Hz)",
+    `default session (collectors + ${engine.defaultProbes().join(", ")}, stacks at 19 Hz)`,
     engine.defaultProbes().map((name) => ({ name })),
   ),
   sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),

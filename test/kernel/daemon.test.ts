@@ -248,6 +248,22 @@ test("concurrent sessions and streams; the session limit answers RESOURCE_EXHAUS
   assert.equal(sum.session?.state, "SESSION_STATE_STOPPED");
 });
 
+test("sessions asking for the same probe share one bpftrace; stopping one leaves the other streaming", async (t) => {
+  if (!requireKernel(t)) return;
+  const c = d.client;
+  const before = bpftraceCount();
+  const a = await start(c, { probes: [{ name: "hardirq" }] });
+  const b = await start(c, { probes: [{ name: "hardirq" }] });
+  assert.equal(bpftraceCount() - before, 1, "one process for two sessions");
+  await stop(c, a.id);
+  const snaps = await collect(c, b.id, 2);
+  assert.ok(snaps.length === 2 && snaps.every((s) => s.cpus.length > 0));
+  const info = await api(c).getSession(b.id);
+  assert.equal(info.probes[0]?.running, true);
+  await stop(c, b.id);
+  assert.equal(bpftraceCount(), before, "the shared process ends with its last session");
+});
+
 test("GetProfile returns pprof that decodes, folded stacks and JSON", async (t) => {
   if (!requireKernel(t)) return;
   const c = d.client;
