@@ -78,6 +78,8 @@ test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path
     "64",
     "--probes",
     "softirq,stacks:hz=299,udp_sendmsg:sample_every=100",
+    "--latency",
+    "1",
   ]);
   assert.equal(runs.length, 2);
   assert.doesNotMatch(netnsList(), /os[0-9a-f]{6}-/, "lab torn down");
