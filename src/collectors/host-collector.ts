@@ -2,6 +2,7 @@ import { readFile, readlink } from "node:fs/promises";
 import { componentLogger } from "../util/log.js";
 import type { HostSample, NetnsDevices } from "./host-sample.js";
 import { HwCounters, unsupportedInterval, type HwInterval } from "./hw-counters.js";
+import type { PmuInventory } from "./perf-stat.js";
 import { netDevDelta, parseNetDev, type DevCounters } from "./net-dev.js";
 import { discoverNetns, type NetnsRef } from "./netns.js";
 import { NetnsAnchors } from "./netns-anchor.js";
@@ -28,6 +29,10 @@ export interface HostCollectorOptions {
   netnsFilter?: ReadonlySet<number>;
   procRoot?: string;
   hardwareCounters?: boolean;
+  /** resctrl mount point, for MBM memory bandwidth where no uncore PMU exists. */
+  resctrlRoot?: string;
+  /** PMU inventory override (tests). */
+  pmu?: PmuInventory;
 }
 
 function busy(t: CpuTimes): number {
@@ -52,7 +57,7 @@ export class HostCollector {
     private readonly onSample: (s: HostSample) => void,
   ) {
     if (opts.hardwareCounters !== false)
-      this.hw = new HwCounters(opts.intervalMs, (i) => (this.hwLatest = i));
+      this.hw = new HwCounters(opts.intervalMs, (i) => (this.hwLatest = i), opts.pmu);
   }
 
   get hardware(): HwCounters | undefined {
@@ -70,12 +75,14 @@ export class HostCollector {
 
   /** Takes a final sample so the last partial interval is not lost; idempotent. */
   async stop(): Promise<void> {
-    if (!this.timer) return;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.tick();
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      await this.tick();
+    }
     await this.inflight;
     await this.hw?.stop();
+    // Anchors exist whenever a reading was taken, with or without the timer (sampleNow).
     this.anchors.release();
   }
 
@@ -127,7 +134,10 @@ export class HostCollector {
     return this.inflight;
   }
 
+  private mbmBytes?: number;
+
   private async read(): Promise<Raw> {
+    if (this.hw) this.mbmBytes = await this.hw.resctrlBytes(this.opts.resctrlRoot).catch(() => undefined);
     const proc = this.opts.procRoot ?? "/proc";
     const [stat, softirqs, interrupts, softnet] = await Promise.all([
       readFile(`${proc}/stat`, "utf8"),
@@ -197,6 +207,10 @@ export class HostCollector {
       sample.hw = this.hw.supported
         ? this.hwLatest
         : unsupportedInterval([...cpu.keys()], this.hw.inventory.reason ?? "no PMU");
+    if (this.hw && this.mbmBytes !== undefined) {
+      const base = sample.hw ?? unsupportedInterval([...cpu.keys()], this.hw.inventory.reason ?? "no PMU");
+      sample.hw = { ...base, memory: { readBytes: this.mbmBytes, writeBytes: 0, combined: true } };
+    }
     this.hwLatest = undefined;
     return sample;
   }

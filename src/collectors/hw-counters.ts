@@ -1,13 +1,17 @@
 import { memoryBytes, type CounterReading, type PerfSample } from "./perf-stat-parse.js";
 import { CORE_EVENTS, memoryEvents, PerfStatRunner, pmuInventory, type PmuInventory } from "./perf-stat.js";
+import { readResctrlMbm } from "./resctrl.js";
 
 /** One interval of hardware counters: per core and event, each either a number or why not. */
 export interface HwInterval {
   /** Seconds since the counters started (perf's own clock). */
   time: number;
   perCpu: Map<number, Map<string, CounterReading>>;
-  /** Memory traffic over the interval in bytes, or why it is not measurable. */
-  memory: { readBytes: number; writeBytes: number } | { unsupported: string };
+  /**
+   * Memory traffic over the interval in bytes, or why it is not measurable. resctrl MBM counts
+   * reads and writes together: it reports them as readBytes with `combined: true`.
+   */
+  memory: { readBytes: number; writeBytes: number; combined?: boolean } | { unsupported: string };
 }
 
 /** Every requested counter reported as unsupported with the reason: never as zero. */
@@ -81,6 +85,23 @@ export class HwCounters {
 
   get supported(): boolean {
     return this.inventory.core;
+  }
+
+  private mbmLast?: number;
+
+  /**
+   * Where no uncore PMU counts memory traffic but resctrl MBM is mounted, the bytes since the last
+   * call (default monitoring group, all L3 domains); undefined when MBM is not usable.
+   */
+  async resctrlBytes(root = "/sys/fs/resctrl"): Promise<number | undefined> {
+    if (!this.inventory.resctrlMbm || this.inventory.uncoreImc.length > 0 || this.inventory.amdDf)
+      return undefined;
+    const total = (await readResctrlMbm(root))
+      .filter((r) => r.group === "default")
+      .reduce((a, r) => a + r.totalBytes, 0);
+    const prev = this.mbmLast;
+    this.mbmLast = total;
+    return prev === undefined || total < prev ? undefined : total - prev;
   }
 
   start(): void {

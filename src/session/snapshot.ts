@@ -198,6 +198,29 @@ export function buildSnapshot(
       }),
     );
     const names = new Map(host.netns.map((n) => [n.inode, n.names[0] ?? ""]));
+    // Interrupt lines and softnet trouble per CPU: only what moved in this interval travels.
+    for (const l of host.interrupts) {
+      for (const [cpu, n] of l.counts) {
+        if (n > 0)
+          counters.push({
+            probe: "interrupts",
+            name: `${l.irq} ${l.name} cpu${cpu}`.trim(),
+            value: per(n),
+            unit: "interrupts/s",
+          });
+      }
+    }
+    for (const r of host.softnet) {
+      if (r.dropped > 0)
+        counters.push({ probe: "softnet", name: `cpu${r.cpu} dropped`, value: r.dropped, unit: "packets" });
+      if (r.timeSqueeze > 0)
+        counters.push({
+          probe: "softnet",
+          name: `cpu${r.cpu} time_squeeze`,
+          value: r.timeSqueeze,
+          unit: "events",
+        });
+    }
     // Socket-buffer drops are the classic small-packet loss; only non-zero counters travel.
     for (const n of host.netns) {
       for (const key of ["RcvbufErrors", "SndbufErrors", "InErrors"]) {

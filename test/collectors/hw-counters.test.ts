@@ -110,3 +110,28 @@ test("resctrl MBM: per group and L3 domain; 'Unavailable' is skipped, not zero",
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test("resctrl MBM feeds memory traffic per interval where no uncore PMU exists (combined read+write)", async () => {
+  const { HostCollector } = await import("../../src/collectors/host-collector.js");
+  const root = await mkdtemp(join(tmpdir(), "overlayscope-mbm-"));
+  try {
+    const file = join(root, "mon_data", "mon_L3_00", "mbm_total_bytes");
+    await mkdir(join(root, "mon_data", "mon_L3_00"), { recursive: true });
+    await writeFile(file, "1000000\n");
+    const c = new HostCollector(
+      {
+        intervalMs: 1000,
+        resctrlRoot: root,
+        pmu: { core: false, uncoreImc: [], amdDf: false, resctrlMbm: true, reason: "no CPU PMU (test)" },
+      },
+      () => undefined,
+    );
+    await c.sampleNow();
+    await writeFile(file, "1250000\n");
+    const s = await c.sampleNow();
+    assert.deepEqual(s.hw?.memory, { readBytes: 250000, writeBytes: 0, combined: true });
+    await c.stop();
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

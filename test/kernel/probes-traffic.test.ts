@@ -25,7 +25,10 @@ before(async () => {
   lab = await labUp("overlay");
   const probes = [...engine.choices.values()]
     .filter((c) => c.variant)
-    .map((c) => ({ name: c.probe, params: c.probe === "udp_sendmsg" ? { sample_every: 50 } : {} }));
+    .map((c) => ({
+      name: c.probe,
+      params: c.probe === "udp_sendmsg" ? { sample_every: 50 } : c.probe === "stacks" ? { hz: 499 } : {},
+    }));
   m = await measure(engine, lab, probes, { protocol: "udp", length: 64, seconds: 2, bitrate: 16_000_000 });
 });
 
