@@ -3,11 +3,11 @@ import type { Metadata, sendUnaryData, ServerUnaryCall, ServerWritableStream } f
 import type { StreamSessionRequest__Output } from "../generated/overlayscope/v1/StreamSessionRequest.js";
 import { status } from "@grpc/grpc-js";
 import type { ProfilerHandlers } from "../generated/overlayscope/v1/Profiler.js";
-import type { ProbeInfo } from "../generated/overlayscope/v1/ProbeInfo.js";
 import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
 import { toFolded } from "../export/folded.js";
 import { toPprof } from "../export/pprof.js";
 import type { ProbeEngine } from "../probes/engine.js";
+import { probeInfos } from "../probes/listing.js";
 import type { SessionManager } from "../session/manager.js";
 import { pmuInventory } from "../collectors/perf-stat.js";
 import { OverlayscopeError } from "../util/errors.js";
@@ -23,30 +23,6 @@ export interface ServiceContext {
   maxStreamsPerSession: number;
   /** Checks call metadata; throws UNAUTHENTICATED. */
   authorize: (metadata: Metadata) => void;
-}
-
-export function probeInfos(engine: ProbeEngine): ProbeInfo[] {
-  return [...engine.catalogue.values()].map(({ manifest: m }) => {
-    const choice = engine.choices.get(m.name)!;
-    return {
-      name: m.name,
-      purpose: m.purpose,
-      costClass: m.costClass,
-      default: m.default,
-      variant: choice.variant?.name ?? "",
-      reason: choice.reason,
-      params: m.params
-        .filter((p) => p.type !== "filter")
-        .map((p) => ({
-          name: p.name,
-          type: p.type,
-          defaultValue: String(p.default),
-          min: "min" in p ? p.min : 0,
-          max: "max" in p ? p.max : 0,
-          description: p.description,
-        })),
-    };
-  });
 }
 
 /** Runs a unary handler: authorize, compute, answer once; errors become status with field names. */

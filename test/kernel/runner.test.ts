@@ -28,7 +28,8 @@ test("a tracepoint script attaches, runs, and prints its final maps on stop", as
   await r.start();
   assert.equal(r.state, "running");
   await new Promise((res) => setTimeout(res, 300));
-  const exit = await r.stop();
+  // Generous deadline: on a loaded 2-core VM bpftrace can take seconds to detach and print.
+  const exit = await r.stop(10_000);
   assert.equal(exit.requested, true);
   const n = msgs.find((m) => m.type === "map" && m.name === "@n");
   assert.ok(
