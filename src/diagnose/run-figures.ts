@@ -1,5 +1,6 @@
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import type { RunFile } from "../run/run-file.js";
+import { functionShares as sharesOf } from "../profile/function-shares.js";
 
 /** The numbers a diagnosis compares, each computed once from a run file with its source named. */
 export interface RunFigures {
@@ -73,14 +74,7 @@ export function runFigures(run: RunFile): RunFigures {
     for (const c of s.counters)
       if (c.probe === "snmp" && c.name.endsWith("Udp.RcvbufErrors")) rcvbuf += c.value;
   }
-  const counts = new Map<string, number>();
-  let busySamples = 0;
-  for (const st of run.profile.stacks) {
-    if (st.context === "idle") continue;
-    busySamples += st.samples;
-    for (const fn of new Set(st.frames)) counts.set(fn, (counts.get(fn) ?? 0) + st.samples);
-  }
-  const functionShares = new Map([...counts].map(([fn, n]) => [fn, busySamples ? n / busySamples : 0]));
+  const { shares: functionShares, busySamples } = sharesOf(run.profile.stacks);
   let dn = 0;
   let dsum = 0;
   let dmax = 0;

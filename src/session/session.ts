@@ -15,7 +15,7 @@ import { StackProfileBuilder, type StackProfile } from "../profile/stack-profile
 import { summarizeStderr } from "../bpftrace/runner.js";
 import { componentLogger } from "../util/log.js";
 import type { ResolvedTarget } from "./target.js";
-import { buildSnapshot, functionShares, probeCosts, type SessionEventValue } from "./snapshot.js";
+import { buildSnapshot, probeCosts, topFunctions, type SessionEventValue } from "./snapshot.js";
 
 const log = componentLogger("session");
 
@@ -242,7 +242,7 @@ export class ProfilingSession extends EventEmitter {
     return {
       durationSeconds: p.durationSeconds,
       stackSamples: p.stacks.reduce((a, s) => a + s.samples, 0),
-      topFunctions: functionShares(this.allReadings),
+      topFunctions: topFunctions(this.allReadings),
       probeCosts: probeCosts(this.allReadings),
     };
   }

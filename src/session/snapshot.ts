@@ -6,6 +6,7 @@ import type { Counter } from "../generated/overlayscope/v1/Counter.js";
 import type { ProbeCost } from "../generated/overlayscope/v1/ProbeCost.js";
 import type { HistBucket } from "../bpftrace/messages.js";
 import type { ProbeReading } from "../probes/probe-run.js";
+import { functionShares } from "../profile/function-shares.js";
 
 export interface SessionEventValue {
   code: string;
@@ -17,22 +18,15 @@ function buckets(b: readonly HistBucket[]): Histogram["buckets"] {
 }
 
 /** Share of busy samples whose stack contains each function, highest first. */
-export function functionShares(
+export function topFunctions(
   readings: readonly ProbeReading[],
   top = 20,
 ): Array<{ function: string; share: number }> {
-  const counts = new Map<string, number>();
-  let total = 0;
-  for (const r of readings) {
-    if (r.data.probe !== "stacks") continue;
-    for (const s of r.data.data.samples) {
-      if (s.context === "idle") continue;
-      total += s.count;
-      for (const fn of new Set(s.frames)) counts.set(fn, (counts.get(fn) ?? 0) + s.count);
-    }
-  }
-  return [...counts]
-    .map(([fn, n]) => ({ function: fn, share: total ? n / total : 0 }))
+  const stacks = readings.flatMap((r) =>
+    r.data.probe === "stacks" ? r.data.data.samples.map((x) => ({ ...x, samples: x.count })) : [],
+  );
+  return [...functionShares(stacks).shares]
+    .map(([fn, share]) => ({ function: fn, share }))
     .sort((a, b) => b.share - a.share)
     .slice(0, top);
 }
@@ -169,7 +163,7 @@ export function buildSnapshot(
     callDepth: [...depth]
       .sort((a, b) => a[0] - b[0])
       .map(([depthValue, samples]) => ({ depth: depthValue, samples })),
-    topFunctions: functionShares(readings),
+    topFunctions: topFunctions(readings),
     events: events.map((e) => ({ ...e })),
     final,
   };
