@@ -27,7 +27,3 @@ export function trackChild(child: ChildProcess): void {
   live.add(child);
   child.once("exit", () => live.delete(child));
 }
-
-export function liveChildCount(): number {
-  return live.size;
-}

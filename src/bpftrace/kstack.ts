@@ -58,8 +58,3 @@ export function classifyContext(frames: readonly Frame[], pid: number): ExecCont
   if (pid === 0 || frames.some((f) => IDLE_FRAMES.has(f.fn))) return "idle";
   return "task";
 }
-
-/** Index of the innermost frame named `fn`, or -1. */
-export function frameIndex(frames: readonly Frame[], fn: string): number {
-  return frames.findIndex((f) => f.fn === fn);
-}
