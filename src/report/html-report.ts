@@ -32,7 +32,7 @@ export function renderReport(run: RunFile, extraSections = ""): string {
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
 <body>
 <header><h1>overlayscope report — ${esc(title)}</h1>
-<p>${esc(run.host.hostname)} · kernel ${esc(run.host.kernel)} · bpftrace ${esc(run.host.bpftraceVersion)} · ${run.host.cpus} CPUs · ${run.durationSeconds.toFixed(1)} s · target ${esc(run.target)} · probes ${esc(run.probes.map((p) => `${p.name}/${p.variant}`).join(", "))}</p></header>
+<p>${esc(run.host.hostname)} · kernel ${esc(run.host.kernel)} · bpftrace ${esc(run.host.bpftraceVersion)} · ${run.host.cpus} CPUs${run.host.cpuModel ? ` (${esc(run.host.cpuModel)})` : ""} · ${run.durationSeconds.toFixed(1)} s · target ${esc(run.target)} · probes ${esc(run.probes.map((p) => `${p.name}/${p.variant}`).join(", "))}</p></header>
 <main>
 <div id="errors"></div>
 ${extraSections}

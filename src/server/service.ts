@@ -10,6 +10,7 @@ import type { ProbeEngine } from "../probes/engine.js";
 import { probeInfos } from "../probes/listing.js";
 import type { SessionManager } from "../session/manager.js";
 import { pmuInventory } from "../collectors/perf-stat.js";
+import { hostInventory, type HostInventory } from "../collectors/inventory.js";
 import { OverlayscopeError } from "../util/errors.js";
 import { componentLogger } from "../util/log.js";
 import { toServiceError } from "./status.js";
@@ -42,11 +43,20 @@ function unary<Req, Res>(ctx: ServiceContext, fn: (req: Req) => Promise<Res> | R
 }
 
 export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
+  let inventory: Promise<HostInventory> | undefined;
   const { engine, sessions } = ctx;
   return {
-    GetHostInfo: unary(ctx, () => {
+    GetHostInfo: unary(ctx, async () => {
       const pmu = pmuInventory();
+      // systeminformation forks a few probes: once per daemon, not per call.
+      inventory ??= hostInventory();
+      const inv = await inventory;
       return {
+        cpuModel: inv.cpuModel,
+        os: inv.os,
+        numaNodes: inv.numaNodes,
+        memoryBytes: inv.memoryBytes,
+        physicalCores: inv.physicalCores,
         hostname: hostname(),
         kernel: release(),
         bpftraceVersion: engine.caps.bpftrace.text,

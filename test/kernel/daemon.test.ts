@@ -79,6 +79,10 @@ test("the socket is root-only, and GetHostInfo/ListProbes describe this kernel",
   const info = await api(d.client).hostInfo();
   assert.match(info.bpftraceVersion, /^\d+\.\d+/);
   assert.ok(info.cpus >= 1);
+  assert.ok(
+    info.cpuModel.length > 0 && info.numaNodes >= 1 && info.memoryBytes > 0,
+    "inventory from systeminformation",
+  );
   assert.ok(info.probes.find((p) => p.name === "softirq")?.variant);
   const hw = info.collectors.find((c) => c.name === "hardware_counters")!;
   assert.ok(hw.supported || hw.reason.length > 0);

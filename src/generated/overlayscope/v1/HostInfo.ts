@@ -2,6 +2,7 @@
 
 import type { ProbeInfo as _overlayscope_v1_ProbeInfo, ProbeInfo__Output as _overlayscope_v1_ProbeInfo__Output } from '../../overlayscope/v1/ProbeInfo.js';
 import type { CollectorInfo as _overlayscope_v1_CollectorInfo, CollectorInfo__Output as _overlayscope_v1_CollectorInfo__Output } from '../../overlayscope/v1/CollectorInfo.js';
+import type { Long } from '@grpc/proto-loader';
 
 export interface HostInfo {
   'hostname'?: (string);
@@ -11,6 +12,11 @@ export interface HostInfo {
   'probes'?: (_overlayscope_v1_ProbeInfo)[];
   'collectors'?: (_overlayscope_v1_CollectorInfo)[];
   'daemonVersion'?: (string);
+  'cpuModel'?: (string);
+  'os'?: (string);
+  'numaNodes'?: (number);
+  'memoryBytes'?: (number | string | Long);
+  'physicalCores'?: (number);
 }
 
 export interface HostInfo__Output {
@@ -21,4 +27,9 @@ export interface HostInfo__Output {
   'probes': (_overlayscope_v1_ProbeInfo__Output)[];
   'collectors': (_overlayscope_v1_CollectorInfo__Output)[];
   'daemonVersion': (string);
+  'cpuModel': (string);
+  'os': (string);
+  'numaNodes': (number);
+  'memoryBytes': (number);
+  'physicalCores': (number);
 }
