@@ -82,7 +82,13 @@ export class BpftraceRunner extends EventEmitter {
     if (this.stateValue !== "idle")
       throw new OverlayscopeError("INTERNAL", `runner ${this.label} started twice`);
     this.stateValue = "starting";
-    const env = { ...process.env, BPFTRACE_MAP_KEYS_MAX: String(this.opts.mapKeysMax ?? 4096) };
+    // User stacks are symbolised by the daemon (src/symbols): bpftrace 0.17 doing it at print
+    // time stalled the interval output for seconds.
+    const env = {
+      ...process.env,
+      BPFTRACE_MAP_KEYS_MAX: String(this.opts.mapKeysMax ?? 4096),
+      BPFTRACE_NO_USER_SYMBOLS: "1",
+    };
     const child = spawnGuarded(
       this.opts.binary ?? "bpftrace",
       ["-f", "json", "-e", withReadyMarker(this.opts.script)],

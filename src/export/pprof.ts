@@ -12,28 +12,30 @@ import {
 import type { StackProfile } from "../profile/stack-profile.js";
 
 /**
- * pprof (profile.proto, gzipped): kernel frames as functions, two sample types (samples/count and
+ * pprof (profile.proto, gzipped): kernel and user frames as functions (file "[kernel]"/"[user]"), two sample types (samples/count and
  * cpu/nanoseconds = samples × 1e9/hz), labels cpu, pid, comm and context.
  */
 export function toPprof(p: StackProfile): Uint8Array {
   const st = new StringTable();
   const functions = new Map<string, PFunction>();
   const locations = new Map<string, Location>();
-  const location = (fn: string): Location => {
-    let loc = locations.get(fn);
+  // Kernel and user functions may share a name (e.g. "write"); they are different functions.
+  const location = (fn: string, space: "[kernel]" | "[user]"): Location => {
+    const k = `${space}${fn}`;
+    let loc = locations.get(k);
     if (!loc) {
-      let f = functions.get(fn);
+      let f = functions.get(k);
       if (!f) {
         f = new PFunction({
           id: functions.size + 1,
           name: st.dedup(fn),
           systemName: st.dedup(fn),
-          filename: st.dedup("[kernel]"),
+          filename: st.dedup(space),
         });
-        functions.set(fn, f);
+        functions.set(k, f);
       }
       loc = new Location({ id: locations.size + 1, line: [new Line({ functionId: f.id })] });
-      locations.set(fn, loc);
+      locations.set(k, loc);
     }
     return loc;
   };
@@ -41,10 +43,14 @@ export function toPprof(p: StackProfile): Uint8Array {
   const samples = p.stacks.map(
     (s) =>
       new Sample({
-        // pprof lists the leaf first, as our frames are.
-        locationId: (s.frames.length ? s.frames : [`[${s.context} without kernel frames]`]).map(
-          (f) => location(f).id,
-        ),
+        // pprof lists the leaf first, as our frames are; user frames sit above the kernel's.
+        locationId: [
+          ...(s.frames.length || s.userFrames.length
+            ? s.frames
+            : [`[${s.context} without kernel frames]`]
+          ).map((f) => location(f, "[kernel]").id),
+          ...s.userFrames.map((f) => location(f, "[user]").id),
+        ],
         value: [s.samples, s.samples * periodNs],
         label: [
           new Label({ key: st.dedup("cpu"), num: s.cpu }),

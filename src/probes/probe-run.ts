@@ -16,6 +16,7 @@ import { IntervalBatcher, type IntervalBatch } from "./interval-batch.js";
 import type { CatalogueEntry, Variant } from "./manifest.js";
 import type { ParamValues } from "./params.js";
 import { parseBatch, type ProbeData } from "./parsers/index.js";
+import { sharedUserSymbolizer } from "../symbols/user-symbolizer.js";
 import { renderScript } from "./render.js";
 import { selfCost, type ProbeSelfCost } from "./self-cost.js";
 
@@ -130,7 +131,9 @@ export class ProbeRun extends EventEmitter {
       const seconds = (now - this.lastAt) / 1000;
       this.lastStats = stats;
       this.lastAt = now;
-      const data = parseBatch(this.name, batch, this.params);
+      const data = parseBatch(this.name, batch, this.params, (pid, frames) =>
+        sharedUserSymbolizer.symbolize(pid, frames),
+      );
       if (!data) return;
       const fullMaps: string[] = [];
       for (const [name, msg] of batch.maps) {

@@ -3,8 +3,10 @@ import type { StackSample } from "../probes/parsers/stacks.js";
 
 /** One distinct stack with its labels, and how many samples landed on it. */
 export interface ProfileStack {
-  /** Function names, innermost first. */
+  /** Kernel function names, innermost first. */
   frames: string[];
+  /** User-space function names, innermost first (they sit above the kernel frames). */
+  userFrames: string[];
   pid: number;
   comm: string;
   cpu: number;
@@ -21,7 +23,7 @@ export interface StackProfile {
 }
 
 function key(s: Omit<ProfileStack, "samples">): string {
-  return `${s.pid}\u0000${s.cpu}\u0000${s.comm}\u0000${s.context}\u0000${s.frames.join(";")}`;
+  return `${s.pid}\u0000${s.cpu}\u0000${s.comm}\u0000${s.context}\u0000${s.frames.join(";")}\u0000${s.userFrames.join(";")}`;
 }
 
 /** Accumulates interval readings of the stacks probe into one profile. */
@@ -32,7 +34,14 @@ export class StackProfileBuilder {
 
   add(samples: readonly StackSample[]): void {
     for (const s of samples) {
-      const entry = { frames: s.frames, pid: s.pid, comm: s.comm, cpu: s.cpu, context: s.context };
+      const entry = {
+        frames: s.frames,
+        userFrames: s.userFrames,
+        pid: s.pid,
+        comm: s.comm,
+        cpu: s.cpu,
+        context: s.context,
+      };
       const k = key(entry);
       const prev = this.byKey.get(k);
       if (prev) prev.samples += s.count;

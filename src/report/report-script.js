@@ -24,10 +24,13 @@
       if (s.context === "idle") return;
       var node = root;
       root.value += s.samples;
-      var path = [s.comm, "[" + s.context + "]"].concat(s.frames.slice().reverse());
-      path.forEach(function (f) {
-        node.children[f] = node.children[f] || { name: f, value: 0, children: {} };
-        node = node.children[f];
+      var user = (s.userFrames || []).slice().reverse();
+      var path = [s.comm, "[" + s.context + "]"].concat(user, s.frames.slice().reverse());
+      path.forEach(function (f, i) {
+        var isUser = i >= 2 && i < 2 + user.length;
+        var k = isUser ? "u:" + f : f;
+        node.children[k] = node.children[k] || { name: f, user: isUser, value: 0, children: {} };
+        node = node.children[k];
         node.value += s.samples;
       });
     });
@@ -45,9 +48,9 @@
       var w = (n.value / total) * W;
       if (w < 0.3) return;
       var y = (depth - level) * H;
-      var overlay = OVERLAY.test(n.name);
-      var g = el("g", { class: overlay ? "frame overlay" : "frame" }, s);
-      var hue = overlay ? 200 : 20 + ((n.name.length * 7) % 40);
+      var overlay = !n.user && OVERLAY.test(n.name);
+      var g = el("g", { class: overlay ? "frame overlay" : n.user ? "frame user" : "frame" }, s);
+      var hue = overlay ? 200 : n.user ? 95 + ((n.name.length * 7) % 30) : 20 + ((n.name.length * 7) % 40);
       el(
         "rect",
         {
@@ -77,7 +80,7 @@
         });
     })(root, 0, 0);
     document.getElementById("flame-count").textContent =
-      drawn + " frames, " + total + " busy samples; overlay frames in blue";
+      drawn + " frames, " + total + " busy samples; overlay frames in blue, user-space frames in green";
   }
 
   function lineChart(container, series, yLabel, yMax) {

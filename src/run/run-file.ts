@@ -73,6 +73,10 @@ export const SnapshotSchema = z.object({
 
 export const ProfileStackSchema = z.object({
   frames: z.array(z.string()).describe("kernel function names, innermost first"),
+  userFrames: z
+    .array(z.string())
+    .default([])
+    .describe("user-space function names, innermost first; object+0xoffset when unresolved"),
   pid: num,
   comm: z.string(),
   cpu: num,

@@ -19,13 +19,14 @@ test("docs/run-file.schema.json is generated from the run-file types (npm run ge
   assert.deepEqual(committed, JSON.parse(JSON.stringify(fresh)));
 });
 
-test("folded stacks round-trip into the profile model: frames, comm, context and counts", () => {
+test("folded stacks round-trip into the profile model: kernel and user frames, comm, context and counts", () => {
   const p: StackProfile = {
     hz: 99,
     durationSeconds: 2,
     stacks: [
       {
         frames: ["vxlan_xmit_one", "vxlan_xmit", "dev_hard_start_xmit"],
+        userFrames: ["__libc_sendto", "iperf_udp_send", "main"],
         pid: 1,
         comm: "iperf3",
         cpu: 0,
@@ -34,6 +35,7 @@ test("folded stacks round-trip into the profile model: frames, comm, context and
       },
       {
         frames: ["net_rx_action", "handle_softirqs"],
+        userFrames: [],
         pid: 0,
         comm: "swapper/1",
         cpu: 1,
@@ -44,8 +46,11 @@ test("folded stacks round-trip into the profile model: frames, comm, context and
   };
   const back = fromFolded(toFolded(p), 99, 2);
   assert.deepEqual(
-    back.stacks.map((s) => [s.frames, s.comm, s.context, s.samples]),
-    p.stacks.map((s) => [s.frames, s.comm, s.context, s.samples]),
+    back.stacks.map((s) => [s.frames, s.userFrames, s.comm, s.context, s.samples]),
+    p.stacks.map((s) => [s.frames, s.userFrames, s.comm, s.context, s.samples]),
   );
-  assert.match(toFolded(p), /^iperf3;\[task\];dev_hard_start_xmit;vxlan_xmit;vxlan_xmit_one 7$/m);
+  assert.match(
+    toFolded(p),
+    /^iperf3;\[task\];main;iperf_udp_send;__libc_sendto;dev_hard_start_xmit_\[k\];vxlan_xmit_\[k\];vxlan_xmit_one_\[k\] 7$/m,
+  );
 });

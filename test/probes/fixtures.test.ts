@@ -37,20 +37,34 @@ test("softirq fixture: NET_RX runs with time and histograms on some CPU", () => 
   );
 });
 
-test("stacks fixture: samples carry pid, cpu, comm and VXLAN frames appear", () => {
-  const snaps = all<StacksSnapshot>("stacks", "stacks-perf_event-0.17.0.ndjson");
-  const samples = snaps.flatMap((s) => s.samples);
-  assert.equal(
-    snaps.reduce((a, s) => a + s.malformed, 0),
-    0,
-  );
-  assert.ok(samples.some((s) => s.comm === "iperf3"));
-  assert.ok(
-    samples.some((s) => s.frames.some((f) => f.startsWith("vxlan_"))),
-    "vxlan frames sampled",
-  );
-  assert.ok(samples.some((s) => s.context === "softirq"));
-});
+for (const [file, user] of [
+  ["stacks-perf_event-0.17.0.ndjson", true],
+  ["stacks-perf_event-kernel-0.17.0.ndjson", false],
+] as const) {
+  test(`stacks fixture (${user ? "kernel+user" : "kernel only"}): pid, cpu, comm, VXLAN frames`, () => {
+    const snaps = all<StacksSnapshot>("stacks", file);
+    const samples = snaps.flatMap((s) => s.samples);
+    assert.equal(
+      snaps.reduce((a, s) => a + s.malformed, 0),
+      0,
+    );
+    assert.ok(samples.some((s) => s.comm === "iperf3"));
+    assert.ok(
+      samples.some((s) => s.frames.some((f) => f.startsWith("vxlan_"))),
+      "vxlan frames sampled",
+    );
+    assert.ok(samples.some((s) => s.context === "softirq"));
+    const iperfUser = samples.filter((s) => s.comm === "iperf3").flatMap((s) => s.userFrames);
+    if (user) {
+      // raw addresses (BPFTRACE_NO_USER_SYMBOLS): the daemon resolves them while the process lives
+      assert.ok(iperfUser.length > 0 && iperfUser.every((f) => /^0x[0-9a-f]+$/.test(f)), iperfUser.join(","));
+      assert.ok(
+        samples.some((s) => s.pid === 0 && s.userFrames.length === 0),
+        "idle has no user stack",
+      );
+    } else assert.equal(iperfUser.length, 0);
+  });
+}
 
 test("udp_sendmsg fixture: per-process latency and a call depth below udp_sendmsg", () => {
   const snaps = all<UdpSendSnapshot>("udp_sendmsg", "udp_sendmsg-tracepoint-0.17.0.ndjson");

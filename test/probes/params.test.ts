@@ -75,7 +75,7 @@ test("ints are range-checked and unknown parameters are refused, naming the know
   assert.throws(() => resolveParams(stacks, { hz: 1.5 }), /must be an integer/);
   assert.throws(
     () => resolveParams(stacks, { freq: 99 }),
-    /unknown parameter of probe stacks \(known: interval_s, hz, max_frames\)/,
+    /unknown parameter of probe stacks \(known: interval_s, hz, max_frames, user_stacks\)/,
   );
   assert.equal(resolveParams(stacks, { hz: "499" }).hz, 499);
 });

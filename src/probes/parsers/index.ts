@@ -3,7 +3,7 @@ import type { ParamValues } from "../params.js";
 import { parseHardirq, type HardirqSnapshot } from "./hardirq.js";
 import { parseNetdev, type NetdevSnapshot } from "./netdev.js";
 import { parseSoftirq, type SoftirqSnapshot } from "./softirq.js";
-import { parseStacks, type StacksSnapshot } from "./stacks.js";
+import { parseStacks, type StacksSnapshot, type UserFrameResolver } from "./stacks.js";
 import { parseUdpSendmsg, type UdpSendSnapshot } from "./udp-sendmsg.js";
 import { parseVxlan, type VxlanSnapshot } from "./vxlan.js";
 
@@ -18,14 +18,19 @@ export type ProbeData =
 
 export type ProbeName = ProbeData["probe"];
 
-export function parseBatch(probe: string, batch: IntervalBatch, params: ParamValues): ProbeData | undefined {
+export function parseBatch(
+  probe: string,
+  batch: IntervalBatch,
+  params: ParamValues,
+  resolveUser?: UserFrameResolver,
+): ProbeData | undefined {
   switch (probe) {
     case "softirq":
       return { probe, data: parseSoftirq(batch) };
     case "hardirq":
       return { probe, data: parseHardirq(batch) };
     case "stacks":
-      return { probe, data: parseStacks(batch) };
+      return { probe, data: parseStacks(batch, resolveUser) };
     case "udp_sendmsg":
       return { probe, data: parseUdpSendmsg(batch) };
     case "vxlan":

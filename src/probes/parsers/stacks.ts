@@ -1,14 +1,17 @@
 import { counterToNumber } from "../../bpftrace/json-line.js";
 import { splitKey } from "../../bpftrace/keys.js";
 import { classifyContext, parseKstack, type ExecContext } from "../../bpftrace/kstack.js";
+import { parseUstack } from "../../symbols/user-symbolizer.js";
 import type { IntervalBatch } from "../interval-batch.js";
 
 export interface StackSample {
   pid: number;
   cpu: number;
   comm: string;
-  /** Function names, innermost first. */
+  /** Kernel function names, innermost first. */
   frames: string[];
+  /** User-space function names, innermost first; empty for kernel threads or when not sampled. */
+  userFrames: string[];
   context: ExecContext;
   count: number;
 }
@@ -16,23 +19,35 @@ export interface StackSample {
 export interface StacksSnapshot {
   samples: StackSample[];
   total: number;
-  /** Keys that did not split as [pid, cpu, kstack, comm]: counted, never fatal. */
+  /** Keys that did not split as [pid, cpu, kstack, (ustack,) comm]: counted, never fatal. */
   malformed: number;
 }
 
-export function parseStacks(batch: IntervalBatch): StacksSnapshot {
-  const msg = batch.maps.get("@samples");
+/** Resolves one sample's raw user frames (innermost first) to names. */
+export type UserFrameResolver = (pid: number, frames: ReadonlyArray<number | string>) => string[];
+
+const hexFrames: UserFrameResolver = (_pid, frames) =>
+  frames.map((f) => (typeof f === "number" ? `0x${f.toString(16)}` : f));
+
+export function parseStacks(
+  batch: IntervalBatch,
+  resolveUser: UserFrameResolver = hexFrames,
+): StacksSnapshot {
+  const withUser = batch.maps.get("@usamples");
+  const msg = withUser ?? batch.maps.get("@samples");
+  const nStacks = withUser ? 2 : 1;
   const samples: StackSample[] = [];
   let total = 0;
   let malformed = 0;
   if (msg?.type === "map" && msg.entries) {
     for (const [k, v] of msg.entries) {
-      const key = typeof v === "string" ? undefined : splitKey(k, { numbers: 2, stack: true, text: true });
+      const key =
+        typeof v === "string" ? undefined : splitKey(k, { numbers: 2, stacks: nStacks, text: true });
       if (!key || typeof v === "string") {
         malformed++;
         continue;
       }
-      const frames = parseKstack(key.stack ?? "");
+      const frames = parseKstack(key.stacks[0]!);
       const pid = key.numbers[0]!;
       const count = counterToNumber(v);
       total += count;
@@ -41,6 +56,7 @@ export function parseStacks(batch: IntervalBatch): StacksSnapshot {
         cpu: key.numbers[1]!,
         comm: key.text ?? "",
         frames: frames.map((f) => f.fn),
+        userFrames: nStacks === 2 ? resolveUser(pid, parseUstack(key.stacks[1]!)) : [],
         context: classifyContext(frames, pid),
         count,
       });
