@@ -2,16 +2,19 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { describeError, invalidArgument, isOverlayscopeError } from "../util/errors.js";
+import { describeError, invalidArgument, isOverlayscopeError, OverlayscopeError } from "../util/errors.js";
 import { runDaemon, type DaemonFlags } from "./commands/daemon.js";
 import { exportRun } from "./commands/export.js";
 import { writeReport } from "./commands/report.js";
 import { runTop } from "./commands/top.js";
-import { parseDuration, recordSession, runBenchmark } from "../client/recorder.js";
+import { parseDuration, recordSession, runBenchmark, type RecordOptions } from "../client/recorder.js";
 import { withDaemon } from "./daemon-connection.js";
 import { progress } from "./progress.js";
 import { renderTable } from "./table.js";
 import { writeRunFile } from "../run/run-file.js";
+import { writeMultiHostRun } from "../run/multi-host-run.js";
+import { recordHosts } from "../client/multi-host-recorder.js";
+import { connectHosts } from "./commands/record-hosts.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import { requireRootUser } from "./root.js";
 import { runShutdownHooks } from "../util/shutdown.js";
@@ -25,6 +28,7 @@ import {
   type BenchFlags,
 } from "./commands/lab.js";
 import { formatDiagnosis } from "../diagnose/diagnose.js";
+import { formatHostsDiagnosis } from "../diagnose/multi-host.js";
 import { formatProbes, listProbes } from "./commands/probes.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
@@ -114,6 +118,12 @@ export function buildProgram(): Command {
     label?: string;
     socket?: string;
     json?: boolean;
+    hosts?: string;
+    tlsCa?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    insecure?: boolean;
+    tokenFile?: string;
   }
   const sessionOptions = (c: Command): Command =>
     c
@@ -154,6 +164,65 @@ export function buildProgram(): Command {
     );
   };
 
+  const recordOptions = (
+    opts: RecordFlags,
+    target: Target,
+    durationMs: number,
+    label: string,
+    say: (t: string) => void,
+  ): RecordOptions => ({
+    target,
+    probes: opts.probes ?? [],
+    defaultProbes: !opts.probes,
+    hz: opts.hz,
+    intervalMs: opts.interval,
+    durationMs,
+    label,
+    version: pkg.version,
+    progress: say,
+  });
+
+  const recordMultiHost = async (opts: RecordFlags): Promise<void> => {
+    if ([opts.pid, opts.cgroup, opts.netns].some((x) => x !== undefined))
+      throw invalidArgument(
+        "--hosts",
+        "with --hosts each daemon records its whole host; drop --pid/--cgroup/--netns",
+      );
+    const durationMs = parseDuration(opts.duration ?? "10s");
+    const say = (t: string): void => progress(true, t);
+    const endpoints = await connectHosts({ ...opts, hosts: opts.hosts! });
+    try {
+      const run = await recordHosts(
+        endpoints,
+        recordOptions(opts, { host: {} }, 0, opts.label ?? "", say),
+        () => new Promise<void>((r) => setTimeout(r, durationMs)),
+      );
+      await writeMultiHostRun(opts.output, run);
+      const failed = run.hosts.filter((h) => !h.ok);
+      print(
+        Boolean(opts.json),
+        {
+          output: opts.output,
+          groupId: run.groupId,
+          hosts: run.hosts.map((h) => ({ name: h.name, role: h.role, ok: h.ok, error: h.error })),
+        },
+        () =>
+          [
+            `wrote ${opts.output}: group ${run.groupId}, ${((run.window.endMs - run.window.startMs) / 1000).toFixed(1)} s window`,
+            ...run.hosts.map((h) =>
+              h.ok
+                ? `  ${h.name} (${h.role}): ${h.run!.snapshots.length} snapshots, ${h.run!.summary.stackSamples} stack samples, clock offset ${h.clockOffsetMs.toFixed(0)} ms`
+                : `  ${h.name}: FAILED: ${h.error}`,
+            ),
+          ].join("\n"),
+      );
+      if (failed.length === run.hosts.length)
+        throw new OverlayscopeError("FAILED_PRECONDITION", "no host could be recorded (see above)");
+    } finally {
+      for (const e of endpoints) e.api.close();
+    }
+  };
+
   sessionOptions(
     program
       .command("record")
@@ -164,13 +233,23 @@ export function buildProgram(): Command {
       .option("--cgroup <path>", "a cgroup v2 directory (a container)")
       .option("--netns <name|path>", "a network namespace (name under /var/run/netns, or a path)")
       .option("--all", "the whole host (default)")
-      .option("--duration <time>", "how long to record (30s, 2m); Ctrl-C stops early", "10s"),
+      .option("--duration <time>", "how long to record (30s, 2m); Ctrl-C stops early", "10s")
+      .option(
+        "--hosts <list>",
+        "record on several daemons at once (name=host:port or unix:///path, comma-separated) into one multi-host run",
+      )
+      .option("--tls-ca <file>", "with --hosts: CA that signed the daemons' certificates (PEM)")
+      .option("--tls-cert <file>", "with --hosts: client certificate (PEM)")
+      .option("--tls-key <file>", "with --hosts: client key (PEM)")
+      .option("--insecure", "with --hosts: allow plaintext TCP")
+      .option("--token-file <file>", "with --hosts: bearer token the daemons require"),
   )
     .addHelpText(
       "after",
       "\nExamples:\n  sudo overlayscope record --all --duration 30s -o host.json\n  sudo overlayscope record --pid $(pgrep -n iperf3) --probes softirq,stacks,vxlan -o overlay.json",
     )
     .action(async (opts: RecordFlags) => {
+      if (opts.hosts !== undefined) return recordMultiHost(opts);
       requireRoot();
       const chosen = [opts.pid, opts.cgroup, opts.netns, opts.all].filter((x) => x !== undefined).length;
       if (chosen > 1) throw invalidArgument("target", "give only one of --pid, --cgroup, --netns, --all");
@@ -185,18 +264,7 @@ export function buildProgram(): Command {
       const say = (t: string): void => progress(true, t);
       const run = await withDaemon(
         { version: pkg.version, progress: say, ...(opts.socket ? { socket: opts.socket } : {}) },
-        (api) =>
-          recordSession(api, {
-            target,
-            probes: opts.probes ?? [],
-            defaultProbes: !opts.probes,
-            hz: opts.hz,
-            intervalMs: opts.interval,
-            durationMs,
-            label: opts.label ?? "",
-            version: pkg.version,
-            progress: say,
-          }),
+        (api) => recordSession(api, recordOptions(opts, target, durationMs, opts.label ?? "", say)),
       );
       await finish(run, opts);
     });
@@ -219,20 +287,8 @@ export function buildProgram(): Command {
       const run = await withDaemon(
         { version: pkg.version, progress: say, ...(opts.socket ? { socket: opts.socket } : {}) },
         (api) =>
-          recordSession(
-            api,
-            {
-              target: { host: {} },
-              probes: opts.probes ?? [],
-              defaultProbes: !opts.probes,
-              hz: opts.hz,
-              intervalMs: opts.interval,
-              durationMs: 0,
-              label: opts.label ?? argv.join(" "),
-              version: pkg.version,
-              progress: say,
-            },
-            () => runBenchmark(argv, say),
+          recordSession(api, recordOptions(opts, { host: {} }, 0, opts.label ?? argv.join(" "), say), () =>
+            runBenchmark(argv, say),
           ),
       );
       await finish(run, opts);
@@ -244,12 +300,13 @@ export function buildProgram(): Command {
     .argument("<run.json>", "a run file from record or run")
     .option("--format <fmt>", "pprof | folded | json", "pprof")
     .option("-o, --output <file>", "write here instead of stdout")
+    .option("--host <name>", "for a multi-host run: which host's profile")
     .addHelpText(
       "after",
       "\nExamples:\n  overlayscope export overlay.json --format pprof -o overlay.pb.gz && go tool pprof -top overlay.pb.gz\n  overlayscope export overlay.json --format folded | flamegraph.pl > overlay.svg",
     )
-    .action(async (file: string, opts: { format: string; output?: string }) => {
-      await exportRun(file, opts.format, opts.output);
+    .action(async (file: string, opts: { format: string; output?: string; host?: string }) => {
+      await exportRun(file, opts.format, opts.output, opts.host);
     });
 
   program
@@ -408,17 +465,22 @@ export function buildProgram(): Command {
     .description(
       "Compare a baseline run with a subject run and name the causes of the gap, ranked, each with its numbers and their source",
     )
-    .argument("<baseline.json>", "e.g. the host-network run")
-    .argument("<subject.json>", "e.g. the overlay run")
+    .argument(
+      "<runs...>",
+      "baseline.json subject.json (e.g. host then overlay), or one multi-host run from record --hosts",
+    )
     .option("--report <file>", "also write the subject's HTML report with the diagnosis on top")
     .option("--json", "machine-readable output")
     .addHelpText(
       "after",
-      "\nExample:\n  overlayscope diagnose runs/host-udp64.json runs/overlay-udp64.json --report why.html",
+      "\nExamples:\n  overlayscope diagnose runs/host-udp64.json runs/overlay-udp64.json --report why.html\n  overlayscope diagnose both-ends.json   # from record --hosts",
     )
-    .action(async (b: string, s: string, opts: { report?: string; json?: boolean }) => {
-      const d = await diagnoseFiles(b, s, opts.report);
-      print(Boolean(opts.json), d, () => formatDiagnosis(d));
+    .action(async (files: string[], opts: { report?: string; json?: boolean }) => {
+      if (files.length > 2) throw invalidArgument("run files", "give at most two run files");
+      const r = await diagnoseFiles(files, opts.report);
+      print(Boolean(opts.json), r.d, () =>
+        r.kind === "pair" ? formatDiagnosis(r.d) : formatHostsDiagnosis(r.d),
+      );
     });
 
   program
@@ -440,6 +502,10 @@ export function buildProgram(): Command {
       "--idle-grace-ms <ms>",
       "how long a session nobody watches lives",
       intOption("--idle-grace-ms", 100, 3_600_000),
+    )
+    .option(
+      "--host-netns <names>",
+      "stand for these network namespaces only (comma-separated names), not the whole machine: for lab hosts sharing one kernel",
     )
     .addHelpText(
       "after",

@@ -17,6 +17,8 @@ export interface RecordOptions {
   intervalMs: number;
   durationMs: number;
   label: string;
+  /** Shared by every host's session in a multi-host recording. */
+  groupId?: string;
   version: string;
   progress: (text: string) => void;
 }
@@ -81,6 +83,7 @@ export async function recordSession(
     stackHz: opts.hz,
     durationMs: opts.durationMs,
     label: opts.label,
+    groupId: opts.groupId ?? "",
   };
   opts.progress("attaching probes");
   const t0 = Date.now();
@@ -104,6 +107,8 @@ export async function recordSession(
       opts.progress(`recording: ${elapsed.toFixed(0)} s${remaining}, ${snapshots.length} snapshots`);
     for (const e of s.events) if (e.code !== "STOPPED") opts.progress(`${e.code}: ${e.message}`);
   });
+  // A daemon that goes away mid-recording rejects this long before it is awaited below.
+  streaming.catch(() => undefined);
   const command = during ? await during(session.id) : undefined;
   if (during) await stop();
   await streaming;
@@ -145,6 +150,7 @@ export async function recordSession(
     },
   };
   if (command) run.command = command;
+  if (session.groupId) run.groupId = session.groupId;
   return run;
 }
 

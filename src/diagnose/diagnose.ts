@@ -50,25 +50,32 @@ export function diagnose(baseline: RunFile, subject: RunFile): Diagnosis {
   };
 }
 
-export function formatDiagnosis(d: Diagnosis): string {
-  const lines = [`Diagnosis: ${d.subject} compared with ${d.baseline}`, ""];
-  d.findings.forEach((f, i) => {
+/** Numbered findings with their evidence, as the CLI prints them. */
+export function formatFindings(findings: readonly Finding[]): string[] {
+  const lines: string[] = [];
+  findings.forEach((f, i) => {
     lines.push(`${i + 1}. [${f.code}] ${f.title}`);
     for (const e of f.evidence)
       lines.push(
         `     ${e.what}: ${e.baseline !== undefined ? `${e.baseline} → ` : ""}${e.subject}   (${e.source})`,
       );
   });
-  return lines.join("\n");
+  return lines;
 }
 
-function esc(s: string): string {
+export function formatDiagnosis(d: Diagnosis): string {
+  return [`Diagnosis: ${d.subject} compared with ${d.baseline}`, "", ...formatFindings(d.findings)].join(
+    "\n",
+  );
+}
+
+export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The diagnosis as a section of the HTML report. */
-export function diagnosisHtml(d: Diagnosis): string {
-  const items = d.findings
+/** Findings as an HTML list, each with its evidence table. */
+export function findingsHtml(findings: readonly Finding[]): string {
+  return findings
     .map(
       (f) =>
         `<li><b>[${esc(f.code)}]</b> ${esc(f.title)}<table><tr><th>evidence</th><th>baseline</th><th>subject</th><th>source</th></tr>${f.evidence
@@ -79,5 +86,9 @@ export function diagnosisHtml(d: Diagnosis): string {
           .join("")}</table></li>`,
     )
     .join("");
-  return `<section id="diagnosis"><h2>Diagnosis: ${esc(d.subject)} vs ${esc(d.baseline)}</h2><ol>${items}</ol></section>`;
+}
+
+/** The diagnosis as a section of the HTML report. */
+export function diagnosisHtml(d: Diagnosis): string {
+  return `<section id="diagnosis"><h2>Diagnosis: ${esc(d.subject)} vs ${esc(d.baseline)}</h2><ol>${findingsHtml(d.findings)}</ol></section>`;
 }

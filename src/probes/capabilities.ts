@@ -25,6 +25,24 @@ export function findTracefs(): string | undefined {
   return TRACEFS_CANDIDATES.find((d) => existsSync(`${d}/events`));
 }
 
+/**
+ * Mounts tracefs when it is missing, as root. `ip netns exec` (a daemon standing for a lab host)
+ * gives its command a fresh /sys without tracefs, and every tracepoint needs it. Returns what
+ * was done, or why not, for the log.
+ */
+export async function ensureTracefs(): Promise<string> {
+  if (findTracefs()) return "present";
+  if (process.getuid?.() !== 0) return "missing (not root)";
+  const dir = TRACEFS_CANDIDATES[0]!;
+  if (!existsSync(dir)) return `missing (no ${dir})`;
+  try {
+    await run("mount", ["-t", "tracefs", "nodev", dir], { timeout: 10_000 });
+    return findTracefs() ? `mounted at ${dir}` : "mount did not expose events";
+  } catch (e) {
+    return `mount failed: ${(e as Error).message}`;
+  }
+}
+
 export async function readKallsyms(path = "/proc/kallsyms"): Promise<Set<string>> {
   const out = new Set<string>();
   const text = await readFile(path, "utf8");

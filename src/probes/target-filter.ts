@@ -3,7 +3,9 @@ export type Target =
   | { kind: "host" }
   | { kind: "pid"; pid: number }
   | { kind: "cgroup"; path: string; cgroupId: number }
-  | { kind: "netns"; path: string; inode: number };
+  | { kind: "netns"; path: string; inode: number }
+  /** A daemon that stands for a set of namespaces (lab "hosts" sharing one kernel). */
+  | { kind: "netnsSet"; namespaces: Array<{ path: string; inode: number }> };
 
 /**
  * The bpftrace predicate for a target, for probes that run in the context of the task (stack
@@ -20,5 +22,7 @@ export function filterExpression(target: Target): string {
       return `cgroup == ${target.cgroupId}`;
     case "netns":
       return `curtask->nsproxy->net_ns->ns.inum == ${target.inode}`;
+    case "netnsSet":
+      return `(${target.namespaces.map((n) => `curtask->nsproxy->net_ns->ns.inum == ${n.inode}`).join(" || ")})`;
   }
 }

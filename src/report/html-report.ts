@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunFile } from "../run/run-file.js";
+import type { MultiHostRun } from "../run/multi-host-run.js";
 import { OVERLAY_FRAME } from "./overlay-frames.js";
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "report", "report-script.js");
@@ -47,6 +48,34 @@ ${extraSections}
 </main>
 <script type="application/json" id="run-data" data-overlay="${esc(OVERLAY_FRAME.source)}">${embedJson(run)}</script>
 <script>${readFileSync(SCRIPT, "utf8")}</script>
+</body></html>
+`;
+}
+
+/**
+ * A multi-host run on one page: the cross-host diagnosis first, then each host's own full report
+ * (its flame graph, CPU, softirqs, devices) in a frame of its own, sender before receiver.
+ */
+export function renderMultiHostReport(m: MultiHostRun, extraSections = ""): string {
+  const order = { sender: 0, receiver: 1, unknown: 2 };
+  const hosts = [...m.hosts].sort((a, b) => order[a.role] - order[b.role]);
+  const frames = hosts
+    .map((h) =>
+      h.ok && h.run
+        ? `<section><h2>${esc(h.name)} — ${esc(h.role)} (${esc(h.address)})</h2><iframe title="${esc(h.name)}" style="width:100%;height:1400px;border:0" srcdoc="${esc(renderReport(h.run))}"></iframe></section>`
+        : `<section><h2>${esc(h.name)} — not recorded</h2><p id="errors">${esc(h.error)}</p></section>`,
+    )
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>overlayscope — ${esc(m.label || m.groupId)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
+<body>
+<header><h1>overlayscope multi-host report — ${esc(m.label || m.groupId)}</h1>
+<p>group ${esc(m.groupId)} · ${hosts.map((h) => `${esc(h.name)}: ${h.ok ? esc(h.role) : "failed"}`).join(" · ")} · window ${((m.window.endMs - m.window.startMs) / 1000).toFixed(1)} s</p></header>
+<main>
+${extraSections}
+${frames}
+</main>
 </body></html>
 `;
 }

@@ -1,6 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { z } from "zod";
-import { OverlayscopeError } from "../util/errors.js";
 
 /**
  * The run file: everything one recording saw, versioned. The zod schema is the single source of
@@ -89,6 +88,10 @@ export const RunFileSchema = z.object({
   createdAt: z.string().describe("ISO 8601"),
   overlayscopeVersion: z.string(),
   label: z.string(),
+  groupId: z
+    .string()
+    .optional()
+    .describe("the multi-host recording this run is one host of (record --hosts)"),
   host: z.object({
     hostname: z.string(),
     kernel: z.string(),
@@ -161,27 +164,4 @@ export type RunSnapshot = z.infer<typeof SnapshotSchema>;
 
 export async function writeRunFile(path: string, run: RunFile): Promise<void> {
   await writeFile(path, `${JSON.stringify(run, null, 1)}\n`);
-}
-
-/** Reads and validates a run file; errors name the file and the JSON path. */
-export async function readRunFile(path: string): Promise<RunFile> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, "utf8"));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code === "ENOENT" ? "NOT_FOUND" : "INVALID_ARGUMENT";
-    throw new OverlayscopeError(code, `${path}: ${(e as Error).message}`, { field: "run file" });
-  }
-  const parsed = RunFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new OverlayscopeError(
-      "INVALID_ARGUMENT",
-      `${path}: ${i.path.join(".") || "(root)"}: ${i.message} (is it an overlayscope run file, ${RUN_SCHEMA_ID}?)`,
-      {
-        field: "run file",
-      },
-    );
-  }
-  return parsed.data;
 }

@@ -20,6 +20,9 @@ export const DaemonConfigSchema = z
       })
       .optional(),
     insecureTcp: z.boolean().default(false),
+    hostNetns: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a namespace name under /var/run/netns"))
+      .default([]),
     token: z.string().min(16, "must be at least 16 characters").optional(),
     limits: z
       .object({

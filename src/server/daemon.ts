@@ -10,6 +10,8 @@ import { componentLogger } from "../util/log.js";
 import type { DaemonConfig } from "./config.js";
 import { loadProfilerPackage } from "./proto.js";
 import { profilerHandlers } from "./service.js";
+import { resolveHostScope } from "../session/target.js";
+import { ensureTracefs } from "../probes/capabilities.js";
 import { timingSafeEqual } from "node:crypto";
 
 const log = componentLogger("daemon");
@@ -45,8 +47,10 @@ export class Daemon {
   ) {}
 
   static async start(config: DaemonConfig, version: string): Promise<Daemon> {
+    const tracefs = await ensureTracefs();
+    if (tracefs !== "present") log.info({ tracefs }, "tracefs");
     const engine = await ProbeEngine.create();
-    const sessions = new SessionManager(engine, config.limits);
+    const sessions = new SessionManager(engine, config.limits, await resolveHostScope(config.hostNetns));
     const { definition, grpcType } = loadProfilerPackage();
     // channelz keeps per-call history we never read.
     const server = new Server({ "grpc.enable_channelz": 0 });

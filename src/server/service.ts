@@ -85,6 +85,8 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
           },
         ],
         daemonVersion: ctx.version,
+        nowUnixMs: Date.now(),
+        hostNetns: sessions.scope?.namespaces.map((n) => n.path) ?? [],
       };
     }),
     ListProbes: unary(ctx, () => ({ probes: probeInfos(engine) })),

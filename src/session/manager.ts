@@ -2,7 +2,7 @@ import type { StartSessionRequest__Output } from "../generated/overlayscope/v1/S
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
 import { invalidArgument, OverlayscopeError } from "../util/errors.js";
 import { ProfilingSession } from "./session.js";
-import { resolveTarget } from "./target.js";
+import { resolveTarget, type HostScope } from "./target.js";
 
 export interface SessionLimits {
   maxSessions: number;
@@ -22,6 +22,7 @@ export class SessionManager {
   constructor(
     private readonly engine: ProbeEngine,
     private readonly limits: SessionLimits,
+    readonly scope?: HostScope,
   ) {}
 
   async start(req: StartSessionRequest__Output): Promise<ProfilingSession> {
@@ -35,6 +36,8 @@ export class SessionManager {
     if (req.detached && req.durationMs === 0)
       throw invalidArgument("detached", "a detached session needs duration_ms, or it would never end");
     if (req.label.length > 200) throw invalidArgument("label", "must be at most 200 characters");
+    if (req.groupId !== "" && !/^[A-Za-z0-9._-]{1,64}$/.test(req.groupId))
+      throw invalidArgument("group_id", "must match [A-Za-z0-9._-]{1,64}");
     const names = req.probes.map((p) => p.name);
     if (req.defaultProbes) for (const d of this.engine.defaultProbes()) if (!names.includes(d)) names.push(d);
     if (names.length === 0)
@@ -43,7 +46,7 @@ export class SessionManager {
       const spec = req.probes.find((p) => p.name === name);
       return spec && Object.keys(spec.params).length ? { name, params: { ...spec.params } } : { name };
     });
-    const target = await resolveTarget(req.target);
+    const target = await resolveTarget(req.target, "target", this.scope);
     await this.engine.refreshSymbols();
     // Probe names, parameters and kernel support are checked by a dry prepare: nothing spawns.
     this.engine.prepare(probes, target.target);
@@ -65,6 +68,7 @@ export class SessionManager {
       detached: req.detached,
       hardwareCounters: req.hardwareCounters,
       label: req.label,
+      groupId: req.groupId,
       idleGraceMs: this.limits.idleGraceMs,
     });
     this.sessions.set(session.id, session);

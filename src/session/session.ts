@@ -30,6 +30,8 @@ export interface SessionOptions {
   detached: boolean;
   hardwareCounters: boolean;
   label: string;
+  /** Shared by the sessions of one multi-host recording. */
+  groupId?: string;
   /** How long a session nobody watches lives on (unless detached). */
   idleGraceMs: number;
 }
@@ -97,8 +99,14 @@ export class ProfilingSession extends EventEmitter {
           this.runState.set(r.name, { running: true, error: "" });
         }),
       );
+      const t = this.opts.target.target;
       this.collector = new HostCollector(
-        { intervalMs: this.opts.intervalMs, hardwareCounters: this.opts.hardwareCounters },
+        {
+          intervalMs: this.opts.intervalMs,
+          hardwareCounters: this.opts.hardwareCounters,
+          // A scoped daemon's device and SNMP counters are its own namespaces', not its neighbours'.
+          ...(t.kind === "netnsSet" ? { netnsFilter: new Set(t.namespaces.map((n) => n.inode)) } : {}),
+        },
         (s) => this.onHostSample(s),
       );
       await this.collector.start();
@@ -271,6 +279,7 @@ export class ProfilingSession extends EventEmitter {
       })),
       snapshots: this.seq,
       label: this.opts.label,
+      groupId: this.opts.groupId ?? "",
       error: this.error,
       commandPid: this.commandPid,
       commandExitCode: this.commandExitCode,

@@ -20,6 +20,30 @@ function notFound(field: string, message: string): OverlayscopeError {
   return new OverlayscopeError("NOT_FOUND", `${field}: ${message}`, { field });
 }
 
+/**
+ * What "host" means for this daemon: the whole machine, or (daemon --host-netns) a set of network
+ * namespaces, as when lab "hosts" share one kernel and each runs its own daemon.
+ */
+export interface HostScope {
+  namespaces: Array<{ path: string; inode: number }>;
+}
+
+/** Resolves the daemon's --host-netns list once at start; a missing namespace is an error. */
+export async function resolveHostScope(names: readonly string[]): Promise<HostScope | undefined> {
+  if (names.length === 0) return undefined;
+  const namespaces = [];
+  for (const [i, n] of names.entries()) namespaces.push(await resolveNetns(n, 0, `hostNetns[${i}]`));
+  return { namespaces };
+}
+
+function hostTarget(scope: HostScope | undefined): ResolvedTarget {
+  if (!scope) return { target: { kind: "host" }, description: "host" };
+  return {
+    target: { kind: "netnsSet", namespaces: scope.namespaces },
+    description: `host (netns ${scope.namespaces.map((n) => n.path.replace(/^\/var\/run\/netns\//, "")).join(", ")})`,
+  };
+}
+
 /** Resolves a netns given as a name under /var/run/netns, /proc/PID/ns/net, or an inode. */
 async function resolveNetns(
   path: string,
@@ -56,10 +80,11 @@ async function resolveNetns(
 export async function resolveTarget(
   t: WireTarget | null | undefined,
   field = "target",
+  scope?: HostScope,
 ): Promise<ResolvedTarget> {
   switch (t?.kind ?? "host") {
     case "host":
-      return { target: { kind: "host" }, description: "host" };
+      return hostTarget(scope);
     case "pid": {
       const pid = t!.pid ?? 0;
       if (!Number.isInteger(pid) || pid <= 0)
@@ -101,7 +126,7 @@ export async function resolveTarget(
       // The pid is known only after launch; the session fills it in.
       const cmd: ResolvedTarget["command"] = netns === "" ? { argv } : { argv, netns };
       return {
-        target: { kind: "host" },
+        target: hostTarget(scope).target,
         description: `command ${argv.join(" ").slice(0, 200)}`,
         command: cmd,
       };

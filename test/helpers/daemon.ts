@@ -15,11 +15,16 @@ export interface RunningDaemon {
   stop: () => Promise<number | null>;
 }
 
-/** Starts the real `overlayscope daemon` on a temporary socket and connects a real client. */
-export async function startDaemon(extra: string[] = []): Promise<RunningDaemon> {
+/**
+ * Starts the real `overlayscope daemon` on a temporary socket and connects a real client.
+ * `netns`: run it inside that network namespace (a lab "host").
+ */
+export async function startDaemon(extra: string[] = [], netns?: string): Promise<RunningDaemon> {
   const dir = mkdtempSync(join(tmpdir(), "overlayscope-daemon-"));
   const socket = join(dir, "d.sock");
-  const child = spawn(process.execPath, [BIN, "daemon", "--socket", socket, ...extra], {
+  const argv = [process.execPath, BIN, "daemon", "--socket", socket, ...extra];
+  const [cmd, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
+  const child = spawn(cmd!, args, {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, OVERLAYSCOPE_LOG_LEVEL: "info" },
   });

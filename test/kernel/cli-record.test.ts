@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fromFolded } from "../../src/export/folded.js";
 import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
-import { readRunFile } from "../../src/run/run-file.js";
+import { readRunFile } from "../../src/run/read-run.js";
 import { runCli } from "../helpers/cli.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 

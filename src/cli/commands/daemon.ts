@@ -16,6 +16,7 @@ export interface DaemonFlags {
   tokenFile?: string;
   maxSessions?: number;
   idleGraceMs?: number;
+  hostNetns?: string;
 }
 
 export async function runDaemon(flags: DaemonFlags, version: string): Promise<void> {
@@ -37,6 +38,7 @@ export async function runDaemon(flags: DaemonFlags, version: string): Promise<vo
           }
         : undefined,
     insecureTcp: flags.insecureTcp,
+    hostNetns: flags.hostNetns?.split(",").filter(Boolean),
     token,
     limits: Object.keys(limits).length ? limits : undefined,
   });

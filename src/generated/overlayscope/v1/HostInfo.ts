@@ -17,6 +17,8 @@ export interface HostInfo {
   'numaNodes'?: (number);
   'memoryBytes'?: (number | string | Long);
   'physicalCores'?: (number);
+  'nowUnixMs'?: (number | string | Long);
+  'hostNetns'?: (string)[];
 }
 
 export interface HostInfo__Output {
@@ -32,4 +34,6 @@ export interface HostInfo__Output {
   'numaNodes': (number);
   'memoryBytes': (number);
   'physicalCores': (number);
+  'nowUnixMs': (number);
+  'hostNetns': (string)[];
 }

@@ -18,6 +18,7 @@ export interface Session {
   'commandPid'?: (number);
   'commandExitCode'?: (number);
   'watchers'?: (number);
+  'groupId'?: (string);
 }
 
 export interface Session__Output {
@@ -34,4 +35,5 @@ export interface Session__Output {
   'commandPid': (number);
   'commandExitCode': (number);
   'watchers': (number);
+  'groupId': (string);
 }

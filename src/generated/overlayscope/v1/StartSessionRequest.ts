@@ -13,6 +13,7 @@ export interface StartSessionRequest {
   'detached'?: (boolean);
   'hardwareCounters'?: (boolean);
   'label'?: (string);
+  'groupId'?: (string);
 }
 
 export interface StartSessionRequest__Output {
@@ -25,4 +26,5 @@ export interface StartSessionRequest__Output {
   'detached': (boolean);
   'hardwareCounters': (boolean);
   'label': (string);
+  'groupId': (string);
 }
