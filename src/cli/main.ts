@@ -503,6 +503,7 @@ export function buildProgram(): Command {
       "how long a session nobody watches lives",
       intOption("--idle-grace-ms", 100, 3_600_000),
     )
+    .option("--metrics <host:port>", "serve Prometheus /metrics over HTTP (read-only; e.g. 127.0.0.1:9464)")
     .option(
       "--host-netns <names>",
       "stand for these network namespaces only (comma-separated names), not the whole machine: for lab hosts sharing one kernel",

@@ -18,6 +18,12 @@ interface Shared {
  */
 export class ProbeRunPool {
   private readonly shared = new Map<string, Shared>();
+  private readonly observers = new Set<(r: ProbeReading) => void>();
+
+  /** Sees every reading once per process, however many sessions share it (metrics). */
+  observe(fn: (r: ProbeReading) => void): void {
+    this.observers.add(fn);
+  }
 
   lease(run: ProbeRun): ProbeLease {
     return new ProbeLease(this, run);
@@ -31,6 +37,7 @@ export class ProbeRunPool {
       const entry: Shared = { run: fresh, leases: new Set(), started: Promise.resolve() };
       entry.started = fresh.start();
       fresh.on("reading", (r: ProbeReading) => {
+        for (const o of this.observers) o(r);
         for (const l of entry.leases) l.emit("reading", r);
       });
       fresh.once("exit", (info: ExitInfo) => {

@@ -20,6 +20,7 @@ export const DaemonConfigSchema = z
       })
       .optional(),
     insecureTcp: z.boolean().default(false),
+    metrics: HostPort.optional().describe("serve Prometheus /metrics over HTTP here"),
     hostNetns: z
       .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a namespace name under /var/run/netns"))
       .default([]),
@@ -71,6 +72,7 @@ export async function loadDaemonConfig(
   if (env.OVERLAYSCOPE_SOCKET) fromEnv.socket = env.OVERLAYSCOPE_SOCKET;
   if (env.OVERLAYSCOPE_LISTEN) fromEnv.listen = env.OVERLAYSCOPE_LISTEN;
   if (env.OVERLAYSCOPE_TOKEN) fromEnv.token = env.OVERLAYSCOPE_TOKEN;
+  if (env.OVERLAYSCOPE_METRICS) fromEnv.metrics = env.OVERLAYSCOPE_METRICS;
   const merged: Record<string, unknown> = { ...fromFile, ...fromEnv };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k] = v;
   if (fromFile.limits || flags.limits)

@@ -12,6 +12,8 @@ import { loadProfilerPackage } from "./proto.js";
 import { profilerHandlers } from "./service.js";
 import { resolveHostScope } from "../session/target.js";
 import { ensureTracefs } from "../probes/capabilities.js";
+import type { Server as HttpServer } from "node:http";
+import { DaemonMetrics, serveMetrics } from "./metrics.js";
 import { timingSafeEqual } from "node:crypto";
 
 const log = componentLogger("daemon");
@@ -44,13 +46,19 @@ export class Daemon {
     readonly health: HealthImplementation,
     readonly config: DaemonConfig,
     readonly tcpPort: number | undefined,
+    private readonly metrics?: { exporter: DaemonMetrics; server: HttpServer; port: number },
   ) {}
+
+  get metricsPort(): number | undefined {
+    return this.metrics?.port;
+  }
 
   static async start(config: DaemonConfig, version: string): Promise<Daemon> {
     const tracefs = await ensureTracefs();
     if (tracefs !== "present") log.info({ tracefs }, "tracefs");
     const engine = await ProbeEngine.create();
-    const sessions = new SessionManager(engine, config.limits, await resolveHostScope(config.hostNetns));
+    const scope = await resolveHostScope(config.hostNetns);
+    const sessions = new SessionManager(engine, config.limits, scope);
     const { definition, grpcType } = loadProfilerPackage();
     // channelz keeps per-call history we never read.
     const server = new Server({ "grpc.enable_channelz": 0 });
@@ -96,8 +104,17 @@ export class Daemon {
       }
       tcpPort = await bindAsync(server, config.listen, creds);
     }
-    log.info({ socket: config.socket, listen: config.listen, tcpPort }, "daemon listening");
-    return new Daemon(server, sessions, health, config, tcpPort);
+    let metrics: { exporter: DaemonMetrics; server: HttpServer; port: number } | undefined;
+    if (config.metrics) {
+      const exporter = new DaemonMetrics(sessions, scope && new Set(scope.namespaces.map((n) => n.inode)));
+      engine.pool.observe((r) => exporter.observe(r));
+      metrics = { exporter, ...(await serveMetrics(exporter, config.metrics)) };
+    }
+    log.info(
+      { socket: config.socket, listen: config.listen, tcpPort, metricsPort: metrics?.port },
+      "daemon listening",
+    );
+    return new Daemon(server, sessions, health, config, tcpPort, metrics);
   }
 
   /**
@@ -115,6 +132,10 @@ export class Daemon {
       await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
       clearTimeout(force);
       await rm(this.config.socket, { force: true });
+      if (this.metrics) {
+        await new Promise<void>((resolve) => this.metrics!.server.close(() => resolve()));
+        await this.metrics.exporter.stop();
+      }
     })();
     return this.shuttingDown;
   }

@@ -17,6 +17,7 @@ export interface DaemonFlags {
   maxSessions?: number;
   idleGraceMs?: number;
   hostNetns?: string;
+  metrics?: string;
 }
 
 export async function runDaemon(flags: DaemonFlags, version: string): Promise<void> {
@@ -39,6 +40,7 @@ export async function runDaemon(flags: DaemonFlags, version: string): Promise<vo
         : undefined,
     insecureTcp: flags.insecureTcp,
     hostNetns: flags.hostNetns?.split(",").filter(Boolean),
+    metrics: flags.metrics,
     token,
     limits: Object.keys(limits).length ? limits : undefined,
   });
@@ -46,7 +48,7 @@ export async function runDaemon(flags: DaemonFlags, version: string): Promise<vo
   const daemon = await Daemon.start(config, version);
   onShutdown(() => daemon.shutdown());
   process.stderr.write(
-    `overlayscope: daemon listening on unix://${config.socket}${daemon.tcpPort ? ` and port ${daemon.tcpPort}` : ""}\n`,
+    `overlayscope: daemon listening on unix://${config.socket}${daemon.tcpPort ? ` and port ${daemon.tcpPort}` : ""}${daemon.metricsPort ? `; metrics on port ${daemon.metricsPort}` : ""}\n`,
   );
   // Serve until a signal arrives.
   await new Promise<never>(() => undefined);
