@@ -29,6 +29,9 @@ import {
 } from "./commands/lab.js";
 import { formatDiagnosis } from "../diagnose/diagnose.js";
 import { formatHostsDiagnosis } from "../diagnose/multi-host.js";
+import { checkHealth } from "../client/health.js";
+import { DEFAULT_SOCKET } from "../server/config.js";
+import { SERVICE_NAME } from "../server/daemon.js";
 import { formatProbes, listProbes } from "./commands/probes.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
@@ -481,6 +484,23 @@ export function buildProgram(): Command {
       print(Boolean(opts.json), r.d, () =>
         r.kind === "pair" ? formatDiagnosis(r.d) : formatHostsDiagnosis(r.d),
       );
+    });
+
+  program
+    .command("health")
+    .description(
+      "Ask a daemon's gRPC health service whether it is serving (exit 0) or not (exit 1): for liveness/readiness probes",
+    )
+    .option("--socket <path>", "daemon socket (default /run/overlayscope/overlayscope.sock)")
+    .option("--timeout-ms <ms>", "give up after", intOption("--timeout-ms", 100, 60_000), 3000)
+    .action(async (opts: { socket?: string; timeoutMs: number }) => {
+      const status = await checkHealth(
+        `unix://${opts.socket ?? DEFAULT_SOCKET}`,
+        SERVICE_NAME,
+        opts.timeoutMs,
+      );
+      process.stdout.write(`${status}\n`);
+      if (status !== "SERVING") process.exitCode = EXIT.failure;
     });
 
   program

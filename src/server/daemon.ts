@@ -17,7 +17,7 @@ import { DaemonMetrics, serveMetrics } from "./metrics.js";
 import { timingSafeEqual } from "node:crypto";
 
 const log = componentLogger("daemon");
-const SERVICE_NAME = "overlayscope.v1.Profiler";
+export const SERVICE_NAME = "overlayscope.v1.Profiler";
 
 function bindAsync(server: Server, address: string, creds: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) =>

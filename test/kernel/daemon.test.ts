@@ -10,6 +10,8 @@ import { loadSync } from "@grpc/proto-loader";
 import { loadPackageDefinition, credentials } from "@grpc/grpc-js";
 import { Profile } from "pprof-format";
 import { ProfilerApi } from "../../src/client/api.js";
+import { checkHealth } from "../../src/client/health.js";
+import { runCli } from "../helpers/cli.js";
 import type { ProfilerClient } from "../../src/generated/overlayscope/v1/Profiler.js";
 import type { Session__Output } from "../../src/generated/overlayscope/v1/Session.js";
 import type { Snapshot__Output } from "../../src/generated/overlayscope/v1/Snapshot.js";
@@ -96,33 +98,15 @@ test("the socket is root-only, and GetHostInfo/ListProbes describe this kernel",
 
 test("health and reflection services answer", async (t) => {
   if (!requireKernel(t)) return;
-  const healthDef = loadSync(
-    join(import.meta.dirname, "../../node_modules/grpc-health-check/proto/health/v1/health.proto"),
-    { enums: String },
-  );
-  const Health = (
-    loadPackageDefinition(healthDef) as unknown as {
-      grpc: {
-        health: {
-          v1: {
-            Health: new (
-              a: string,
-              c: unknown,
-            ) => {
-              check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void;
-              close: () => void;
-            };
-          };
-        };
-      };
-    }
-  ).grpc.health.v1.Health;
-  const h = new Health(`unix://${d.socket}`, credentials.createInsecure());
-  const res = await new Promise<{ status: string }>((r, j) =>
-    h.check({ service: "overlayscope.v1.Profiler" }, (e, v) => (e ? j(e) : r(v))),
-  );
-  h.close();
-  assert.equal(res.status, "SERVING");
+  const status = await checkHealth(`unix://${d.socket}`, "overlayscope.v1.Profiler");
+  assert.equal(status, "SERVING");
+  // what the Kubernetes exec probes run
+  const cli = await runCli(["health", "--socket", d.socket]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(cli.stdout, "SERVING\n");
+  const none = await runCli(["health", "--socket", "/nonexistent/overlayscope.sock", "--timeout-ms", "500"]);
+  assert.notEqual(none.code, 0);
+  assert.match(none.stderr, /UNAVAILABLE|DEADLINE/);
   const reflDef = loadSync(
     join(
       import.meta.dirname,
