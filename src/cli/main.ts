@@ -22,13 +22,14 @@ import { diagnoseFiles, diagnoseRuns } from "./commands/diagnose.js";
 import {
   formatBench,
   labBenchCommand,
+  labBenchPerHostCommand,
   labDownCommand,
   labStatusCommand,
   labUpCommand,
   type BenchFlags,
 } from "./commands/lab.js";
 import { formatDiagnosis } from "../diagnose/diagnose.js";
-import { formatHostsDiagnosis } from "../diagnose/multi-host.js";
+import { diagnoseHosts, formatHostsDiagnosis } from "../diagnose/multi-host.js";
 import { checkHealth } from "../client/health.js";
 import { DEFAULT_SOCKET } from "../server/config.js";
 import { SERVICE_NAME } from "../server/daemon.js";
@@ -439,6 +440,10 @@ export function buildProgram(): Command {
       "also measure UDP ping-pong latency with sockperf",
       intOption("--latency", 1, 600),
     )
+    .option(
+      "--per-host",
+      "record from both ends: one daemon per lab host (sender and receiver), one multi-host run per topology",
+    )
     .option("-o, --output <dir>", "directory for the run files", "runs")
     .option("--json", "machine-readable output")
     .addHelpText(
@@ -448,6 +453,14 @@ export function buildProgram(): Command {
     .action(async (opts: BenchFlags & { json?: boolean }) => {
       requireRoot();
       const say = (t: string): void => progress(true, t);
+      if (opts.perHost) {
+        const runs = await labBenchPerHostCommand(opts, pkg.version, say);
+        const diagnoses = runs.map((r) => ({ file: r.file, diagnosis: diagnoseHosts(r.run) }));
+        print(Boolean(opts.json), diagnoses, () =>
+          diagnoses.map((d) => `${d.file}\n${formatHostsDiagnosis(d.diagnosis)}`).join("\n\n"),
+        );
+        return;
+      }
       const results = await withDaemon({ version: pkg.version, progress: say }, (api) =>
         labBenchCommand(api, opts, pkg.version, say),
       );

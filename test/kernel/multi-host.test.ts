@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -156,4 +156,35 @@ test("a daemon that disconnects mid-recording is reported; the other host's run 
   assert.equal(hy!.ok, false);
   assert.notEqual(hy!.error, "");
   assert.match(rec.stdout + rec.stderr, /y: FAILED/);
+});
+
+test("lab bench --per-host: one daemon per lab host, a merged run with iperf3's figures on both sides", async (t) => {
+  if (!requireKernel(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), "overlayscope-perhost-"));
+  const r = await runCli([
+    "lab",
+    "bench",
+    "--topology",
+    "overlay",
+    "--per-host",
+    "--seconds",
+    "2",
+    "--probes",
+    "stacks:hz=99,softirq",
+    "-o",
+    dir,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /hosts: client-host = sender, server-host = receiver/);
+  assert.match(r.stdout, /\[ENCAP_ON_SENDER\] sender client-host/);
+  const merged = MultiHostRunSchema.parse(
+    JSON.parse(readFileSync(join(dir, "overlay-udp64-per-host.json"), "utf8")),
+  );
+  for (const h of merged.hosts) {
+    assert.ok(h.ok, h.error);
+    assert.ok((h.run!.benchmark?.packetsReceived ?? 0) > 1000, "iperf3's own count on both sides");
+    assert.equal(h.run!.lab?.topology, "overlay");
+  }
+  const id = merged.hosts[0]!.run!.lab!.id;
+  assert.ok(!execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).includes(id), `lab ${id} removed`);
 });

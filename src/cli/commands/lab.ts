@@ -7,6 +7,8 @@ import { listLabs, removeLab, saveLab } from "../../lab/lab-state.js";
 import { labUp, TOPOLOGIES, UNSUPPORTED_TOPOLOGIES } from "../../lab/topology.js";
 import { runFigures } from "../../diagnose/run-figures.js";
 import { writeRunFile, type RunFile } from "../../run/run-file.js";
+import { writeMultiHostRun, type MultiHostRun } from "../../run/multi-host-run.js";
+import { labBenchPerHost } from "../../lab/per-host-bench.js";
 import { invalidArgument } from "../../util/errors.js";
 import { formatNumber, renderTable } from "../table.js";
 
@@ -80,14 +82,15 @@ export interface BenchFlags {
   hz: number;
   inject?: string;
   latency?: number;
+  perHost?: boolean;
 }
 
-export async function labBenchCommand(
-  api: ProfilerApi,
+/** Validated benchmark options for each topology, from the CLI flags. */
+async function benchOptions(
   flags: BenchFlags,
   version: string,
   progress: (t: string) => void,
-): Promise<Array<{ topology: string; file: string; run: RunFile }>> {
+): Promise<LabBenchOptions[]> {
   if (flags.protocol !== "udp" && flags.protocol !== "tcp")
     throw invalidArgument("--protocol", `must be udp or tcp, got '${flags.protocol}'`);
   checkTopologies(flags.topology);
@@ -105,8 +108,7 @@ export async function labBenchCommand(
   }
   const inject = flags.inject ? parseInject(flags.inject) : undefined;
   await mkdir(flags.output, { recursive: true });
-  const out: Array<{ topology: string; file: string; run: RunFile }> = [];
-  for (const topology of flags.topology) {
+  return flags.topology.map((topology) => {
     const opts: LabBenchOptions = {
       topology,
       bench,
@@ -117,10 +119,42 @@ export async function labBenchCommand(
     };
     if (inject) opts.inject = inject;
     if (flags.latency) opts.latencySeconds = flags.latency;
+    return opts;
+  });
+}
+
+const runFileName = (flags: BenchFlags, topology: string, suffix = ""): string =>
+  join(flags.output, `${topology}-${flags.protocol}${flags.length}${suffix}.json`);
+
+export async function labBenchCommand(
+  api: ProfilerApi,
+  flags: BenchFlags,
+  version: string,
+  progress: (t: string) => void,
+): Promise<Array<{ topology: string; file: string; run: RunFile }>> {
+  const out: Array<{ topology: string; file: string; run: RunFile }> = [];
+  for (const opts of await benchOptions(flags, version, progress)) {
     const run = await labBench(api, opts);
-    const file = join(flags.output, `${topology}-${flags.protocol}${flags.length}.json`);
+    const file = runFileName(flags, opts.topology);
     await writeRunFile(file, run);
-    out.push({ topology, file, run });
+    out.push({ topology: opts.topology, file, run });
+  }
+  return out;
+}
+
+/** `--per-host`: one daemon per lab host, one multi-host run per topology. */
+export async function labBenchPerHostCommand(
+  flags: BenchFlags,
+  version: string,
+  progress: (t: string) => void,
+): Promise<Array<{ topology: string; file: string; run: MultiHostRun }>> {
+  if (flags.latency) throw invalidArgument("--latency", "not with --per-host (measure latency without it)");
+  const out: Array<{ topology: string; file: string; run: MultiHostRun }> = [];
+  for (const opts of await benchOptions(flags, version, progress)) {
+    const run = await labBenchPerHost(opts);
+    const file = runFileName(flags, opts.topology, "-per-host");
+    await writeMultiHostRun(file, run);
+    out.push({ topology: opts.topology, file, run });
   }
   return out;
 }
