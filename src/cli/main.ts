@@ -67,10 +67,16 @@ export function buildProgram(): Command {
     .command("probes")
     .description("List the probe catalogue and, for this kernel, which variant each probe uses and why")
     .option("--json", "machine-readable output")
+    .option(
+      "--calibrate",
+      "measure this kernel's per-event tracepoint dispatch cost (~5 s of loopback pings) so probe self-cost uses it until reboot",
+    )
     .addHelpText("after", "\nExample:\n  sudo overlayscope probes --json | jq '.probes[] | {name, variant}'")
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; calibrate?: boolean }) => {
       requireRoot();
-      const listing = await listProbes();
+      if (opts.calibrate)
+        progress(true, "calibrating tracepoint dispatch (loopback flood ping without and with a probe)");
+      const listing = await listProbes(Boolean(opts.calibrate));
       print(Boolean(opts.json), listing, () => formatProbes(listing));
     });
 

@@ -4,6 +4,7 @@ import { loadCatalogue, type CatalogueEntry } from "./manifest.js";
 import { resolveParams } from "./params.js";
 import { ProbeRun } from "./probe-run.js";
 import { ProbeRunPool, type ProbeLease } from "./run-pool.js";
+import { loadCalibration } from "./dispatch-calibration.js";
 import { chooseVariant, type VariantChoice } from "./select.js";
 import { filterExpression, type Target } from "./target-filter.js";
 
@@ -30,6 +31,8 @@ export class ProbeEngine {
   static async create(options: { binary?: string; catalogueDir?: string } = {}): Promise<ProbeEngine> {
     const catalogue = await loadCatalogue(options.catalogueDir);
     const caps = await probeCapabilities(options.binary);
+    // A dispatch cost measured on this kernel since boot replaces the bare-metal estimate.
+    await loadCalibration();
     const choices = new Map([...catalogue].map(([name, e]) => [name, chooseVariant(e.manifest, caps)]));
     return new ProbeEngine(catalogue, caps, choices, options.binary);
   }

@@ -12,6 +12,16 @@ export const DISPATCH_NS_BY_PROG_TYPE: Record<number, number> = {
   17: 55, // BPF_PROG_TYPE_RAW_TRACEPOINT
 };
 
+/** Where the tracepoint figure came from: the static estimate, or a calibration on this kernel. */
+export let dispatchSource: "bare-metal estimate" | "calibrated" = "bare-metal estimate";
+
+/** A measurement on the running kernel (src/probes/dispatch-calibration.ts) replaces the estimate. */
+export function setTracepointDispatchNs(ns: number, source: typeof dispatchSource): void {
+  DISPATCH_NS_BY_PROG_TYPE[5] = ns;
+  DISPATCH_NS_BY_PROG_TYPE[17] = ns;
+  dispatchSource = source;
+}
+
 export interface ProbeSelfCost {
   /** Kernel events that ran one of this probe's programs, per second. */
   eventsPerSec: number;
