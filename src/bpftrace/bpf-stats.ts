@@ -37,24 +37,50 @@ export function parseFdinfo(text: string): ProgStats | undefined {
   };
 }
 
-/** Reads the stats of every BPF program a process holds open, straight from /proc/PID/fdinfo. */
-export async function readProcessProgStats(pid: number, procRoot = "/proc"): Promise<ProgStats[]> {
-  let fds: string[];
-  try {
-    fds = await readdir(`${procRoot}/${pid}/fdinfo`);
-  } catch {
-    return [];
-  }
-  const out: ProgStats[] = [];
+/** Which fds of a process are BPF programs: bpftrace opens them all at attach, so one scan holds. */
+const progFds = new Map<string, { fds: string[]; scannedAt: number }>();
+const RESCAN_MS = 30_000;
+
+async function readFdStats(
+  dir: string,
+  fds: readonly string[],
+): Promise<Array<{ fd: string; stats: ProgStats }>> {
+  const out: Array<{ fd: string; stats: ProgStats }> = [];
   for (const fd of fds) {
     try {
-      const s = parseFdinfo(await readFile(`${procRoot}/${pid}/fdinfo/${fd}`, "utf8"));
-      if (s) out.push(s);
+      const stats = parseFdinfo(await readFile(`${dir}/${fd}`, "utf8"));
+      if (stats) out.push({ fd, stats });
     } catch {
       // fd closed between readdir and read
     }
   }
-  return out.sort((a, b) => a.progId - b.progId);
+  return out;
+}
+
+/**
+ * Reads the stats of every BPF program a process holds open, straight from /proc/PID/fdinfo.
+ * The first call scans every fd; later calls read only the program fds found then (a per-second
+ * scan of a bpftrace's hundred-odd perf and map fds was most of this function's cost), with a
+ * full rescan every 30 s or when a known fd disappears.
+ */
+export async function readProcessProgStats(pid: number, procRoot = "/proc"): Promise<ProgStats[]> {
+  const dir = `${procRoot}/${pid}/fdinfo`;
+  const known = progFds.get(dir);
+  if (known && known.fds.length > 0 && Date.now() - known.scannedAt < RESCAN_MS) {
+    const got = await readFdStats(dir, known.fds);
+    if (got.length === known.fds.length) return got.map((g) => g.stats).sort((a, b) => a.progId - b.progId);
+  }
+  let fds: string[];
+  try {
+    fds = await readdir(dir);
+  } catch {
+    progFds.delete(dir);
+    return [];
+  }
+  const got = await readFdStats(dir, fds);
+  progFds.set(dir, { fds: got.map((g) => g.fd), scannedAt: Date.now() });
+  if (progFds.size > 256) progFds.delete(progFds.keys().next().value!);
+  return got.map((g) => g.stats).sort((a, b) => a.progId - b.progId);
 }
 
 const names = new Map<number, string>();

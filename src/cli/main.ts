@@ -544,6 +544,10 @@ export function buildProgram(): Command {
     )
     .option("--metrics <host:port>", "serve Prometheus /metrics over HTTP (read-only; e.g. 127.0.0.1:9464)")
     .option(
+      "--calibrate",
+      "measure this kernel's tracepoint dispatch cost before serving (~5 s once per boot) so probe self-cost is right",
+    )
+    .option(
       "--host-netns <names>",
       "stand for these network namespaces only (comma-separated names), not the whole machine: for lab hosts sharing one kernel",
     )

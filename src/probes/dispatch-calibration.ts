@@ -117,6 +117,17 @@ export async function loadCalibration(file = CALIBRATION_FILE): Promise<Dispatch
   }
 }
 
+/** A calibration for this boot, measuring one first when there is none (≈ 5 s, before benchmarks). */
+export async function ensureCalibration(progress: (t: string) => void): Promise<DispatchCalibration> {
+  const cached = await loadCalibration();
+  if (cached) return cached;
+  progress("calibrating tracepoint dispatch cost on this kernel (once per boot, ~5 s)");
+  const c = await calibrateTracepointDispatch();
+  await saveCalibration(c);
+  applyCalibration(c);
+  return c;
+}
+
 export function applyCalibration(c: DispatchCalibration): void {
   setTracepointDispatchNs(c.dispatchNsPerEvent, "calibrated");
 }

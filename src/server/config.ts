@@ -21,6 +21,10 @@ export const DaemonConfigSchema = z
       .optional(),
     insecureTcp: z.boolean().default(false),
     metrics: HostPort.optional().describe("serve Prometheus /metrics over HTTP here"),
+    calibrate: z
+      .boolean()
+      .default(false)
+      .describe("measure tracepoint dispatch cost at start (once per boot)"),
     hostNetns: z
       .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a namespace name under /var/run/netns"))
       .default([]),

@@ -12,6 +12,8 @@ import { loadProfilerPackage } from "./proto.js";
 import { profilerHandlers } from "./service.js";
 import { resolveHostScope } from "../session/target.js";
 import { ensureTracefs } from "../probes/capabilities.js";
+import { ensureCalibration } from "../probes/dispatch-calibration.js";
+import { describeError } from "../util/errors.js";
 import type { Server as HttpServer } from "node:http";
 import { DaemonMetrics, serveMetrics } from "./metrics.js";
 import { timingSafeEqual } from "node:crypto";
@@ -56,6 +58,10 @@ export class Daemon {
   static async start(config: DaemonConfig, version: string): Promise<Daemon> {
     const tracefs = await ensureTracefs();
     if (tracefs !== "present") log.info({ tracefs }, "tracefs");
+    if (config.calibrate)
+      await ensureCalibration((t) => log.info(t)).catch((e: unknown) =>
+        log.warn({ err: describeError(e) }, "dispatch calibration failed; using the bare-metal estimate"),
+      );
     const engine = await ProbeEngine.create();
     const scope = await resolveHostScope(config.hostNetns);
     const sessions = new SessionManager(engine, config.limits, scope);

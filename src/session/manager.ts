@@ -3,6 +3,7 @@ import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
 import { invalidArgument, OverlayscopeError } from "../util/errors.js";
 import { ProfilingSession } from "./session.js";
 import { resolveTarget, type HostScope } from "./target.js";
+import { loadCalibration } from "../probes/dispatch-calibration.js";
 
 export interface SessionLimits {
   maxSessions: number;
@@ -48,6 +49,8 @@ export class SessionManager {
     });
     const target = await resolveTarget(req.target, "target", this.scope);
     await this.engine.refreshSymbols();
+    // A calibration made since the daemon started (probes --calibrate, lab bench) takes effect now.
+    await loadCalibration();
     // Probe names, parameters and kernel support are checked by a dry prepare: nothing spawns.
     this.engine.prepare(probes, target.target);
     const running = [...this.sessions.values()].filter(

@@ -18,6 +18,7 @@ export interface DaemonFlags {
   idleGraceMs?: number;
   hostNetns?: string;
   metrics?: string;
+  calibrate?: boolean;
 }
 
 export async function runDaemon(flags: DaemonFlags, version: string): Promise<void> {
@@ -41,6 +42,7 @@ export async function runDaemon(flags: DaemonFlags, version: string): Promise<vo
     insecureTcp: flags.insecureTcp,
     hostNetns: flags.hostNetns?.split(",").filter(Boolean),
     metrics: flags.metrics,
+    calibrate: flags.calibrate,
     token,
     limits: Object.keys(limits).length ? limits : undefined,
   });

@@ -9,7 +9,8 @@ import { runFigures } from "../../diagnose/run-figures.js";
 import { writeRunFile, type RunFile } from "../../run/run-file.js";
 import { writeMultiHostRun, type MultiHostRun } from "../../run/multi-host-run.js";
 import { labBenchPerHost } from "../../lab/per-host-bench.js";
-import { invalidArgument } from "../../util/errors.js";
+import { describeError, invalidArgument } from "../../util/errors.js";
+import { ensureCalibration } from "../../probes/dispatch-calibration.js";
 import { formatNumber, renderTable } from "../table.js";
 
 const INJECT_TOOLS = new Set(["ethtool", "ip", "sysctl", "tc"]);
@@ -108,6 +109,10 @@ async function benchOptions(
   }
   const inject = flags.inject ? parseInject(flags.inject) : undefined;
   await mkdir(flags.output, { recursive: true });
+  // Per-packet probes report their cost with this kernel's dispatch figure, measured before any lab runs.
+  await ensureCalibration(progress).catch((e: unknown) =>
+    progress(`dispatch calibration failed (${describeError(e)}); probe costs use the bare-metal estimate`),
+  );
   return flags.topology.map((topology) => {
     const opts: LabBenchOptions = {
       topology,
