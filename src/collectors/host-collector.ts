@@ -18,7 +18,7 @@ interface Raw {
   at: number;
   stat: ProcStat;
   softirqs: PerCpuTable;
-  interrupts: string;
+  interrupts: PerCpuTable;
   softnet: SoftnetRow[];
   netns: Map<number, { ref: NetnsRef; devices: DevCounters[]; snmp?: SnmpCounters }>;
 }
@@ -166,7 +166,7 @@ export class HostCollector {
       at: Date.now(),
       stat: parseProcStat(stat),
       softirqs: parsePerCpuTable(softirqs),
-      interrupts,
+      interrupts: parsePerCpuTable(interrupts),
       softnet: parseSoftnet(softnet),
       netns,
     };

@@ -30,9 +30,9 @@ function toIrqLine(irq: string, description: string, counts: Map<number, number>
   return { irq, name: parts.slice(-1).join(" "), chip: parts.slice(0, -1).join(" "), counts };
 }
 
-export function interruptsDelta(before: string, after: string): IrqLine[] {
-  const a = parsePerCpuTable(before);
-  const b = parsePerCpuTable(after);
-  const d: PerCpuTable = tableDelta(a, b);
+/** Interval differences; each reading is a parsed table (or text), parsed once per interval. */
+export function interruptsDelta(before: string | PerCpuTable, after: string | PerCpuTable): IrqLine[] {
+  const table = (x: string | PerCpuTable): PerCpuTable => (typeof x === "string" ? parsePerCpuTable(x) : x);
+  const d: PerCpuTable = tableDelta(table(before), table(after));
   return d.rows.map((r) => toIrqLine(r.key, r.description, r.counts));
 }

@@ -84,7 +84,10 @@ export class UserSymbolizer {
 
   private frame(pid: number, addr: number, isReturn: boolean): string {
     let m = findMapping(this.mapsOf(pid, false), addr);
-    if (!m) m = findMapping(this.mapsOf(pid, true), addr); // a library loaded since the last read
+    // A library loaded since the last read; but frames walked without frame pointers are often
+    // garbage that no mapping holds, so re-read at most once a second per process.
+    if (!m && Date.now() - (this.processes.get(pid)?.readAt ?? 0) > 1000)
+      m = findMapping(this.mapsOf(pid, true), addr);
     if (!m) {
       this.unresolved++;
       return "[unknown]";
