@@ -13,6 +13,7 @@ import { parseSnmp, snmpDelta, type SnmpCounters } from "./snmp.js";
 import { parseSoftnet, softnetDelta, type SoftnetRow } from "./softnet.js";
 
 const log = componentLogger("host-collector");
+const REDISCOVER_MS = 15_000;
 
 interface Raw {
   at: number;
@@ -31,6 +32,8 @@ export interface HostCollectorOptions {
   hardwareCounters?: boolean;
   /** resctrl mount point, for MBM memory bandwidth where no uncore PMU exists. */
   resctrlRoot?: string;
+  /** How often namespaces are looked up again (default 15 s). */
+  rediscoverMs?: number;
   /** PMU inventory override (tests). */
   pmu?: PmuInventory;
 }
@@ -50,6 +53,7 @@ export class HostCollector {
   private readonly hw?: HwCounters;
   private hwLatest?: HwInterval;
   private netns: NetnsRef[] = [];
+  private discoveredAt = 0;
   private inflight: Promise<void> = Promise.resolve();
 
   constructor(
@@ -88,7 +92,18 @@ export class HostCollector {
 
   private async discover(): Promise<NetnsRef[]> {
     const all = await discoverNetns(this.opts.procRoot);
+    this.discoveredAt = Date.now();
     return this.opts.netnsFilter ? all.filter((n) => this.opts.netnsFilter!.has(n.inode)) : all;
+  }
+
+  /**
+   * Namespaces come and go (pods, labs): look again now and then, and drop the anchors of the
+   * ones that were deleted; an anchor left behind would keep a deleted namespace alive.
+   */
+  private async rediscoverIfDue(): Promise<void> {
+    if (Date.now() - this.discoveredAt < (this.opts.rediscoverMs ?? REDISCOVER_MS)) return;
+    this.netns = await this.discover();
+    this.anchors.retain(new Set(this.netns.flatMap((n) => n.names)));
   }
 
   /** One interval ending now (from the last reading), outside the timer: for benchmarks and tools. */
@@ -98,6 +113,7 @@ export class HostCollector {
       await this.anchorNamespaces();
       this.last = await this.read();
     }
+    await this.rediscoverIfDue();
     const now = await this.read();
     const sample = this.diff(this.last, now);
     this.last = now;
@@ -124,6 +140,7 @@ export class HostCollector {
     this.inflight = this.inflight.then(async () => {
       if (!this.last) return;
       try {
+        await this.rediscoverIfDue();
         const now = await this.read();
         this.onSample(this.diff(this.last, now));
         this.last = now;

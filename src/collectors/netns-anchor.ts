@@ -21,6 +21,15 @@ export class NetnsAnchors {
     return child.pid;
   }
 
+  /** Stops the anchors of namespaces that are gone, so we never keep a deleted namespace alive. */
+  retain(names: ReadonlySet<string>): void {
+    for (const [name, c] of this.anchors) {
+      if (names.has(name)) continue;
+      c.kill("SIGKILL");
+      this.anchors.delete(name);
+    }
+  }
+
   release(): void {
     this.released = true;
     for (const c of this.anchors.values()) c.kill("SIGKILL");

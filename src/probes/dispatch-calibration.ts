@@ -38,7 +38,10 @@ async function bootId(): Promise<string> {
 /** One flood ping over loopback: a serial request/reply loop, two net_dev_queue hits per ping. */
 async function timedPing(count: number): Promise<number> {
   const t0 = performance.now();
-  await run("ping", ["-f", "-q", "-c", String(count), "127.0.0.1"], { timeout: 60_000 });
+  // Pinned to one CPU: the whole request/reply loop then runs there, and migrations add no noise.
+  await run("taskset", ["-c", "0", "ping", "-f", "-q", "-c", String(count), "127.0.0.1"], {
+    timeout: 60_000,
+  });
   return performance.now() - t0;
 }
 
@@ -47,47 +50,60 @@ async function timedPing(count: number): Promise<number> {
  * dispatch into the program. A loopback flood ping is timed without and then with a `count()`
  * program on net:net_dev_queue; the added wall time per event, minus the program's own run time
  * from BPF stats, is the dispatch cost. Bare-metal figures (15–96 ns) underestimate it badly in
- * VMs (about 150–250 ns measured on the development VM), which made every per-packet probe's
+ * VMs (about 160–180 ns measured on the development VM), which made every per-packet probe's
  * self-reported cost read 2–2.5× low.
  */
-export async function calibrateTracepointDispatch(pings = 200_000, rounds = 3): Promise<DispatchCalibration> {
+export async function calibrateTracepointDispatch(pings = 200_000, rounds = 4): Promise<DispatchCalibration> {
   await timedPing(10_000).catch((e: Error) => {
     throw new OverlayscopeError("FAILED_PRECONDITION", `calibration needs ping over loopback: ${e.message}`);
   });
+  // Interleaved pairs (off, then on under a fresh probe): drift and a busy moment hit both sides
+  // of a pair, and the median pair decides. One long off phase then one long on phase read
+  // anywhere from 70 to 170 ns on the same VM.
   const offMs: number[] = [];
-  for (let i = 0; i < rounds; i++) offMs.push(await timedPing(pings));
-  const release_ = await acquireBpfStats();
-  const probe = new BpftraceRunner({
-    label: "calibration",
-    script: "tracepoint:net:net_dev_queue { @n = count(); }",
-  });
   const onMs: number[] = [];
+  const perEvent: number[] = [];
   let events = 0;
   let runNs = 0;
+  const release_ = await acquireBpfStats();
   try {
-    await probe.start();
-    const before = await readProcessProgStats(probe.pid!);
-    for (let i = 0; i < rounds; i++) onMs.push(await timedPing(pings));
-    const costs = costBetween(before, await readProcessProgStats(probe.pid!));
-    events = costs.reduce((a, c) => a + c.events, 0);
-    runNs = costs.reduce((a, c) => a + c.runTimeNs, 0);
+    for (let i = 0; i < rounds; i++) {
+      const off = await timedPing(pings);
+      const probe = new BpftraceRunner({
+        label: "calibration",
+        script: "tracepoint:net:net_dev_queue { @n = count(); }",
+      });
+      try {
+        await probe.start();
+        const before = await readProcessProgStats(probe.pid!);
+        const on = await timedPing(pings);
+        const costs = costBetween(before, await readProcessProgStats(probe.pid!));
+        const n = costs.reduce((a, c) => a + c.events, 0);
+        if (n < pings)
+          throw new OverlayscopeError(
+            "INTERNAL",
+            `calibration saw ${n} events in a round, expected ${2 * pings}`,
+          );
+        events += n;
+        runNs += costs.reduce((a, c) => a + c.runTimeNs, 0);
+        offMs.push(off);
+        onMs.push(on);
+        perEvent.push(((on - off) * 1e6) / n);
+      } finally {
+        await probe.stop();
+      }
+    }
   } finally {
-    await probe.stop();
     await release_();
   }
-  if (events < rounds * pings)
-    throw new OverlayscopeError(
-      "INTERNAL",
-      `calibration saw ${events} events, expected at least ${rounds * pings}`,
-    );
   const eventsPerRun = events / rounds;
-  const totalNsPerEvent = ((median(onMs) - median(offMs)) * 1e6) / eventsPerRun;
+  const totalNsPerEvent = median(perEvent);
   const runNsPerEvent = runNs / events;
   return {
     kernel: release(),
     bootId: await bootId(),
     at: new Date().toISOString(),
-    method: `ping -f -c ${pings} 127.0.0.1 ×${rounds}, without and with count() on net:net_dev_queue`,
+    method: `ping -f -c ${pings} 127.0.0.1, ${rounds} interleaved pairs without and with count() on net:net_dev_queue; median pair`,
     eventsPerRun,
     offMs,
     onMs,

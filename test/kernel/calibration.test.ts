@@ -19,6 +19,7 @@ test("tracepoint dispatch is calibrated on this kernel and then used by every pr
   assert.ok(c.runNsPerEvent > 0 && c.runNsPerEvent < 10_000, `run ns ${c.runNsPerEvent}`);
   assert.equal(c.dispatchNsPerEvent, Math.max(0, c.totalNsPerEvent - c.runNsPerEvent));
   assert.equal(c.offMs.length, 3);
+  assert.equal(c.onMs.length, 3);
 
   const file = join(mkdtempSync(join(tmpdir(), "overlayscope-cal-")), "cal.json");
   await saveCalibration({ ...c, dispatchNsPerEvent: 321 }, file);
