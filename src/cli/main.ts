@@ -17,7 +17,7 @@ import { recordHosts } from "../client/multi-host-recorder.js";
 import { connectHosts } from "./commands/record-hosts.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import { requireRootUser } from "./root.js";
-import { runShutdownHooks } from "../util/shutdown.js";
+import { finishEarly, runShutdownHooks, stopEarlyOnInterrupt } from "../util/shutdown.js";
 import { diagnoseFiles, diagnoseRuns } from "./commands/diagnose.js";
 import {
   formatBench,
@@ -192,7 +192,7 @@ export function buildProgram(): Command {
     progress: say,
   });
 
-  const recordMultiHost = async (opts: RecordFlags): Promise<void> => {
+  const recordMultiHost = async (opts: RecordFlags, interrupted: Promise<void>): Promise<void> => {
     if ([opts.pid, opts.cgroup, opts.netns].some((x) => x !== undefined))
       throw invalidArgument(
         "--hosts",
@@ -205,7 +205,7 @@ export function buildProgram(): Command {
       const run = await recordHosts(
         endpoints,
         recordOptions(opts, { host: {} }, 0, opts.label ?? "", say),
-        () => new Promise<void>((r) => setTimeout(r, durationMs)),
+        () => Promise.race([interrupted, new Promise<void>((r) => setTimeout(r, durationMs).unref())]),
       );
       await writeMultiHostRun(opts.output, run);
       const failed = run.hosts.filter((h) => !h.ok);
@@ -259,7 +259,8 @@ export function buildProgram(): Command {
       "\nExamples:\n  sudo overlayscope record --all --duration 30s -o host.json\n  sudo overlayscope record --pid $(pgrep -n iperf3) --probes softirq,stacks,vxlan -o overlay.json",
     )
     .action(async (opts: RecordFlags) => {
-      if (opts.hosts !== undefined) return recordMultiHost(opts);
+      if (opts.hosts !== undefined)
+        return stopEarlyOnInterrupt((interrupted) => recordMultiHost(opts, interrupted));
       requireRoot();
       const chosen = [opts.pid, opts.cgroup, opts.netns, opts.all].filter((x) => x !== undefined).length;
       if (chosen > 1) throw invalidArgument("target", "give only one of --pid, --cgroup, --netns, --all");
@@ -272,11 +273,18 @@ export function buildProgram(): Command {
       else if (opts.netns !== undefined) target = { netns: { path: opts.netns } };
       const durationMs = parseDuration(opts.duration ?? "10s");
       const say = (t: string): void => progress(true, t);
-      const run = await withDaemon(
-        { version: pkg.version, progress: say, ...(opts.socket ? { socket: opts.socket } : {}) },
-        (api) => recordSession(api, recordOptions(opts, target, durationMs, opts.label ?? "", say)),
-      );
-      await finish(run, opts);
+      // Ctrl-C stops the recording early; the run file is still written.
+      await stopEarlyOnInterrupt(async (interrupted) => {
+        const run = await withDaemon(
+          { version: pkg.version, progress: say, ...(opts.socket ? { socket: opts.socket } : {}) },
+          (api) =>
+            recordSession(api, {
+              ...recordOptions(opts, target, durationMs, opts.label ?? "", say),
+              stopEarly: interrupted,
+            }),
+        );
+        await finish(run, opts);
+      });
     });
 
   sessionOptions(
@@ -568,7 +576,11 @@ export async function main(argv: string[]): Promise<number> {
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.once(sig, () => {
       process.stderr.write(`overlayscope: ${sig}, cleaning up\n`);
-      void runShutdownHooks(4500).then(() => process.exit(sig === "SIGTERM" ? EXIT.ok : EXIT.interrupted));
+      // A recording ends early and is still written; anything else is abandoned.
+      void finishEarly(15_000).then(async (finished) => {
+        await runShutdownHooks(4500);
+        process.exit(finished || sig === "SIGTERM" ? EXIT.ok : EXIT.interrupted);
+      });
     });
   }
   try {

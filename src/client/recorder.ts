@@ -19,6 +19,8 @@ export interface RecordOptions {
   label: string;
   /** Shared by every host's session in a multi-host recording. */
   groupId?: string;
+  /** Resolves when the user wants to stop early (Ctrl-C): the session stops, the run completes. */
+  stopEarly?: Promise<void>;
   version: string;
   progress: (text: string) => void;
 }
@@ -98,6 +100,7 @@ export async function recordSession(
     await api.stopSession(session.id).catch(() => undefined);
   };
   onShutdown(stop);
+  void opts.stopEarly?.then(stop);
   const snapshots: Snapshot__Output[] = [];
   const streaming = streamUntilFinal(api, session.id, (s) => {
     snapshots.push(s);

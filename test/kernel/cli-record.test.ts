@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { fromFolded } from "../../src/export/folded.js";
 import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
 import { readRunFile } from "../../src/run/read-run.js";
-import { runCli } from "../helpers/cli.js";
+import { BIN, runCli } from "../helpers/cli.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 
 let lab: Lab | undefined;
@@ -139,4 +139,34 @@ test("cli-export: a file that is not a run file is a usage error naming the prob
   const fmt = await runCli(["export", join(dir, "overlay.json"), "--format", "svg"]);
   assert.equal(fmt.code, 2);
   assert.match(fmt.stderr, /--format: must be one of pprof, folded, json/);
+});
+
+test("cli-record: Ctrl-C stops a recording early and still writes the run file", async (t) => {
+  if (!requireKernel(t)) return;
+  const out = join(dir, "early.json");
+  const child = spawn(
+    process.execPath,
+    [BIN, "record", "--all", "--duration", "60s", "--probes", "softirq", "-o", out],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const deadline = Date.now() + 30_000;
+  while (!/recording: \d+ s.*[3-9] snapshots/.test(stderr)) {
+    assert.ok(Date.now() < deadline, `no snapshots: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const t0 = Date.now();
+  child.kill("SIGINT");
+  assert.equal(await exited, 0, stderr);
+  assert.ok(Date.now() - t0 < 10_000, "stopped promptly");
+  const run = await readRunFile(out);
+  assert.ok(
+    run.snapshots.length >= 3 && run.durationSeconds < 30,
+    `${run.snapshots.length} snapshots, ${run.durationSeconds} s`,
+  );
+  assert.ok(run.snapshots.at(-1)!.final, "the final snapshot is in the file");
 });
