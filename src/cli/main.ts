@@ -11,6 +11,7 @@ import { parseDuration, recordSession, runBenchmark, type RecordOptions } from "
 import { withDaemon } from "./daemon-connection.js";
 import { progress } from "./progress.js";
 import { renderTable } from "./table.js";
+import { formatProbeCost } from "./probe-cost-line.js";
 import { writeRunFile } from "../run/run-file.js";
 import { writeMultiHostRun } from "../run/multi-host-run.js";
 import { recordHosts } from "../client/multi-host-recorder.js";
@@ -170,6 +171,7 @@ export function buildProgram(): Command {
         [
           `wrote ${opts.output}: ${run.durationSeconds.toFixed(1)} s, ${run.snapshots.length} snapshots, ${run.summary.stackSamples} stack samples`,
           `hottest kernel functions: ${top.join(", ") || "-"}`,
+          ...run.summary.probeCosts.map((c) => `probe self-cost: ${formatProbeCost(c)}`),
         ].join("\n"),
     );
   };

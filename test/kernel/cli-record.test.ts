@@ -152,7 +152,9 @@ test("cli-record: Ctrl-C stops a recording early and still writes the run file",
     },
   );
   let stderr = "";
+  let stdout = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const deadline = Date.now() + 30_000;
   while (!/recording: \d+ s.*[3-9] snapshots/.test(stderr)) {
@@ -169,4 +171,9 @@ test("cli-record: Ctrl-C stops a recording early and still writes the run file",
     `${run.snapshots.length} snapshots, ${run.durationSeconds} s`,
   );
   assert.ok(run.snapshots.at(-1)!.final, "the final snapshot is in the file");
+  // the CLI shows what the probe cost, with the figures behind it
+  assert.match(
+    stdout,
+    /^probe self-cost: softirq [\d.]+% of a core \([\d.]+ [kM]? ?events\/s × \(\d+ ns run \+ \d+ ns dispatch\)\)$/m,
+  );
 });

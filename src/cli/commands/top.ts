@@ -1,6 +1,7 @@
 import type { ServiceError } from "@grpc/grpc-js";
 import type { ProfilerApi } from "../../client/api.js";
 import type { Snapshot__Output } from "../../generated/overlayscope/v1/Snapshot.js";
+import { formatProbeCost } from "../probe-cost-line.js";
 import { formatNumber } from "../table.js";
 
 const BAR = 40;
@@ -65,6 +66,11 @@ export function renderTop(s: Snapshot__Output): string {
   lines.push("hottest kernel functions (share of busy samples)");
   for (const f of s.topFunctions.filter((x) => !ENTRY_FRAMES.has(x.function)).slice(0, 8))
     lines.push(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.function}`);
+  if (s.probeCosts.length) {
+    lines.push("");
+    lines.push("probe self-cost (this interval)");
+    for (const c of s.probeCosts) lines.push(`  ${formatProbeCost(c)}`);
+  }
   for (const e of s.events) lines.push(`! ${e.code}: ${e.message}`);
   return lines.join("\n");
 }
