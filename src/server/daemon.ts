@@ -10,6 +10,7 @@ import { componentLogger } from "../util/log.js";
 import type { DaemonConfig } from "./config.js";
 import { loadProfilerPackage } from "./proto.js";
 import { profilerHandlers } from "./service.js";
+import { withSharedSnapshotEncoding } from "./shared-encoding.js";
 import { resolveHostScope } from "../session/target.js";
 import { ensureTracefs } from "../probes/capabilities.js";
 import { ensureCalibration } from "../probes/dispatch-calibration.js";
@@ -68,9 +69,11 @@ export class Daemon {
     const { definition, grpcType } = loadProfilerPackage();
     // channelz keeps per-call history we never read.
     const server = new Server({ "grpc.enable_channelz": 0 });
+    const shared = withSharedSnapshotEncoding(grpcType.overlayscope.v1.Profiler.service);
     server.addService(
-      grpcType.overlayscope.v1.Profiler.service,
+      shared.service,
       profilerHandlers({
+        encodeOnce: shared.encodeOnce,
         engine,
         sessions,
         version,

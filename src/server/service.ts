@@ -24,6 +24,8 @@ export interface ServiceContext {
   maxStreamsPerSession: number;
   /** Checks call metadata; throws UNAUTHENTICATED. */
   authorize: (metadata: Metadata) => void;
+  /** Encodes a snapshot once for all its watchers (src/server/shared-encoding.ts). */
+  encodeOnce?: (snapshot: object) => Buffer;
 }
 
 /** Runs a unary handler: authorize, compute, answer once; errors become status with field names. */
@@ -150,7 +152,8 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
         }
         const release = s.addWatcher();
         const onSnap = (snap: Snapshot): void => {
-          call.write(snap);
+          // Pre-encoded bytes pass through the StreamSession serializer untouched.
+          call.write(ctx.encodeOnce ? (ctx.encodeOnce(snap) as unknown as Snapshot) : snap);
           if (snap.final) finish();
         };
         const finish = (): void => {
