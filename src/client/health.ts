@@ -12,10 +12,24 @@ interface HealthClient {
   close(): void;
 }
 
-/** The standard grpc.health.v1 proto, as shipped with grpc-health-check. */
-function healthProto(): string {
-  const pkg = createRequire(import.meta.url).resolve("grpc-health-check/package.json");
-  return join(dirname(pkg), "proto", "health", "v1", "health.proto");
+type HealthClientConstructor = new (
+  a: string,
+  c: ReturnType<typeof credentials.createInsecure>,
+) => HealthClient;
+
+let healthClient: HealthClientConstructor | undefined;
+
+/** The standard grpc.health.v1 client, from the proto shipped with grpc-health-check; loaded once. */
+function healthClientType(): HealthClientConstructor {
+  if (!healthClient) {
+    const pkg = createRequire(import.meta.url).resolve("grpc-health-check/package.json");
+    const proto = join(dirname(pkg), "proto", "health", "v1", "health.proto");
+    const def = loadPackageDefinition(loadSync(proto, { enums: String })) as unknown as {
+      grpc: { health: { v1: { Health: HealthClientConstructor } } };
+    };
+    healthClient = def.grpc.health.v1.Health;
+  }
+  return healthClient;
 }
 
 /**
@@ -24,14 +38,8 @@ function healthProto(): string {
  * present the client certificate the TCP port requires.
  */
 export async function checkHealth(address: string, service: string, timeoutMs = 3000): Promise<string> {
-  const def = loadPackageDefinition(loadSync(healthProto(), { enums: String })) as unknown as {
-    grpc: {
-      health: {
-        v1: { Health: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => HealthClient };
-      };
-    };
-  };
-  const client = new def.grpc.health.v1.Health(address, credentials.createInsecure());
+  const Health = healthClientType();
+  const client = new Health(address, credentials.createInsecure());
   try {
     return await new Promise<string>((resolve, reject) =>
       client.check({ service }, { deadline: Date.now() + timeoutMs }, (e, r) =>

@@ -30,9 +30,8 @@ function toIrqLine(irq: string, description: string, counts: Map<number, number>
   return { irq, name: parts.slice(-1).join(" "), chip: parts.slice(0, -1).join(" "), counts };
 }
 
-/** Interval differences; each reading is a parsed table (or text), parsed once per interval. */
-export function interruptsDelta(before: string | PerCpuTable, after: string | PerCpuTable): IrqLine[] {
-  const table = (x: string | PerCpuTable): PerCpuTable => (typeof x === "string" ? parsePerCpuTable(x) : x);
-  const d: PerCpuTable = tableDelta(table(before), table(after));
+/** Interval differences between two readings, each parsed once (parsePerCpuTable). */
+export function interruptsDelta(before: PerCpuTable, after: PerCpuTable): IrqLine[] {
+  const d: PerCpuTable = tableDelta(before, after);
   return d.rows.map((r) => toIrqLine(r.key, r.description, r.counts));
 }

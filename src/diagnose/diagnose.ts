@@ -27,15 +27,19 @@ function plain(f: RunFigures): Diagnosis["figures"]["baseline"] {
   return rest;
 }
 
+/** The findings that exist only by comparison with a baseline (the rest are read off one run). */
+export function comparativeFindings(b: RunFigures, s: RunFigures): Finding[] {
+  return [throughputGap(b, s), addedFunctions(b, s), deeperPath(b, s), softirqsPerPacket(b, s)].filter(
+    (f): f is Finding => f !== undefined,
+  );
+}
+
 /** Compares a baseline run with a subject run and ranks the causes by impact. */
 export function diagnose(baseline: RunFile, subject: RunFile): Diagnosis {
   const b = runFigures(baseline);
   const s = runFigures(subject);
   const found = [
-    throughputGap(b, s),
-    addedFunctions(b, s),
-    deeperPath(b, s),
-    softirqsPerPacket(b, s),
+    ...comparativeFindings(b, s),
     coreSaturation(s),
     drops(s),
     ...configurationCauses(s, b),

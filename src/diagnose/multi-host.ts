@@ -1,5 +1,5 @@
 import type { HostRole, MultiHostRun } from "../run/multi-host-run.js";
-import { diagnose, esc, findingsHtml, formatFindings } from "./diagnose.js";
+import { comparativeFindings, esc, findingsHtml, formatFindings } from "./diagnose.js";
 import { configurationCauses, coreSaturation, drops, type Finding } from "./findings.js";
 import { runFigures, type RunFigures } from "./run-figures.js";
 
@@ -29,14 +29,6 @@ const RECEIVE = [
   "udp_queue_rcv_skb",
   "__udp4_lib_rcv",
 ];
-
-/** What a same-role comparison adds; single-run findings are already produced per host. */
-const COMPARATIVE = new Set([
-  "THROUGHPUT_GAP",
-  "ADDED_KERNEL_FUNCTIONS",
-  "DEEPER_CALL_PATH",
-  "MORE_SOFTIRQ_WORK_PER_PACKET",
-]);
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -142,7 +134,7 @@ export function diagnoseHosts(subject: MultiHostRun, baseline?: MultiHostRun): H
       coreSaturation(f),
       drops(f),
       ...configurationCauses(f),
-      ...(base?.run ? diagnose(base.run, h.run).findings.filter((x) => COMPARATIVE.has(x.code)) : []),
+      ...(base?.run ? comparativeFindings(runFigures(base.run), f) : []),
     ].filter((x): x is Finding => x !== undefined);
     findings.push(...found.map((x) => tag(h.name, h.role, x)));
   }

@@ -133,15 +133,20 @@ export async function loadCalibration(file = CALIBRATION_FILE): Promise<Dispatch
   }
 }
 
+/** Measures now, keeps the result for this boot, and uses it from here on. */
+export async function recalibrate(): Promise<DispatchCalibration> {
+  const c = await calibrateTracepointDispatch();
+  await saveCalibration(c);
+  applyCalibration(c);
+  return c;
+}
+
 /** A calibration for this boot, measuring one first when there is none (≈ 5 s, before benchmarks). */
 export async function ensureCalibration(progress: (t: string) => void): Promise<DispatchCalibration> {
   const cached = await loadCalibration();
   if (cached) return cached;
   progress("calibrating tracepoint dispatch cost on this kernel (once per boot, ~5 s)");
-  const c = await calibrateTracepointDispatch();
-  await saveCalibration(c);
-  applyCalibration(c);
-  return c;
+  return recalibrate();
 }
 
 export function applyCalibration(c: DispatchCalibration): void {

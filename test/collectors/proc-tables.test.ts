@@ -60,7 +60,7 @@ test("counter deltas handle 32-bit wraps and resets", () => {
 test("interrupt deltas are per line and per CPU", () => {
   const before = fixtureText("proc/interrupts-server.txt");
   const after = before.replace("4000123          0", "4000223          0");
-  const d = interruptsDelta(before, after);
+  const d = interruptsDelta(parsePerCpuTable(before), parsePerCpuTable(after));
   assert.equal(d.find((l) => l.irq === "60")?.counts.get(0), 100);
   assert.equal(d.find((l) => l.irq === "61")?.counts.get(1), 0);
   const t = tableDelta(parsePerCpuTable(before), parsePerCpuTable(after));

@@ -86,8 +86,11 @@ export interface BenchFlags {
   perHost?: boolean;
 }
 
-/** Validated benchmark options for each topology, from the CLI flags. */
-async function benchOptions(
+/**
+ * Everything before the first benchmark: validated options per topology from the CLI flags, the
+ * output directory, and this boot's dispatch calibration.
+ */
+async function prepareBenches(
   flags: BenchFlags,
   version: string,
   progress: (t: string) => void,
@@ -138,7 +141,7 @@ export async function labBenchCommand(
   progress: (t: string) => void,
 ): Promise<Array<{ topology: string; file: string; run: RunFile }>> {
   const out: Array<{ topology: string; file: string; run: RunFile }> = [];
-  for (const opts of await benchOptions(flags, version, progress)) {
+  for (const opts of await prepareBenches(flags, version, progress)) {
     const run = await labBench(api, opts);
     const file = runFileName(flags, opts.topology);
     await writeRunFile(file, run);
@@ -155,7 +158,7 @@ export async function labBenchPerHostCommand(
 ): Promise<Array<{ topology: string; file: string; run: MultiHostRun }>> {
   if (flags.latency) throw invalidArgument("--latency", "not with --per-host (measure latency without it)");
   const out: Array<{ topology: string; file: string; run: MultiHostRun }> = [];
-  for (const opts of await benchOptions(flags, version, progress)) {
+  for (const opts of await prepareBenches(flags, version, progress)) {
     const run = await labBenchPerHost(opts);
     const file = runFileName(flags, opts.topology, "-per-host");
     await writeMultiHostRun(file, run);

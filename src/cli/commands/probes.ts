@@ -2,13 +2,7 @@ import type { ProbeInfo } from "../../generated/overlayscope/v1/ProbeInfo.js";
 import { ProbeEngine } from "../../probes/engine.js";
 import { probeInfos } from "../../probes/listing.js";
 import { renderTable } from "../table.js";
-import {
-  applyCalibration,
-  calibrateTracepointDispatch,
-  loadCalibration,
-  saveCalibration,
-  type DispatchCalibration,
-} from "../../probes/dispatch-calibration.js";
+import { loadCalibration, recalibrate, type DispatchCalibration } from "../../probes/dispatch-calibration.js";
 import { DISPATCH_NS_BY_PROG_TYPE, dispatchSource } from "../../probes/self-cost.js";
 
 export async function listProbes(
@@ -16,16 +10,13 @@ export async function listProbes(
 ): Promise<{ kernel: Record<string, unknown>; probes: ProbeInfo[]; dispatch: Record<string, unknown> }> {
   const engine = await ProbeEngine.create();
   const caps = engine.caps;
-  let calibration: DispatchCalibration | undefined;
-  if (calibrate) {
-    calibration = await calibrateTracepointDispatch();
-    await saveCalibration(calibration);
-    applyCalibration(calibration);
-  } else calibration = await loadCalibration();
+  const calibration: DispatchCalibration | undefined = calibrate
+    ? await recalibrate()
+    : await loadCalibration();
   return {
     dispatch: {
       tracepointNsPerEvent: Math.round(DISPATCH_NS_BY_PROG_TYPE[5]!),
-      source: calibration ? "calibrated" : dispatchSource,
+      source: dispatchSource,
       ...(calibration ? { calibration } : {}),
     },
     kernel: {
