@@ -52,6 +52,8 @@ export class ProbeRun extends EventEmitter {
   private lastAt = 0;
   private releaseStats?: () => Promise<void>;
   private statsChain: Promise<void> = Promise.resolve();
+  /** Settles once the last reading has been emitted after bpftrace exited. */
+  private drained?: Promise<void>;
   private readonly delta: CumulativeDelta;
 
   constructor(
@@ -90,16 +92,21 @@ export class ProbeRun extends EventEmitter {
     const batcher = new IntervalBatcher((b) => this.onBatch(b));
     this.runner.on("message", (m) => batcher.push(m as Parameters<IntervalBatcher["push"]>[0]));
     this.runner.on("invalid", (e) => log.warn({ probe: this.name, err: e }, "unparsable bpftrace line"));
-    this.runner.once("exit", (info: ExitInfo) => {
-      batcher.flush();
-      void this.statsChain.finally(() => {
-        void this.releaseStats?.();
-        this.emit("exit", info);
+    this.drained = new Promise((resolve) => {
+      this.runner.once("exit", (info: ExitInfo) => {
+        batcher.flush();
+        void this.statsChain.finally(() => {
+          void this.releaseStats?.();
+          this.emit("exit", info);
+          resolve();
+        });
       });
     });
     try {
       await this.runner.start();
     } catch (e) {
+      // A failed start emits no readings; stop() must not wait for a drain that may never come.
+      this.drained = undefined;
       await this.releaseStats();
       throw e;
     }
@@ -107,12 +114,17 @@ export class ProbeRun extends EventEmitter {
     if (this.runner.pid !== undefined) this.lastStats = await readProcessProgStats(this.runner.pid);
   }
 
-  stop(deadlineMs?: number): Promise<ExitInfo> {
-    return this.runner.stop(deadlineMs);
+  /** Resolves after the final reading was emitted: symbolising a batch can outlast bpftrace. */
+  async stop(deadlineMs?: number): Promise<ExitInfo> {
+    const info = await this.runner.stop(deadlineMs);
+    await this.drained;
+    return info;
   }
 
-  exited(): Promise<ExitInfo> {
-    return this.runner.exited();
+  async exited(): Promise<ExitInfo> {
+    const info = await this.runner.exited();
+    await this.drained;
+    return info;
   }
 
   private onBatch(cumulative: IntervalBatch): void {
