@@ -1,14 +1,20 @@
 /**
  * Observer effect: how much overlayscope moves the benchmark it watches (issue 8).
  * Worst case: UDP 64 B through the `overlay` lab topology, packets/s received by the server.
- * Interleaved on/off pairs (off, on, off, on …) so drift hits both sides; median and spread.
+ * Interleaved pairs whose order alternates (off-on, on-off, …) so neither drift nor position
+ * favours a side; median and spread. An A/A control (nothing attached) shows the method's own
+ * noise. The "on" run starts after --warmup seconds so it measures the steady state; what the
+ * start-up costs (bpftrace compiling, the first symbolisation) is reported separately as CPU
+ * time, together with overlayscope's own user-space CPU during the measured run.
  *
- *   node --import tsx bench/observer-effect.ts [--pairs 10] [--seconds 4] [--only A,B] [--no-calibrate]
+ *   node --import tsx bench/observer-effect.ts [--pairs 10] [--seconds 4] [--warmup 2] [--only A,B]
+ *     [--no-calibrate]
  *
  * Configurations: the default session (every collector + default probes + stack sampling), each
  * per-packet probe alone (with its self-reported cost turned into a predicted loss), and the
  * naive anchors (per-packet count() and kstack one-liners).
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { BpftraceRunner } from "../src/bpftrace/runner.js";
 import { runIperf } from "../src/lab/iperf.js";
 import { labDown, labUp } from "../src/lab/topology.js";
@@ -24,6 +30,25 @@ const arg = (name: string, dflt: number): number => {
 };
 const PAIRS = arg("--pairs", 10);
 const SECONDS = arg("--seconds", 4);
+const WARMUP_S = arg("--warmup", 2);
+
+/** CPU time (ms) of this process and of its bpftrace children: what overlayscope itself spends. */
+function overlayscopeCpuMs(): number {
+  const own = process.cpuUsage();
+  let ticks = 0;
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (comm === "bpftrace" && Number(f[1]) === process.pid) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process exited while /proc was listed
+    }
+  }
+  return (own.user + own.system) / 1000 + ticks * 10; // USER_HZ is 100 on Linux
+}
 
 interface Config {
   name: string;
@@ -88,6 +113,11 @@ function oneLiner(name: string, script: string): Config {
 }
 
 const configs: Config[] = [
+  // An A/A control: whatever "loss" this shows is the method's own bias and noise.
+  {
+    name: "control: nothing attached",
+    start: () => Promise.resolve({ stop: () => Promise.resolve(undefined) }),
+  },
   sessionConfig(
     `default session (collectors + ${engine.defaultProbes().join(", ")}, stacks at 19 Hz)`,
     engine.defaultProbes().map((name) => ({ name })),
@@ -118,6 +148,12 @@ const configs: Config[] = [
     "xstack: profile:hz:99 @[kstack] one-liner, no printing",
     "profile:hz:99 { @s[kstack] = count(); }",
   ),
+  // Separates the timer sample itself from the stack walks it does.
+  oneLiner("xstack: profile:hz:99 count() only, no stack", "profile:hz:99 { @n = count(); }"),
+  oneLiner(
+    "xstack: profile:hz:99 @[kstack, ustack] one-liner, no printing",
+    "profile:hz:99 { @s[kstack, ustack] = count(); }",
+  ),
   oneLiner(
     "xstack: profile:hz:99 @[kstack] printed and cleared every second",
     "profile:hz:99 { @s[kstack] = count(); } interval:s:1 { print(@s); clear(@s); }",
@@ -125,6 +161,29 @@ const configs: Config[] = [
   oneLiner(
     "xstack: profile:hz:99 @[pid, cpu, kstack, comm] printed every second",
     "profile:hz:99 { @s[pid, cpu, kstack, comm] = count(); } interval:s:1 { print(@s); clear(@s); }",
+  ),
+  // The same timer in fixed-period mode: profile:hz opens it in frequency mode, which perf re-tunes on every tick.
+  oneLiner(
+    "xstack: software:cpu-clock fixed period (99 per s) count() only",
+    "software:cpu-clock:10101010 { @n = count(); }",
+  ),
+  oneLiner(
+    "xstack: software:cpu-clock fixed period (99 per s) @[kstack, ustack]",
+    "software:cpu-clock:10101010 { @s[kstack, ustack] = count(); }",
+  ),
+  // Sampling on the scheduler tick that already interrupts a busy CPU, instead of an extra timer.
+  oneLiner(
+    "tick: count() on timer:hrtimer_expire_entry",
+    "tracepoint:timer:hrtimer_expire_entry { @n = count(); }",
+  ),
+  oneLiner(
+    "tick: @[kstack, ustack] 99 per s per CPU on the scheduler tick",
+    `tracepoint:timer:hrtimer_expire_entry /args->function == kaddr("tick_nohz_handler")/ {
+       if (nsecs >= @due[cpu]) {
+         @due[cpu] = @due[cpu] + 10101010 > nsecs ? @due[cpu] + 10101010 : nsecs + 10101010;
+         @s[kstack, ustack] = count();
+       }
+     }`,
   ),
   oneLiner("naive: count() on net:net_dev_queue", "tracepoint:net:net_dev_queue { @n = count(); }"),
   oneLiner(
@@ -146,43 +205,61 @@ const median = (xs: number[]): number => {
 const lab = await labUp("overlay");
 const rows: string[] = [];
 try {
-  const pps = async (): Promise<number> => {
+  const measurePps = async (): Promise<number> => {
     const r = await runIperf(lab, { protocol: "udp", length: 64, seconds: SECONDS });
     return r.packetsReceived / r.seconds;
   };
-  await pps(); // warm-up: ARP, caches, CPU frequency
+  await measurePps(); // warm-up: ARP, caches, CPU frequency
   for (const c of selected) {
     const ratios: number[] = [];
     const predicted: number[] = [];
+    const startupMs: number[] = [];
+    const runningPct: number[] = [];
     for (let i = 0; i < PAIRS; i++) {
-      const off = await pps();
-      const h = await c.start();
-      const on = await pps();
-      const share = await h.stop();
-      ratios.push(on / off);
+      const measureOn = async (): Promise<{ pps: number; share: number | undefined }> => {
+        const c0 = overlayscopeCpuMs();
+        const h = await c.start();
+        await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+        const c1 = overlayscopeCpuMs();
+        const t1 = performance.now();
+        const pps = await measurePps();
+        runningPct.push(((overlayscopeCpuMs() - c1) / (performance.now() - t1)) * 100);
+        startupMs.push(c1 - c0);
+        return { pps, share: await h.stop() };
+      };
+      // Alternating order: a pair's second run never systematically gets the warmer (or colder) lab.
+      const offFirst = i % 2 === 0;
+      const off0 = offFirst ? await measurePps() : undefined;
+      const on = await measureOn();
+      const off = off0 ?? (await measurePps());
+      ratios.push(on.pps / off);
       // The share is measured while the probe runs, at the reduced rate: if its events all land on
       // the bottleneck core, c/(T+c) of that core is exactly the packet-rate loss.
-      if (share !== undefined) predicted.push(share);
-      process.stderr.write(`${c.name}: pair ${i + 1}/${PAIRS} off ${off.toFixed(0)} on ${on.toFixed(0)}\n`);
+      if (on.share !== undefined) predicted.push(on.share);
+      process.stderr.write(
+        `${c.name}: pair ${i + 1}/${PAIRS} off ${off.toFixed(0)} on ${on.pps.toFixed(0)} (${offFirst ? "off first" : "on first"})\n`,
+      );
     }
     const loss = 1 - median(ratios);
     const pred = predicted.length ? median(predicted) : undefined;
     const factor = pred !== undefined && loss > 0.005 ? Math.max(pred / loss, loss / pred).toFixed(2) : "-";
     rows.push(
-      `| ${c.name} | ${(median(ratios) * 100).toFixed(1)}% | ${(Math.min(...ratios) * 100).toFixed(1)}–${(Math.max(...ratios) * 100).toFixed(1)}% | ${(loss * 100).toFixed(1)}% | ${pred === undefined ? "-" : `${(pred * 100).toFixed(1)}%`} | ${factor} |`,
+      `| ${c.name} | ${(median(ratios) * 100).toFixed(1)}% | ${(Math.min(...ratios) * 100).toFixed(1)}–${(Math.max(...ratios) * 100).toFixed(1)}% | ${(loss * 100).toFixed(1)}% | ${pred === undefined ? "-" : `${(pred * 100).toFixed(1)}%`} | ${factor} | ${median(runningPct).toFixed(1)}% | ${median(startupMs).toFixed(0)} ms |`,
     );
   }
 } finally {
   await labDown(lab);
 }
 console.log(
-  `UDP 64 B through the overlay lab, ${PAIRS} interleaved off/on pairs of ${SECONDS} s, packets/s received (${new Date().toISOString().slice(0, 10)})`,
+  `UDP 64 B through the overlay lab, ${PAIRS} interleaved pairs of ${SECONDS} s (order alternating, "on" measured after ${WARMUP_S} s of warm-up), packets/s received (${new Date().toISOString().slice(0, 10)})`,
 );
 console.log(
   calibration
     ? `tracepoint dispatch calibrated here: ${calibration.dispatchNsPerEvent.toFixed(0)} ns per event (+ ${calibration.runNsPerEvent.toFixed(0)} ns count() run time)`
     : "tracepoint dispatch: bare-metal estimate (--no-calibrate)",
 );
-console.log("| configuration | median on/off | spread | median loss | predicted loss (self-cost) | factor |");
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log(
+  "| configuration | median on/off | spread | median loss | predicted loss (self-cost) | factor | overlayscope user-space CPU while measured (% of a core) | start-up CPU |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) console.log(r);

@@ -21,6 +21,24 @@ export function parseKstack(text: string): Frame[] {
   return frames;
 }
 
+/** Frames that deliver a timer interrupt: x86 `asm_sysvec_apic_timer_interrupt`, arm64 `el1h_64_irq`/`el0t_64_irq`. */
+const IRQ_ENTRY = /^(asm_sysvec_|el[01][ht]?_64_irq$)/;
+const TICK_HANDLER = new Set(["__hrtimer_run_queues", "hrtimer_interrupt", "tick_nohz_handler"]);
+
+/**
+ * A stack taken on the scheduler tick begins in the tick handler; what the CPU was running is
+ * below the first interrupt entry. Only that first entry is cut: an interrupt the tick nested in
+ * (a softirq run on irq exit, say) stays, so the sample keeps its context. When no entry frame is
+ * recognised (another architecture), only the handler's own frames are dropped.
+ */
+export function dropTickFrames(frames: readonly Frame[]): Frame[] {
+  const entry = frames.findIndex((f) => IRQ_ENTRY.test(f.fn));
+  if (entry >= 0) return frames.slice(entry + 1);
+  let i = 0;
+  while (i < frames.length && TICK_HANDLER.has(frames[i]!.fn)) i++;
+  return frames.slice(i);
+}
+
 /** Where the CPU was when the sample was taken, read from the frames that enter each context. */
 export type ExecContext = "hardirq" | "softirq" | "task" | "idle";
 

@@ -17,6 +17,8 @@ export interface KernelCapabilities {
   kfunc: { ok: boolean; reason: string };
   profile: { ok: boolean; reason: string };
   symbols: Set<string>;
+  /** CPUs listed in /sys/devices/system/cpu/nohz_full ("" when none): their tick stops under load. */
+  nohzFull: string;
 }
 
 export const TRACEFS_CANDIDATES = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
@@ -77,7 +79,22 @@ export async function probeCapabilities(binary = "bpftrace"): Promise<KernelCapa
       : Promise.resolve({ ok: false, reason: "no BTF at /sys/kernel/btf/vmlinux" }),
     trialAttach(binary, "profile:hz:99 { exit(); } interval:ms:100 { exit(); }"),
   ]);
-  return { bpftrace, tracefs: findTracefs(), btf, kprobe, kfunc, profile, symbols };
+  return {
+    bpftrace,
+    tracefs: findTracefs(),
+    btf,
+    kprobe,
+    kfunc,
+    profile,
+    symbols,
+    nohzFull: await readNohzFull(),
+  };
+}
+
+/** The kernel prints "(null)" or nothing when no CPU is in nohz_full mode. */
+export async function readNohzFull(path = "/sys/devices/system/cpu/nohz_full"): Promise<string> {
+  const text = (await readFile(path, "utf8").catch(() => "")).trim();
+  return text === "(null)" ? "" : text;
 }
 
 /** Whether one `requires` entry of a manifest holds here, and if not, why. */
@@ -94,6 +111,13 @@ export function checkRequirement(req: string, caps: KernelCapabilities): { ok: b
     return caps.profile.ok
       ? { ok: true, reason: "" }
       : { ok: false, reason: `profile sampling does not attach: ${caps.profile.reason}` };
+  if (req === "periodic_tick")
+    return caps.nohzFull === ""
+      ? { ok: true, reason: "" }
+      : {
+          ok: false,
+          reason: `CPUs ${caps.nohzFull} run without a scheduler tick (nohz_full), so the tick cannot time samples there`,
+        };
   if (req === "btf")
     return caps.btf
       ? { ok: true, reason: "" }

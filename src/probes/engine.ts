@@ -5,7 +5,7 @@ import { resolveParams } from "./params.js";
 import { ProbeRun } from "./probe-run.js";
 import { ProbeRunPool, type ProbeLease } from "./run-pool.js";
 import { loadCalibration } from "./dispatch-calibration.js";
-import { chooseVariant, type VariantChoice } from "./select.js";
+import { chooseVariant, variantForParams, type VariantChoice } from "./select.js";
 import { filterExpression, type Target } from "./target-filter.js";
 
 export interface ProbeRequest {
@@ -95,7 +95,15 @@ export class ProbeEngine {
         `${field}.params`,
       );
       if ("filter" in params) params.filter = filterExpression(target);
-      runs.push(this.pool.lease(new ProbeRun(entry, choice.variant, params, this.caps, this.binary)));
+      const fit = variantForParams(choice, params);
+      if (!fit.variant) {
+        throw new OverlayscopeError(
+          "INVALID_ARGUMENT",
+          `${field}.params: probe ${req.name} cannot run with these parameters here: ${fit.reason}`,
+          { field: `${field}.params` },
+        );
+      }
+      runs.push(this.pool.lease(new ProbeRun(entry, fit.variant, params, this.caps, this.binary)));
     });
     return runs;
   }

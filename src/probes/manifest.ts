@@ -83,6 +83,16 @@ const ManifestSchema = z.object({
         name: z.string().regex(NAME),
         file: z.string().regex(/^[a-z_]+\.bt$/),
         requires: z.array(z.string()),
+        /**
+         * Parameter values this variant can serve; a request outside them goes to the next usable
+         * variant (e.g. a rate the scheduler tick cannot reach, or an explicit choice of sampler).
+         */
+        limits: z
+          .record(
+            z.string().regex(/^[a-z_]+$/),
+            z.object({ max: z.number().int().optional(), oneOf: z.array(z.string()).optional() }),
+          )
+          .optional(),
       }),
     )
     .min(1),

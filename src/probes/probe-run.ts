@@ -143,8 +143,12 @@ export class ProbeRun extends EventEmitter {
       const seconds = (now - this.lastAt) / 1000;
       this.lastStats = stats;
       this.lastAt = now;
-      const data = parseBatch(this.name, batch, this.params, (pid, frames) =>
-        sharedUserSymbolizer.symbolize(pid, frames),
+      const data = parseBatch(
+        this.name,
+        batch,
+        this.params,
+        (pid, frames) => sharedUserSymbolizer.symbolize(pid, frames),
+        this.variant.name,
       );
       if (!data) return;
       const fullMaps: string[] = [];

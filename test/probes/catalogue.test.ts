@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KernelCapabilities } from "../../src/probes/capabilities.js";
 import { loadCatalogue } from "../../src/probes/manifest.js";
-import { chooseVariant } from "../../src/probes/select.js";
+import { chooseVariant, variantForParams } from "../../src/probes/select.js";
+import { resolveParams } from "../../src/probes/params.js";
+import { classifyContext, dropTickFrames } from "../../src/bpftrace/kstack.js";
+import { existsSync } from "node:fs";
 
 const REQUIRED = ["hardirq", "softirq", "udp_sendmsg", "vxlan", "netdev", "stacks"];
 
@@ -15,6 +18,7 @@ function caps(over: Partial<KernelCapabilities>): KernelCapabilities {
     kfunc: { ok: false, reason: "EPERM" },
     profile: { ok: true, reason: "" },
     symbols: new Set(["udp_sendmsg", "vxlan_xmit", "vxlan_xmit_one", "vxlan_rcv", "gro_cells_receive"]),
+    nohzFull: "",
     ...over,
   };
 }
@@ -64,4 +68,85 @@ test("a module that is not loaded rules out the kprobe variant by symbol", async
   const cat = await loadCatalogue();
   const choice = chooseVariant(cat.get("vxlan")!.manifest, caps({ symbols: new Set(["udp_sendmsg"]) }));
   assert.match(choice.rejected[0]?.reason ?? "", /vxlan_xmit not in \/proc\/kallsyms/);
+});
+
+// The stacks probe's two samplers: the scheduler tick where it can serve the request, else a timer.
+const tickCaps = (over: Partial<KernelCapabilities> = {}): KernelCapabilities =>
+  caps({ tracefs: "/sys/kernel/tracing", symbols: new Set(["tick_nohz_handler"]), ...over });
+const stacksManifest = (await loadCatalogue()).get("stacks")!.manifest;
+const stacksParams = (over: Record<string, string | number>) => resolveParams(stacksManifest, over);
+
+test("stacks: the tick serves hz up to 99 and sampler auto/tick; a higher rate or sampler=timer takes perf_event", (t) => {
+  const c = tickCaps();
+  if (!existsSync("/sys/kernel/tracing/events/timer/hrtimer_expire_entry"))
+    return t.skip("no tracefs timer events on this host to check the tick requirement against");
+  const choice = chooseVariant(stacksManifest, c);
+  assert.equal(choice.variant?.name, "tick");
+  assert.deepEqual(
+    choice.usable.map((v) => v.name),
+    ["tick", "perf_event"],
+  );
+  assert.equal(variantForParams(choice, stacksParams({})).variant?.name, "tick");
+  assert.equal(variantForParams(choice, stacksParams({ hz: 99, sampler: "tick" })).variant?.name, "tick");
+  const fast = variantForParams(choice, stacksParams({ hz: 499 }));
+  assert.equal(fast.variant?.name, "perf_event");
+  assert.match(fast.reason, /tick takes hz up to 99, asked 499/);
+  assert.equal(variantForParams(choice, stacksParams({ sampler: "timer" })).variant?.name, "perf_event");
+  // Asking for the tick at a rate it cannot reach is an error, not a silent switch to the timer.
+  const none = variantForParams(choice, stacksParams({ hz: 499, sampler: "tick" }));
+  assert.equal(none.variant, undefined);
+  assert.match(none.reason, /perf_event serves sampler auto\/timer, asked tick/);
+});
+
+test("stacks: CPUs in nohz_full mode or an older tick handler rule out the tick sampler, naming why", async (t) => {
+  if (!existsSync("/sys/kernel/tracing/events/timer/hrtimer_expire_entry"))
+    return t.skip("no tracefs timer events on this host to check the tick requirement against");
+  const m = (await loadCatalogue()).get("stacks")!.manifest;
+  const nohz = chooseVariant(m, tickCaps({ nohzFull: "1-3" }));
+  assert.equal(nohz.variant?.name, "perf_event");
+  assert.match(nohz.rejected[0]?.reason ?? "", /CPUs 1-3 run without a scheduler tick \(nohz_full\)/);
+  const old = chooseVariant(m, tickCaps({ symbols: new Set(["tick_sched_timer"]) }));
+  assert.equal(old.variant?.name, "perf_event");
+  assert.match(old.rejected[0]?.reason ?? "", /tick_nohz_handler not in \/proc\/kallsyms/);
+});
+
+test("tick samples lose the tick handler's frames but keep an interrupt the tick nested in", () => {
+  const f = (names: string[]) => names.map((fn) => ({ fn, offset: 1 }));
+  const userMode = f([
+    "__hrtimer_run_queues",
+    "hrtimer_interrupt",
+    "__sysvec_apic_timer_interrupt",
+    "sysvec_apic_timer_interrupt",
+    "asm_sysvec_apic_timer_interrupt",
+  ]);
+  assert.deepEqual(dropTickFrames(userMode), []);
+  const inSoftirq = f([
+    ...userMode.map((x) => x.fn),
+    "vxlan_xmit_one",
+    "net_rx_action",
+    "handle_softirqs",
+    "irq_exit_rcu",
+    "sysvec_call_function_single",
+    "asm_sysvec_call_function_single",
+    "iperf3_loop",
+  ]);
+  const kept = dropTickFrames(inSoftirq);
+  assert.deepEqual(
+    kept.map((x) => x.fn),
+    inSoftirq.slice(5).map((x) => x.fn),
+  );
+  assert.equal(classifyContext(kept, 42), "softirq");
+  // arm64 names the entry differently; without a known entry only the handler's own frames go.
+  assert.deepEqual(
+    dropTickFrames(f(["__hrtimer_run_queues", "hrtimer_interrupt", "el1h_64_irq", "do_sys_poll"])).map(
+      (x) => x.fn,
+    ),
+    ["do_sys_poll"],
+  );
+  assert.deepEqual(
+    dropTickFrames(f(["__hrtimer_run_queues", "hrtimer_interrupt", "arch_timer_handler_virt", "x"])).map(
+      (x) => x.fn,
+    ),
+    ["arch_timer_handler_virt", "x"],
+  );
 });

@@ -13,14 +13,14 @@ import { batchesFromFixture } from "../helpers/fixtures.js";
 // Recorded on bpftrace 0.17.0 by test/fixtures/record-bpftrace.mts (UDP 64 B through the overlay lab).
 const catalogue = await loadCatalogue();
 
-function all<T>(probe: string, file: string, params: Record<string, number> = {}): T[] {
+function all<T>(probe: string, file: string, params: Record<string, number> = {}, variant?: string): T[] {
   const cumulative = catalogue
     .get(probe)!
     .manifest.outputs.filter((o) => o.cumulative)
     .map((o) => o.map);
   const batches = batchesFromFixture(`bpftrace/${file}`, cumulative);
   assert.ok(batches.length >= 2, `${file}: expected interval batches, got ${batches.length}`);
-  return batches.map((b) => parseBatch(probe, b, params)!.data as T);
+  return batches.map((b) => parseBatch(probe, b, params, undefined, variant)!.data as T);
 }
 
 test("softirq fixture: NET_RX runs with time and histograms on some CPU", () => {
@@ -37,13 +37,23 @@ test("softirq fixture: NET_RX runs with time and histograms on some CPU", () => 
   );
 });
 
-for (const [file, user] of [
-  ["stacks-perf_event-0.17.0.ndjson", true],
-  ["stacks-perf_event-kernel-0.17.0.ndjson", false],
+for (const [variant, file, user] of [
+  ["perf_event", "stacks-perf_event-0.17.0.ndjson", true],
+  ["perf_event", "stacks-perf_event-kernel-0.17.0.ndjson", false],
+  ["tick", "stacks-tick-0.17.0.ndjson", true],
+  ["tick", "stacks-tick-kernel-0.17.0.ndjson", false],
 ] as const) {
-  test(`stacks fixture (${user ? "kernel+user" : "kernel only"}): pid, cpu, comm, VXLAN frames`, () => {
-    const snaps = all<StacksSnapshot>("stacks", file);
+  test(`stacks fixture (${variant}, ${user ? "kernel+user" : "kernel only"}): pid, cpu, comm, VXLAN frames`, () => {
+    const snaps = all<StacksSnapshot>("stacks", file, {}, variant);
     const samples = snaps.flatMap((s) => s.samples);
+    // The tick's own handler frames are gone: what is left is what the CPU was running.
+    assert.ok(
+      samples.every(
+        (s) => !s.frames.some((f) => f === "hrtimer_interrupt" || f.startsWith("asm_sysvec_apic")),
+      ),
+      "no tick handler frames",
+    );
+    assert.ok(samples.some((s) => s.context === "task") && samples.some((s) => s.context === "idle"));
     assert.equal(
       snaps.reduce((a, s) => a + s.malformed, 0),
       0,

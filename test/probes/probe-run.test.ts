@@ -63,12 +63,14 @@ const caps: KernelCapabilities = {
   kfunc: { ok: false, reason: "" },
   profile: { ok: true, reason: "" },
   symbols: new Set(),
+  nohzFull: "",
 };
 
 test("stop() resolves only after the final interval's reading was emitted, user frames resolved", async () => {
   const entry = (await loadCatalogue()).get("stacks")!;
   const params = { interval_s: 1, hz: 19, max_frames: 127, user_stacks: true, filter: "1" };
-  const run = new ProbeRun(entry, entry.manifest.variants[0]!, params, caps, fake);
+  const variant = entry.manifest.variants.find((v) => v.name === "perf_event")!;
+  const run = new ProbeRun(entry, variant, params, caps, fake);
   const readings: ProbeReading[] = [];
   run.on("reading", (r: ProbeReading) => readings.push(r));
   await run.start();

@@ -23,6 +23,7 @@ export function parseBatch(
   batch: IntervalBatch,
   params: ParamValues,
   resolveUser?: UserFrameResolver,
+  variant?: string,
 ): ProbeData | undefined {
   switch (probe) {
     case "softirq":
@@ -30,7 +31,7 @@ export function parseBatch(
     case "hardirq":
       return { probe, data: parseHardirq(batch) };
     case "stacks":
-      return { probe, data: parseStacks(batch, resolveUser) };
+      return { probe, data: parseStacks(batch, resolveUser, variant === "tick") };
     case "udp_sendmsg":
       return { probe, data: parseUdpSendmsg(batch) };
     case "vxlan":

@@ -1,6 +1,6 @@
 import { counterToNumber } from "../../bpftrace/json-line.js";
 import { splitKey } from "../../bpftrace/keys.js";
-import { classifyContext, parseKstack, type ExecContext } from "../../bpftrace/kstack.js";
+import { classifyContext, dropTickFrames, parseKstack, type ExecContext } from "../../bpftrace/kstack.js";
 import { parseUstack } from "../../symbols/user-symbolizer.js";
 import type { IntervalBatch } from "../interval-batch.js";
 
@@ -29,9 +29,11 @@ export type UserFrameResolver = (pid: number, frames: ReadonlyArray<number | str
 const hexFrames: UserFrameResolver = (_pid, frames) =>
   frames.map((f) => (typeof f === "number" ? `0x${f.toString(16)}` : f));
 
+/** `onTick`: the samples were taken on the scheduler tick (the tick variant), whose frames go. */
 export function parseStacks(
   batch: IntervalBatch,
   resolveUser: UserFrameResolver = hexFrames,
+  onTick = false,
 ): StacksSnapshot {
   const withUser = batch.maps.get("@usamples");
   const msg = withUser ?? batch.maps.get("@samples");
@@ -47,7 +49,8 @@ export function parseStacks(
         malformed++;
         continue;
       }
-      const frames = parseKstack(key.stacks[0]!);
+      const raw = parseKstack(key.stacks[0]!);
+      const frames = onTick ? dropTickFrames(raw) : raw;
       const pid = key.numbers[0]!;
       const count = counterToNumber(v);
       total += count;
