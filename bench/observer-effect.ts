@@ -64,6 +64,7 @@ const host = await resolveTarget(undefined);
 function sessionConfig(
   name: string,
   probes: Array<{ name: string; params?: Record<string, unknown> }>,
+  intervalMs = 1000,
 ): Config {
   return {
     name,
@@ -71,7 +72,7 @@ function sessionConfig(
       const s = new ProfilingSession(engine, {
         target: host,
         probes,
-        intervalMs: 1000,
+        intervalMs,
         stackHz: 19, // the daemon's default (StartSession stack_hz 0)
         durationMs: 0,
         detached: true,
@@ -122,16 +123,29 @@ const configs: Config[] = [
     `default session (collectors + ${engine.defaultProbes().join(", ")}, stacks at 19 Hz)`,
     engine.defaultProbes().map((name) => ({ name })),
   ),
+  sessionConfig(
+    "default session, stacks on the timer (sampler=timer, 19 Hz)",
+    engine
+      .defaultProbes()
+      .map((name) => (name === "stacks" ? { name, params: { sampler: "timer" } } : { name })),
+  ),
   sessionConfig("former default: collectors + hardirq + stacks at 19 Hz", [
     { name: "hardirq" },
     { name: "stacks" },
   ]),
   sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),
-  sessionConfig("stacks probe only (default rate, 19 Hz)", [{ name: "stacks" }]),
-  sessionConfig("zhz stacks probe at 19 Hz", [{ name: "stacks", params: { hz: 19 } }]),
-  sessionConfig("zhz stacks probe at 49 Hz", [{ name: "stacks", params: { hz: 49 } }]),
-  sessionConfig("zhz stacks probe, kernel stacks only", [{ name: "stacks", params: { user_stacks: false } }]),
-  sessionConfig("zhz stacks probe, maps printed every 5 s", [{ name: "stacks", params: { interval_s: 5 } }]),
+  // Ten times the reads: shows whether reading /proc itself disturbs the data path.
+  sessionConfig("collectors only, every 100 ms (10x the reads)", [], 100),
+  sessionConfig("session with stacks at 99 Hz on the tick", [{ name: "stacks", params: { hz: 99 } }]),
+  sessionConfig("session with stacks at 99 Hz on the timer", [
+    { name: "stacks", params: { hz: 99, sampler: "timer" } },
+  ]),
+  sessionConfig("session with stacks, kernel stacks only", [
+    { name: "stacks", params: { user_stacks: false } },
+  ]),
+  sessionConfig("session with stacks, maps printed every 5 s", [
+    { name: "stacks", params: { interval_s: 5 } },
+  ]),
   sessionConfig("hardirq probe only", [{ name: "hardirq" }]),
   sessionConfig("softirq probe (per softirq run; ~1 per packet on veth paths)", [
     { name: "softirq", params: { latency: false } },

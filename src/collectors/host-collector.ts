@@ -1,4 +1,5 @@
-import { readFile, readlink } from "node:fs/promises";
+import { readFileSync, readlinkSync } from "node:fs";
+import { readlink } from "node:fs/promises";
 import { componentLogger } from "../util/log.js";
 import type { HostSample, NetnsDevices } from "./host-sample.js";
 import { HwCounters, unsupportedInterval, type HwInterval } from "./hw-counters.js";
@@ -156,24 +157,23 @@ export class HostCollector {
   private async read(): Promise<Raw> {
     if (this.hw) this.mbmBytes = await this.hw.resctrlBytes(this.opts.resctrlRoot).catch(() => undefined);
     const proc = this.opts.procRoot ?? "/proc";
-    const [stat, softirqs, interrupts, softnet] = await Promise.all([
-      readFile(`${proc}/stat`, "utf8"),
-      readFile(`${proc}/softirqs`, "utf8"),
-      readFile(`${proc}/interrupts`, "utf8"),
-      readFile(`${proc}/net/softnet_stat`, "utf8").catch(() => ""),
-    ]);
+    // Synchronous on purpose: each /proc file reads in 5-30 µs, while the async path costs four
+    // thread-pool round trips per file, each a cross-CPU wakeup that lands on the benchmark's
+    // saturated cores (10x the interval cost 8.9% of the packet rate for 3.4% of a core).
+    const stat = readFileSync(`${proc}/stat`, "utf8");
+    const softirqs = readFileSync(`${proc}/softirqs`, "utf8");
+    const interrupts = readFileSync(`${proc}/interrupts`, "utf8");
+    const softnet = readOptional(`${proc}/net/softnet_stat`);
     const netns = new Map<number, { ref: NetnsRef; devices: DevCounters[]; snmp?: SnmpCounters }>();
     for (const ref of this.netns) {
       const pid = ref.pid ?? (ref.names[0] !== undefined ? this.anchors.pidFor(ref.names[0]) : undefined);
       if (pid === undefined) continue;
       try {
         // An anchor has entered its namespace only once exec'd: check before trusting its view.
-        const link = await readlink(`${proc}/${pid}/ns/net`);
+        const link = readlinkSync(`${proc}/${pid}/ns/net`);
         if (link !== `net:[${ref.inode}]`) continue;
-        const [dev, snmp] = await Promise.all([
-          readFile(`${proc}/${pid}/net/dev`, "utf8"),
-          readFile(`${proc}/${pid}/net/snmp`, "utf8"),
-        ]);
+        const dev = readFileSync(`${proc}/${pid}/net/dev`, "utf8");
+        const snmp = readFileSync(`${proc}/${pid}/net/snmp`, "utf8");
         netns.set(ref.inode, { ref, devices: parseNetDev(dev), snmp: parseSnmp(snmp) });
       } catch {
         // the process left; it is looked up again at the next discovery
@@ -230,5 +230,13 @@ export class HostCollector {
     }
     this.hwLatest = undefined;
     return sample;
+  }
+}
+
+function readOptional(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
   }
 }
