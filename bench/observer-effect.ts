@@ -14,7 +14,9 @@
  * per-packet probe alone (with its self-reported cost turned into a predicted loss), and the
  * naive anchors (per-packet count() and kstack one-liners).
  */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { BpftraceRunner } from "../src/bpftrace/runner.js";
 import { runIperf } from "../src/lab/iperf.js";
 import { labDown, labUp } from "../src/lab/topology.js";
@@ -31,22 +33,37 @@ const arg = (name: string, dflt: number): number => {
 const PAIRS = arg("--pairs", 10);
 const SECONDS = arg("--seconds", 4);
 const WARMUP_S = arg("--warmup", 2);
+const SESSION_PROCESS = fileURLToPath(new URL("./session-process.ts", import.meta.url));
 
-/** CPU time (ms) of this process and of its bpftrace children: what overlayscope itself spends. */
+/**
+ * CPU time (ms) of this process and of its overlayscope descendants (bpftrace, a session's own
+ * node process): what overlayscope itself spends. The benchmark's processes are not counted.
+ */
 function overlayscopeCpuMs(): number {
   const own = process.cpuUsage();
-  let ticks = 0;
+  const procs = new Map<number, { ppid: number; comm: string; ticks: number }>();
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (comm === "bpftrace" && Number(f[1]) === process.pid) ticks += Number(f[11]) + Number(f[12]);
+      procs.set(Number(d), {
+        ppid: Number(f[1]),
+        comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+        ticks: Number(f[11]) + Number(f[12]),
+      });
     } catch {
       // the process exited while /proc was listed
     }
   }
+  const ours = (pid: number): boolean => {
+    for (let p = procs.get(pid)?.ppid; p !== undefined && p > 1; p = procs.get(p)?.ppid)
+      if (p === process.pid) return true;
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, p] of procs)
+    if ((p.comm === "bpftrace" || p.comm === "node") && ours(pid)) ticks += p.ticks;
   return (own.user + own.system) / 1000 + ticks * 10; // USER_HZ is 100 on Linux
 }
 
@@ -102,6 +119,34 @@ function sessionConfig(
   };
 }
 
+/** The default session in its own process, as the daemon runs it, at a given nice level. */
+function separateProcess(name: string, nice: number): Config {
+  return {
+    name,
+    start: async () => {
+      const child = spawn(
+        "nice",
+        ["-n", String(nice), process.execPath, "--import", "tsx", SESSION_PROCESS],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+        child.once("exit", (code) => reject(new Error(`session process exited ${code}`)));
+      });
+      return {
+        stop: async () => {
+          const exited = new Promise((r) => child.once("exit", r));
+          child.kill("SIGTERM");
+          await exited;
+          return undefined;
+        },
+      };
+    },
+  };
+}
+
 function oneLiner(name: string, script: string): Config {
   return {
     name,
@@ -133,6 +178,8 @@ const configs: Config[] = [
     { name: "hardirq" },
     { name: "stacks" },
   ]),
+  separateProcess("default session in its own process (as the daemon)", 0),
+  separateProcess("default session in its own process at nice 10", 10),
   sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),
   // Ten times the reads: shows whether reading /proc itself disturbs the data path.
   sessionConfig("collectors only, every 100 ms (10x the reads)", [], 100),

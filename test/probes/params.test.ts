@@ -75,9 +75,13 @@ test("ints are range-checked and unknown parameters are refused, naming the know
   assert.throws(() => resolveParams(stacks, { hz: 1.5 }), /must be an integer/);
   assert.throws(
     () => resolveParams(stacks, { freq: 99 }),
-    /unknown parameter of probe stacks \(known: interval_s, hz, max_frames, user_stacks\)/,
+    /unknown parameter of probe stacks \(known: interval_s, hz, sampler, max_frames, user_stacks\)/,
   );
   assert.equal(resolveParams(stacks, { hz: "499" }).hz, 499);
+  assert.throws(
+    () => resolveParams(stacks, { sampler: "nmi" }),
+    /params\.sampler: must be one of auto, tick, timer/,
+  );
 });
 
 test("rendering keeps @if sections only when the flag is true and fills placeholders", () => {
