@@ -14,7 +14,8 @@ import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 
 // One overlay lab and one measured run shared by the checks below: every probe that works on this
 // kernel attached while iperf3 sends UDP 64 B at a fixed rate below saturation (so nothing is lost
-// and the sender's count is the truth).
+// and the sender's count is the truth). 3 s, not 2: with six bpftrace processes and the flood on two
+// cores, a 2 s window gave one probe a single 1 s tick (one reading) on a loaded CI machine.
 let lab: Lab | undefined;
 let engine: ProbeEngine;
 let m: Measurement;
@@ -29,7 +30,7 @@ before(async () => {
       name: c.probe,
       params: c.probe === "udp_sendmsg" ? { sample_every: 50 } : c.probe === "stacks" ? { hz: 499 } : {},
     }));
-  m = await measure(engine, lab, probes, { protocol: "udp", length: 64, seconds: 2, bitrate: 16_000_000 });
+  m = await measure(engine, lab, probes, { protocol: "udp", length: 64, seconds: 3, bitrate: 16_000_000 });
 });
 
 after(async () => {
