@@ -558,6 +558,11 @@ export function buildProgram(): Command {
       "measure this kernel's tracepoint dispatch cost before serving (~5 s once per boot) so probe self-cost is right",
     )
     .option(
+      "--nice <n>",
+      "run the daemon and its bpftrace children at this niceness, below the benchmark (default 10; 0 keeps the current priority)",
+      intOption("--nice", 0, 19),
+    )
+    .option(
       "--host-netns <names>",
       "stand for these network namespaces only (comma-separated names), not the whole machine: for lab hosts sharing one kernel",
     )

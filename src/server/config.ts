@@ -25,6 +25,13 @@ export const DaemonConfigSchema = z
       .boolean()
       .default(false)
       .describe("measure tracepoint dispatch cost at start (once per boot)"),
+    nice: z
+      .number()
+      .int()
+      .min(0)
+      .max(19)
+      .default(10)
+      .describe("niceness of the daemon and its bpftrace children; launched commands keep the original"),
     hostNetns: z
       .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a namespace name under /var/run/netns"))
       .default([]),

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
+import { atOriginalPriority } from "../util/priority.js";
 import type { ExitInfo } from "../bpftrace/runner.js";
 import { HostCollector } from "../collectors/host-collector.js";
 import type { HostSample } from "../collectors/host-sample.js";
@@ -130,7 +131,8 @@ export class ProfilingSession extends EventEmitter {
   }
 
   private launch(cmd: NonNullable<ResolvedTarget["command"]>): void {
-    const argv = cmd.netns ? ["ip", "netns", "exec", cmd.netns, ...cmd.argv] : cmd.argv;
+    // The daemon runs below the benchmark's priority; the benchmark itself must not.
+    const argv = atOriginalPriority(cmd.netns ? ["ip", "netns", "exec", cmd.netns, ...cmd.argv] : cmd.argv);
     const child = spawnGuarded(argv[0]!, argv.slice(1), { stdio: "ignore" });
     this.command = child;
     this.commandPid = child.pid ?? 0;

@@ -67,6 +67,7 @@ test("the DaemonSet asks for exactly the privileges the daemon needs, and probes
     "NET_ADMIN",
     "PERFMON",
     "SYS_ADMIN",
+    "SYS_NICE",
     "SYS_PTRACE",
     "SYS_RESOURCE",
   ]);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -286,6 +286,12 @@ test("a target pid that exits ends the session with TARGET_EXITED on the stream"
   );
 });
 
+/** Field 19 of /proc/<pid>/stat: the scheduling niceness. */
+function niceOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
+
 test("a command target runs for exactly its lifetime and reports its exit code", async (t) => {
   if (!requireKernel(t)) return;
   const s = await start(d.client, {
@@ -293,6 +299,13 @@ test("a command target runs for exactly its lifetime and reports its exit code",
     target: { command: { argv: ["sh", "-c", "sleep 1; exit 3"] } },
   });
   assert.ok((s.commandPid ?? 0) > 0);
+  // The daemon (and its bpftrace) yields to the benchmark; the launched benchmark keeps our priority.
+  assert.equal(niceOf(d.child.pid!), 10);
+  // setpriv and nice exec in place: read once the pid runs the command itself.
+  const pid = Number(s.commandPid);
+  for (let i = 0; i < 100 && readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "sh"; i++)
+    await new Promise((r) => setTimeout(r, 10));
+  assert.equal(niceOf(pid), niceOf(process.pid));
   const snaps = await collect(d.client, s.id);
   assert.ok(snaps.some((x) => x.events.some((e) => e.code === "COMMAND_EXITED")));
   const after = await api(d.client).getSession(s.id);

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { loadDaemonConfig } from "../../server/config.js";
 import { Daemon } from "../../server/daemon.js";
 import { requireRootUser } from "../root.js";
+import { lowerPriority } from "../../util/priority.js";
 import { onShutdown } from "../../util/shutdown.js";
 
 export interface DaemonFlags {
@@ -19,6 +20,7 @@ export interface DaemonFlags {
   hostNetns?: string;
   metrics?: string;
   calibrate?: boolean;
+  nice?: number;
 }
 
 export async function runDaemon(flags: DaemonFlags, version: string): Promise<void> {
@@ -43,10 +45,12 @@ export async function runDaemon(flags: DaemonFlags, version: string): Promise<vo
     hostNetns: flags.hostNetns?.split(",").filter(Boolean),
     metrics: flags.metrics,
     calibrate: flags.calibrate,
+    nice: flags.nice,
     token,
     limits: Object.keys(limits).length ? limits : undefined,
   });
   requireRootUser();
+  lowerPriority(config.nice);
   const daemon = await Daemon.start(config, version);
   onShutdown(() => daemon.shutdown());
   process.stderr.write(
