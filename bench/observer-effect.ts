@@ -22,8 +22,7 @@ import { runIperf } from "../src/lab/iperf.js";
 import { labDown, labUp } from "../src/lab/topology.js";
 import { ProbeEngine } from "../src/probes/engine.js";
 import { applyCalibration, calibrateTracepointDispatch } from "../src/probes/dispatch-calibration.js";
-import { ProfilingSession } from "../src/session/session.js";
-import { resolveTarget } from "../src/session/target.js";
+import { benchSession } from "./bench-session.js";
 import type { Snapshot } from "../src/generated/overlayscope/v1/Snapshot.js";
 
 const arg = (name: string, dflt: number): number => {
@@ -76,7 +75,6 @@ const engine = await ProbeEngine.create();
 // Self-cost predictions use this kernel's measured tracepoint dispatch, not the bare-metal figure.
 const calibration = process.argv.includes("--no-calibrate") ? undefined : await calibrateTracepointDispatch();
 if (calibration) applyCalibration(calibration);
-const host = await resolveTarget(undefined);
 
 function sessionConfig(
   name: string,
@@ -86,17 +84,7 @@ function sessionConfig(
   return {
     name,
     start: async () => {
-      const s = new ProfilingSession(engine, {
-        target: host,
-        probes,
-        intervalMs,
-        stackHz: 19, // the daemon's default (StartSession stack_hz 0)
-        durationMs: 0,
-        detached: true,
-        hardwareCounters: true,
-        label: name,
-        idleGraceMs: 3_600_000,
-      });
+      const s = await benchSession(engine, name, probes, intervalMs);
       const snaps: Snapshot[] = [];
       s.on("snapshot", (x: Snapshot) => snaps.push(x));
       await s.start();

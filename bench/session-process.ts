@@ -5,21 +5,14 @@
  *   node --import tsx bench/session-process.ts
  */
 import { ProbeEngine } from "../src/probes/engine.js";
-import { ProfilingSession } from "../src/session/session.js";
-import { resolveTarget } from "../src/session/target.js";
+import { benchSession } from "./bench-session.js";
 
 const engine = await ProbeEngine.create();
-const session = new ProfilingSession(engine, {
-  target: await resolveTarget(undefined),
-  probes: engine.defaultProbes().map((name) => ({ name })),
-  intervalMs: 1000,
-  stackHz: 19,
-  durationMs: 0,
-  detached: true,
-  hardwareCounters: true,
-  label: "observer-effect",
-  idleGraceMs: 3_600_000,
-});
+const session = await benchSession(
+  engine,
+  "observer-effect",
+  engine.defaultProbes().map((name) => ({ name })),
+);
 await session.start();
 process.stdout.write("ready\n");
 process.once("SIGTERM", () => {

@@ -72,23 +72,15 @@ export async function probeCapabilities(binary = "bpftrace"): Promise<KernelCapa
   const symbols = await readKallsyms().catch(() => new Set<string>());
   const btf = existsSync("/sys/kernel/btf/vmlinux");
   // A symbol every kernel has, so a failure says "kprobes do not work", not "no such function".
-  const [kprobe, kfunc, profile] = await Promise.all([
+  const [kprobe, kfunc, profile, nohzFull] = await Promise.all([
     trialAttach(binary, "kprobe:vfs_read { exit(); } interval:ms:100 { exit(); }"),
     btf
       ? trialAttach(binary, "kfunc:vfs_read { exit(); } interval:ms:100 { exit(); }")
       : Promise.resolve({ ok: false, reason: "no BTF at /sys/kernel/btf/vmlinux" }),
     trialAttach(binary, "profile:hz:99 { exit(); } interval:ms:100 { exit(); }"),
+    readNohzFull(),
   ]);
-  return {
-    bpftrace,
-    tracefs: findTracefs(),
-    btf,
-    kprobe,
-    kfunc,
-    profile,
-    symbols,
-    nohzFull: await readNohzFull(),
-  };
+  return { bpftrace, tracefs: findTracefs(), btf, kprobe, kfunc, profile, symbols, nohzFull };
 }
 
 /** The kernel prints "(null)" or nothing when no CPU is in nohz_full mode. */

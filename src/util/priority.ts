@@ -6,9 +6,9 @@ let original: number | undefined;
 
 /**
  * Lowers the priority of every thread of this process (Linux niceness is per thread; libuv's
- * pool may already exist) and so of every child spawned afterwards, bpftrace included. A woken
- * profiler then waits for the benchmark's time slice to end instead of preempting it on a
- * saturated core. The kernel-side probes are unaffected: they run in the traced tasks' context.
+ * pool may already exist) and so of every child spawned afterwards, bpftrace included, so that
+ * on a saturated core the scheduler favours the benchmark (the observer-effect bench measured no
+ * difference beyond its noise). Kernel-side probes run in the traced tasks' context, unaffected.
  */
 export function lowerPriority(nice: number): void {
   original ??= getPriority();

@@ -6,22 +6,11 @@ import { chooseVariant, variantForParams } from "../../src/probes/select.js";
 import { resolveParams } from "../../src/probes/params.js";
 import { classifyContext, dropTickFrames } from "../../src/bpftrace/kstack.js";
 import { existsSync } from "node:fs";
+import { testCaps } from "../helpers/caps.js";
 
 const REQUIRED = ["hardirq", "softirq", "udp_sendmsg", "vxlan", "netdev", "stacks"];
 
-function caps(over: Partial<KernelCapabilities>): KernelCapabilities {
-  return {
-    bpftrace: { major: 0, minor: 17, patch: 0, text: "0.17.0" },
-    tracefs: undefined,
-    btf: true,
-    kprobe: { ok: true, reason: "" },
-    kfunc: { ok: false, reason: "EPERM" },
-    profile: { ok: true, reason: "" },
-    symbols: new Set(["udp_sendmsg", "vxlan_xmit", "vxlan_xmit_one", "vxlan_rcv", "gro_cells_receive"]),
-    nohzFull: "",
-    ...over,
-  };
-}
+const caps = testCaps;
 
 test("the catalogue has every probe the issue asks for, each with a program per variant", async () => {
   const cat = await loadCatalogue();

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { KernelCapabilities } from "../../src/probes/capabilities.js";
+import { testCaps } from "../helpers/caps.js";
 import { loadCatalogue } from "../../src/probes/manifest.js";
 import type { StacksSnapshot } from "../../src/probes/parsers/stacks.js";
 import { ProbeRun, type ProbeReading } from "../../src/probes/probe-run.js";
@@ -55,16 +55,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const caps: KernelCapabilities = {
-  bpftrace: { major: 0, minor: 17, patch: 0, text: "0.17.0" },
-  tracefs: undefined,
-  btf: true,
-  kprobe: { ok: false, reason: "" },
-  kfunc: { ok: false, reason: "" },
-  profile: { ok: true, reason: "" },
-  symbols: new Set(),
-  nohzFull: "",
-};
+// Only the bpftrace version matters here (it adapts the script); the fake ignores the rest.
+const caps = testCaps();
 
 test("stop() resolves only after the final interval's reading was emitted, user frames resolved", async () => {
   const entry = (await loadCatalogue()).get("stacks")!;
