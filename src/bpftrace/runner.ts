@@ -86,7 +86,9 @@ export class BpftraceRunner extends EventEmitter {
     // time stalled the interval output for seconds.
     const env = {
       ...process.env,
+      // 0.23 renamed the variable (the old name still works there, with a warning).
       BPFTRACE_MAP_KEYS_MAX: String(this.opts.mapKeysMax ?? 4096),
+      BPFTRACE_MAX_MAP_KEYS: String(this.opts.mapKeysMax ?? 4096),
       BPFTRACE_NO_USER_SYMBOLS: "1",
     };
     const child = spawnGuarded(
