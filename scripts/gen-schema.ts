@@ -1,8 +1,8 @@
-// Writes docs/run-file.schema.json from the zod schema in src/run/run-file.ts.
+// Writes docs/run-file.schema.json from the zod schema in src/session/run-model.ts.
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { RunFileSchema, RUN_SCHEMA_ID } from "../src/run/run-file.js";
+import { RunV2Schema as RunFileSchema, RUN_SCHEMA_ID } from "../src/run/run-file.js";
 
 const out = join(import.meta.dirname, "..", "docs", "run-file.schema.json");
 mkdirSync(join(import.meta.dirname, "..", "docs"), { recursive: true });

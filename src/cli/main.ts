@@ -557,6 +557,7 @@ export function buildProgram(): Command {
       "--calibrate",
       "measure this kernel's tracepoint dispatch cost before serving (~5 s once per boot) so probe self-cost is right",
     )
+    .option("--bpftrace <path>", "the bpftrace binary to run (absolute path; default: bpftrace on PATH)")
     .option(
       "--nice <n>",
       "run the daemon and its bpftrace children at this niceness, below the benchmark (default 10; 0 keeps the current priority)",

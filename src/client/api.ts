@@ -8,6 +8,9 @@ import type { ListSessionsResponse__Output } from "../generated/overlayscope/v1/
 import type { Profile__Output } from "../generated/overlayscope/v1/Profile.js";
 import type { ProfileFormat } from "../generated/overlayscope/v1/ProfileFormat.js";
 import type { StartSessionRequest } from "../generated/overlayscope/v1/StartSessionRequest.js";
+import type { CommandResult } from "../generated/overlayscope/v1/CommandResult.js";
+import type { Run__Output } from "../generated/overlayscope/v1/Run.js";
+import type { RunFile } from "../run/run-file.js";
 import { tokenMetadata } from "./client.js";
 
 function unary<T>(fn: (cb: (err: ServiceError | null, res?: T) => void) => unknown): Promise<T> {
@@ -47,8 +50,14 @@ export class ProfilerApi {
     return unary((cb) => this.raw.listSessions({}, this.md, cb));
   }
 
-  stopSession(id: string): Promise<SessionSummary__Output> {
-    return unary((cb) => this.raw.stopSession({ id }, this.md, cb));
+  stopSession(id: string, command?: CommandResult): Promise<SessionSummary__Output> {
+    return unary((cb) => this.raw.stopSession(command ? { id, command } : { id }, this.md, cb));
+  }
+
+  /** The run the session made (it must have stopped). */
+  async getRun(id: string): Promise<RunFile> {
+    const res = await unary<Run__Output>((cb) => this.raw.getRun({ id }, this.md, cb));
+    return JSON.parse(res.json.toString("utf8")) as RunFile;
   }
 
   getProfile(id: string, format: ProfileFormat): Promise<Profile__Output> {

@@ -25,7 +25,11 @@ export function connect(opts: ClientOptions): ProfilerClient {
     // Insecure channels cannot carry call credentials; send the header as plain metadata there.
     creds = opts.tls ? credentials.combineChannelCredentials(creds, call) : creds;
   }
-  return new grpcType.overlayscope.v1.Profiler(opts.address, creds, { "grpc.enable_channelz": 0 });
+  return new grpcType.overlayscope.v1.Profiler(opts.address, creds, {
+    "grpc.enable_channelz": 0,
+    // A run of a long session is tens of MB of JSON (GetRun); the default 4 MB would refuse it.
+    "grpc.max_receive_message_length": 512 * 1024 * 1024,
+  });
 }
 
 /** Metadata carrying the token for channels without TLS (unix sockets). */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ProfilerApi } from "./api.js";
-import { recordSession, type RecordOptions } from "./recorder.js";
+import { recordSession, type CommandRun, type RecordOptions } from "./recorder.js";
 import {
   inferRoles,
   MULTIHOST_SCHEMA_ID,
@@ -33,7 +33,7 @@ async function clockOffset(api: ProfilerApi): Promise<number> {
 export async function recordHosts(
   hosts: readonly HostEndpoint[],
   opts: Omit<RecordOptions, "groupId"> & { groupId?: string },
-  during: () => Promise<void>,
+  during: () => Promise<CommandRun | void>,
 ): Promise<MultiHostRun> {
   const groupId = opts.groupId ?? randomUUID();
   let openWindow!: () => void;
@@ -72,7 +72,8 @@ export async function recordHosts(
           started++;
           settle();
           await windowClosed;
-          return undefined;
+          // Every host's run keeps the benchmark that ran in the window, with its report.
+          return command;
         },
       );
       return { ...section, ok: true, run };
@@ -85,10 +86,11 @@ export async function recordHosts(
   });
 
   let duringError: Error | undefined;
+  let command: CommandRun | undefined;
   const windowRun = allStarted.then(async () => {
     window.startMs = Date.now();
     try {
-      if (started > 0) await during();
+      if (started > 0) command = (await during()) ?? undefined;
     } catch (e) {
       duringError = e instanceof Error ? e : new Error(String(e));
     } finally {

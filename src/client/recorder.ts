@@ -4,10 +4,12 @@ import type { ProfilerApi } from "./api.js";
 import type { Snapshot__Output } from "../generated/overlayscope/v1/Snapshot.js";
 import type { StartSessionRequest } from "../generated/overlayscope/v1/StartSessionRequest.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
-import { RUN_SCHEMA_ID, type RunFile } from "../run/run-file.js";
-import type { StackProfile } from "../profile/stack-profile.js";
+import type { RunFile } from "../run/run-file.js";
 import { OverlayscopeError, invalidArgument } from "../util/errors.js";
 import { onShutdown } from "../util/shutdown.js";
+
+/** The tail of a benchmark's output the daemon takes (its report is at the end). */
+const MAX_OUTPUT = 1024 * 1024;
 
 export interface RecordOptions {
   target: Target;
@@ -65,16 +67,24 @@ function streamUntilFinal(
   });
 }
 
+/** A benchmark that ran during the session, as the client saw it; the session keeps it in the run. */
+export interface CommandRun {
+  argv: string[];
+  pid: number;
+  exitCode: number | null;
+  startedAtMs: number;
+  endedAtMs: number;
+  output: string;
+}
+
 /**
  * Records one session: start, stream snapshots until the duration, the command's exit or Ctrl-C,
- * stop, fetch the profile, and assemble the run file.
+ * stop (handing over the command the client ran, if any), and fetch the run the session made.
  */
 export async function recordSession(
   api: ProfilerApi,
   opts: RecordOptions,
-  during?: (
-    sessionId: string,
-  ) => Promise<{ argv: string[]; pid: number; exitCode: number | null } | undefined>,
+  during?: (sessionId: string) => Promise<CommandRun | undefined>,
 ): Promise<RunFile> {
   const specs = parseProbeList(opts.probes);
   const req: StartSessionRequest = {
@@ -84,6 +94,8 @@ export async function recordSession(
     intervalMs: opts.intervalMs,
     stackHz: opts.hz,
     durationMs: opts.durationMs,
+    // Counters or the reason they are missing: a run always says which.
+    hardwareCounters: true,
     label: opts.label,
     groupId: opts.groupId ?? "",
   };
@@ -93,88 +105,70 @@ export async function recordSession(
   opts.progress(
     `recording session ${session.id} (${session.probes.map((p) => `${p.name}/${p.variant}`).join(", ")}) after ${Date.now() - t0} ms`,
   );
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    await api.stopSession(session.id).catch(() => undefined);
-  };
-  onShutdown(stop);
-  void opts.stopEarly?.then(stop);
-  const snapshots: Snapshot__Output[] = [];
+  let stopped: Promise<unknown> | undefined;
+  const stop = (command?: CommandRun): Promise<unknown> =>
+    (stopped ??= api
+      .stopSession(
+        session.id,
+        command && {
+          argv: command.argv,
+          pid: command.pid,
+          exitCode: command.exitCode ?? -1,
+          startedAtMs: command.startedAtMs,
+          endedAtMs: command.endedAtMs,
+          output: command.output,
+        },
+      )
+      .catch(() => undefined));
+  onShutdown(() => stop().then(() => undefined));
+  void opts.stopEarly?.then(() => stop());
+  let snapshots = 0;
   const streaming = streamUntilFinal(api, session.id, (s) => {
-    snapshots.push(s);
+    snapshots++;
     const elapsed = (Date.now() - t0) / 1000;
     const remaining = opts.durationMs > 0 ? ` / ${(opts.durationMs / 1000).toFixed(0)} s` : "";
-    if (!s.final)
-      opts.progress(`recording: ${elapsed.toFixed(0)} s${remaining}, ${snapshots.length} snapshots`);
+    if (!s.final) opts.progress(`recording: ${elapsed.toFixed(0)} s${remaining}, ${snapshots} snapshots`);
     for (const e of s.events) if (e.code !== "STOPPED") opts.progress(`${e.code}: ${e.message}`);
   });
   // A daemon that goes away mid-recording rejects this long before it is awaited below.
   streaming.catch(() => undefined);
   const command = during ? await during(session.id) : undefined;
-  if (during) await stop();
+  if (during) await stop(command);
   await streaming;
-  const summary = await api.stopSession(session.id);
-  const profile = JSON.parse(
-    (await api.getProfile(session.id, "PROFILE_FORMAT_JSON")).data.toString(),
-  ) as StackProfile;
-  const info = await api.hostInfo();
-  const costClass = new Map(info.probes.map((p) => [p.name, p.costClass]));
-  const run: RunFile = {
-    schema: RUN_SCHEMA_ID,
-    createdAt: new Date().toISOString(),
-    overlayscopeVersion: opts.version,
-    label: opts.label,
-    host: {
-      hostname: info.hostname,
-      kernel: info.kernel,
-      bpftraceVersion: info.bpftraceVersion,
-      cpus: info.cpus,
-      cpuModel: info.cpuModel,
-      os: info.os,
-      numaNodes: info.numaNodes,
-      memoryBytes: info.memoryBytes,
-    },
-    target: session.target,
-    intervalMs: session.intervalMs,
-    durationSeconds: summary.durationSeconds,
-    probes: session.probes.map((p) => ({
-      name: p.name,
-      variant: p.variant,
-      costClass: costClass.get(p.name) ?? "",
-    })),
-    snapshots: snapshots.map(({ sessionId: _id, ...s }) => s),
-    profile,
-    summary: {
-      stackSamples: summary.stackSamples,
-      topFunctions: summary.topFunctions,
-      probeCosts: summary.probeCosts,
-    },
-  };
-  if (command) run.command = command;
-  if (session.groupId) run.groupId = session.groupId;
-  return run;
+  await stop();
+  return api.getRun(session.id);
 }
 
-/** Launches the benchmark with its output on our terminal; resolves when it exits. */
-export function runBenchmark(
-  argv: string[],
-  progress: (t: string) => void,
-): Promise<{ argv: string[]; pid: number; exitCode: number | null }> {
+/** Launches the benchmark with its output on our terminal (and kept for its report); resolves when it exits. */
+export function runBenchmark(argv: string[], progress: (t: string) => void): Promise<CommandRun> {
   if (argv.length === 0)
     throw invalidArgument(
       "command",
       "give the benchmark after --, e.g. overlayscope run -- iperf3 -c 10.0.0.2",
     );
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "inherit", "inherit"] });
+    const startedAtMs = Date.now();
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => {
+      // The output still reaches the terminal unchanged; the tail is kept for the report parser.
+      process.stdout.write(d);
+      output += d.toString("utf8");
+      if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT);
+    });
     child.once("error", (e) =>
       reject(new OverlayscopeError("FAILED_PRECONDITION", `cannot run ${argv[0]}: ${e.message}`)),
     );
     child.once("spawn", () => progress(`running ${argv.join(" ")} (pid ${child.pid})`));
-    child.once("exit", (code, signal) =>
-      resolve({ argv, pid: child.pid ?? 0, exitCode: code ?? (signal ? 128 : null) }),
+    child.once("close", (code, signal) =>
+      resolve({
+        argv,
+        pid: child.pid ?? 0,
+        exitCode: code ?? (signal ? 128 : null),
+        startedAtMs,
+        endedAtMs: Date.now(),
+        output,
+      }),
     );
   });
 }

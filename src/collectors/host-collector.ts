@@ -11,6 +11,7 @@ import { parsePerCpuTable, tableDelta, type PerCpuTable } from "./per-cpu-table.
 import { interruptsDelta } from "./proc-interrupts.js";
 import { cpuPercent, parseProcStat, type CpuTimes, type ProcStat } from "./proc-stat.js";
 import { parseSnmp, snmpDelta, type SnmpCounters } from "./snmp.js";
+import { ProcessCpuTracker } from "./process-cpu.js";
 import { parseSoftnet, softnetDelta, type SoftnetRow } from "./softnet.js";
 
 const log = componentLogger("host-collector");
@@ -56,11 +57,13 @@ export class HostCollector {
   private netns: NetnsRef[] = [];
   private discoveredAt = 0;
   private inflight: Promise<void> = Promise.resolve();
+  private readonly processes: ProcessCpuTracker;
 
   constructor(
     private readonly opts: HostCollectorOptions,
     private readonly onSample: (s: HostSample) => void,
   ) {
+    this.processes = new ProcessCpuTracker(opts.procRoot);
     if (opts.hardwareCounters !== false)
       this.hw = new HwCounters(opts.intervalMs, (i) => (this.hwLatest = i), opts.pmu);
   }
@@ -73,6 +76,7 @@ export class HostCollector {
     this.netns = await this.discover();
     await this.anchorNamespaces();
     this.last = await this.read();
+    this.processes.sample();
     this.hw?.start();
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
     this.timer.unref();
@@ -113,6 +117,7 @@ export class HostCollector {
       this.netns = await this.discover();
       await this.anchorNamespaces();
       this.last = await this.read();
+      this.processes.sample();
     }
     await this.rediscoverIfDue();
     const now = await this.read();
@@ -219,6 +224,7 @@ export class HostCollector {
       interrupts: interruptsDelta(a.interrupts, b.interrupts),
       softnet: softnetDelta(a.softnet, b.softnet),
       netns,
+      processes: this.processes.sample(),
     };
     if (this.hw)
       sample.hw = this.hw.supported

@@ -5,6 +5,7 @@ import type { IrqLine } from "./proc-interrupts.js";
 import type { SnmpCounters } from "./snmp.js";
 import type { SoftnetRow } from "./softnet.js";
 import type { HwInterval } from "./hw-counters.js";
+import type { ProcessCpuDelta } from "./process-cpu.js";
 
 /** Device counters of one namespace over one interval. */
 export interface NetnsDevices {
@@ -27,4 +28,6 @@ export interface HostSample {
   softnet: SoftnetRow[];
   netns: NetnsDevices[];
   hw?: HwInterval;
+  /** Processes that used CPU over the interval, busiest first. */
+  processes: ProcessCpuDelta[];
 }

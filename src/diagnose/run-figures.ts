@@ -28,6 +28,10 @@ export interface RunFigures {
   udpRcvbufErrors: number;
   environment?: EnvSnapshot;
   hardware: { supported: boolean; reason: string };
+  /** Where the packet count came from: the benchmark's report or the path's device counters. */
+  packetsSource: string;
+  /** The top processes by CPU over the window. */
+  processes: RunFile["processes"];
 }
 
 export function runFigures(run: RunFile): RunFigures {
@@ -72,7 +76,8 @@ export function runFigures(run: RunFile): RunFigures {
       drops.set(k, prev);
     }
     for (const c of s.counters)
-      if (c.probe === "snmp" && c.name.endsWith("Udp.RcvbufErrors")) rcvbuf += c.value;
+      if (c.probe === "snmp" && c.metric === "RcvbufErrors" && c.attributes.protocol === "Udp")
+        rcvbuf += c.value;
   }
   const { shares: functionShares, busySamples } = sharesOf(run.profile.stacks);
   let dn = 0;
@@ -106,8 +111,10 @@ export function runFigures(run: RunFile): RunFigures {
     saturation,
     deviceDrops: [...drops.values()].sort((a, c) => c.drops - a.drops),
     udpRcvbufErrors: rcvbuf,
-    hardware: run.hardware ?? { supported: false, reason: "not recorded in this run" },
+    hardware: { supported: run.hardware.supported, reason: run.hardware.reason },
+    packetsSource: b?.packetsSource || "no packet count in this run",
+    processes: run.processes,
   };
-  if (run.environment) fig.environment = run.environment as EnvSnapshot;
+  if (run.environment) fig.environment = run.environment.start;
   return fig;
 }

@@ -4,6 +4,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { ActiveProbe as _overlayscope_v1_ActiveProbe, ActiveProbe__Output as _overlayscope_v1_ActiveProbe__Output } from './overlayscope/v1/ActiveProbe.js';
 import type { CollectorInfo as _overlayscope_v1_CollectorInfo, CollectorInfo__Output as _overlayscope_v1_CollectorInfo__Output } from './overlayscope/v1/CollectorInfo.js';
 import type { Command as _overlayscope_v1_Command, Command__Output as _overlayscope_v1_Command__Output } from './overlayscope/v1/Command.js';
+import type { CommandResult as _overlayscope_v1_CommandResult, CommandResult__Output as _overlayscope_v1_CommandResult__Output } from './overlayscope/v1/CommandResult.js';
 import type { Counter as _overlayscope_v1_Counter, Counter__Output as _overlayscope_v1_Counter__Output } from './overlayscope/v1/Counter.js';
 import type { CpuUsage as _overlayscope_v1_CpuUsage, CpuUsage__Output as _overlayscope_v1_CpuUsage__Output } from './overlayscope/v1/CpuUsage.js';
 import type { DepthBucket as _overlayscope_v1_DepthBucket, DepthBucket__Output as _overlayscope_v1_DepthBucket__Output } from './overlayscope/v1/DepthBucket.js';
@@ -11,7 +12,10 @@ import type { DeviceRate as _overlayscope_v1_DeviceRate, DeviceRate__Output as _
 import type { FunctionShare as _overlayscope_v1_FunctionShare, FunctionShare__Output as _overlayscope_v1_FunctionShare__Output } from './overlayscope/v1/FunctionShare.js';
 import type { GetHostInfoRequest as _overlayscope_v1_GetHostInfoRequest, GetHostInfoRequest__Output as _overlayscope_v1_GetHostInfoRequest__Output } from './overlayscope/v1/GetHostInfoRequest.js';
 import type { GetProfileRequest as _overlayscope_v1_GetProfileRequest, GetProfileRequest__Output as _overlayscope_v1_GetProfileRequest__Output } from './overlayscope/v1/GetProfileRequest.js';
+import type { GetRunRequest as _overlayscope_v1_GetRunRequest, GetRunRequest__Output as _overlayscope_v1_GetRunRequest__Output } from './overlayscope/v1/GetRunRequest.js';
 import type { GetSessionRequest as _overlayscope_v1_GetSessionRequest, GetSessionRequest__Output as _overlayscope_v1_GetSessionRequest__Output } from './overlayscope/v1/GetSessionRequest.js';
+import type { HardwareSample as _overlayscope_v1_HardwareSample, HardwareSample__Output as _overlayscope_v1_HardwareSample__Output } from './overlayscope/v1/HardwareSample.js';
+import type { HardwareValue as _overlayscope_v1_HardwareValue, HardwareValue__Output as _overlayscope_v1_HardwareValue__Output } from './overlayscope/v1/HardwareValue.js';
 import type { Histogram as _overlayscope_v1_Histogram, Histogram__Output as _overlayscope_v1_Histogram__Output } from './overlayscope/v1/Histogram.js';
 import type { HistogramBucket as _overlayscope_v1_HistogramBucket, HistogramBucket__Output as _overlayscope_v1_HistogramBucket__Output } from './overlayscope/v1/HistogramBucket.js';
 import type { HostInfo as _overlayscope_v1_HostInfo, HostInfo__Output as _overlayscope_v1_HostInfo__Output } from './overlayscope/v1/HostInfo.js';
@@ -25,8 +29,10 @@ import type { ProbeCost as _overlayscope_v1_ProbeCost, ProbeCost__Output as _ove
 import type { ProbeInfo as _overlayscope_v1_ProbeInfo, ProbeInfo__Output as _overlayscope_v1_ProbeInfo__Output } from './overlayscope/v1/ProbeInfo.js';
 import type { ProbeParam as _overlayscope_v1_ProbeParam, ProbeParam__Output as _overlayscope_v1_ProbeParam__Output } from './overlayscope/v1/ProbeParam.js';
 import type { ProbeSpec as _overlayscope_v1_ProbeSpec, ProbeSpec__Output as _overlayscope_v1_ProbeSpec__Output } from './overlayscope/v1/ProbeSpec.js';
+import type { ProcessCpu as _overlayscope_v1_ProcessCpu, ProcessCpu__Output as _overlayscope_v1_ProcessCpu__Output } from './overlayscope/v1/ProcessCpu.js';
 import type { Profile as _overlayscope_v1_Profile, Profile__Output as _overlayscope_v1_Profile__Output } from './overlayscope/v1/Profile.js';
 import type { ProfilerClient as _overlayscope_v1_ProfilerClient, ProfilerDefinition as _overlayscope_v1_ProfilerDefinition } from './overlayscope/v1/Profiler.js';
+import type { Run as _overlayscope_v1_Run, Run__Output as _overlayscope_v1_Run__Output } from './overlayscope/v1/Run.js';
 import type { Session as _overlayscope_v1_Session, Session__Output as _overlayscope_v1_Session__Output } from './overlayscope/v1/Session.js';
 import type { SessionEvent as _overlayscope_v1_SessionEvent, SessionEvent__Output as _overlayscope_v1_SessionEvent__Output } from './overlayscope/v1/SessionEvent.js';
 import type { SessionSummary as _overlayscope_v1_SessionSummary, SessionSummary__Output as _overlayscope_v1_SessionSummary__Output } from './overlayscope/v1/SessionSummary.js';
@@ -47,6 +53,7 @@ export interface ProtoGrpcType {
       ActiveProbe: MessageTypeDefinition<_overlayscope_v1_ActiveProbe, _overlayscope_v1_ActiveProbe__Output>
       CollectorInfo: MessageTypeDefinition<_overlayscope_v1_CollectorInfo, _overlayscope_v1_CollectorInfo__Output>
       Command: MessageTypeDefinition<_overlayscope_v1_Command, _overlayscope_v1_Command__Output>
+      CommandResult: MessageTypeDefinition<_overlayscope_v1_CommandResult, _overlayscope_v1_CommandResult__Output>
       Counter: MessageTypeDefinition<_overlayscope_v1_Counter, _overlayscope_v1_Counter__Output>
       CpuUsage: MessageTypeDefinition<_overlayscope_v1_CpuUsage, _overlayscope_v1_CpuUsage__Output>
       DepthBucket: MessageTypeDefinition<_overlayscope_v1_DepthBucket, _overlayscope_v1_DepthBucket__Output>
@@ -54,7 +61,10 @@ export interface ProtoGrpcType {
       FunctionShare: MessageTypeDefinition<_overlayscope_v1_FunctionShare, _overlayscope_v1_FunctionShare__Output>
       GetHostInfoRequest: MessageTypeDefinition<_overlayscope_v1_GetHostInfoRequest, _overlayscope_v1_GetHostInfoRequest__Output>
       GetProfileRequest: MessageTypeDefinition<_overlayscope_v1_GetProfileRequest, _overlayscope_v1_GetProfileRequest__Output>
+      GetRunRequest: MessageTypeDefinition<_overlayscope_v1_GetRunRequest, _overlayscope_v1_GetRunRequest__Output>
       GetSessionRequest: MessageTypeDefinition<_overlayscope_v1_GetSessionRequest, _overlayscope_v1_GetSessionRequest__Output>
+      HardwareSample: MessageTypeDefinition<_overlayscope_v1_HardwareSample, _overlayscope_v1_HardwareSample__Output>
+      HardwareValue: MessageTypeDefinition<_overlayscope_v1_HardwareValue, _overlayscope_v1_HardwareValue__Output>
       Histogram: MessageTypeDefinition<_overlayscope_v1_Histogram, _overlayscope_v1_Histogram__Output>
       HistogramBucket: MessageTypeDefinition<_overlayscope_v1_HistogramBucket, _overlayscope_v1_HistogramBucket__Output>
       HostInfo: MessageTypeDefinition<_overlayscope_v1_HostInfo, _overlayscope_v1_HostInfo__Output>
@@ -68,9 +78,11 @@ export interface ProtoGrpcType {
       ProbeInfo: MessageTypeDefinition<_overlayscope_v1_ProbeInfo, _overlayscope_v1_ProbeInfo__Output>
       ProbeParam: MessageTypeDefinition<_overlayscope_v1_ProbeParam, _overlayscope_v1_ProbeParam__Output>
       ProbeSpec: MessageTypeDefinition<_overlayscope_v1_ProbeSpec, _overlayscope_v1_ProbeSpec__Output>
+      ProcessCpu: MessageTypeDefinition<_overlayscope_v1_ProcessCpu, _overlayscope_v1_ProcessCpu__Output>
       Profile: MessageTypeDefinition<_overlayscope_v1_Profile, _overlayscope_v1_Profile__Output>
       ProfileFormat: EnumTypeDefinition
       Profiler: SubtypeConstructor<typeof grpc.Client, _overlayscope_v1_ProfilerClient> & { service: _overlayscope_v1_ProfilerDefinition }
+      Run: MessageTypeDefinition<_overlayscope_v1_Run, _overlayscope_v1_Run__Output>
       Session: MessageTypeDefinition<_overlayscope_v1_Session, _overlayscope_v1_Session__Output>
       SessionEvent: MessageTypeDefinition<_overlayscope_v1_SessionEvent, _overlayscope_v1_SessionEvent__Output>
       SessionState: EnumTypeDefinition

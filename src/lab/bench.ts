@@ -1,10 +1,8 @@
-import { discoverNetns } from "../collectors/netns.js";
-import { takeEnvSnapshot } from "../collectors/env-snapshot.js";
 import type { ProfilerApi } from "../client/api.js";
 import { recordSession, type RecordOptions } from "../client/recorder.js";
 import type { RunFile } from "../run/run-file.js";
 import { nsExec } from "./ip-command.js";
-import { runIperf, type IperfOptions, type IperfResult } from "./iperf.js";
+import { runIperf, type IperfOptions } from "./iperf.js";
 import { runSockperf } from "./sockperf.js";
 import { labDown, labUp, type Lab } from "./topology.js";
 
@@ -28,9 +26,7 @@ function nsFor(lab: Lab, which: NonNullable<LabBenchOptions["inject"]>["netns"])
 }
 
 /** Builds the topology and applies the injected change; the caller must labDown the lab. */
-export async function prepareLab(
-  opts: LabBenchOptions,
-): Promise<{ lab: Lab; environment: RunFile["environment"] }> {
+export async function prepareLab(opts: LabBenchOptions): Promise<Lab> {
   opts.progress(`lab: building '${opts.topology}'`);
   const lab = await labUp(opts.topology);
   try {
@@ -38,15 +34,11 @@ export async function prepareLab(
       opts.progress(`lab: injecting '${opts.inject.argv.join(" ")}' in the ${opts.inject.netns} namespace`);
       await nsExec(nsFor(lab, opts.inject.netns), opts.inject.argv);
     }
-    const inodes = new Set<number>();
-    const all = await discoverNetns();
-    for (const ns of all) if (ns.names.some((n) => lab.namespaces.includes(n))) inodes.add(ns.inode);
-    const environment = await takeEnvSnapshot(all.filter((n) => inodes.has(n.inode)));
     const b = opts.bench;
     opts.progress(
       `lab: ${opts.topology}: iperf3 ${b.protocol.toUpperCase()} ${b.length} B × ${b.parallel ?? 1} flow(s) for ${b.seconds} s`,
     );
-    return { lab, environment };
+    return lab;
   } catch (e) {
     await labDown(lab);
     throw e;
@@ -68,28 +60,9 @@ export function benchRecordOptions(opts: LabBenchOptions): RecordOptions {
   };
 }
 
-/** What a lab run records besides the profile: the lab, its environment and iperf3's figures. */
-export function annotateRun(
-  run: RunFile,
-  lab: Lab,
-  environment: RunFile["environment"],
-  result?: IperfResult,
-): void {
-  run.environment = environment;
+/** What only the lab knows: the topology the benchmark crossed. */
+export function annotateRun(run: RunFile, lab: Lab): void {
   run.lab = { id: lab.id, topology: lab.topology, setupMs: lab.setupMs, path: lab.path };
-  if (result) {
-    run.benchmark = {
-      tool: "iperf3",
-      protocol: result.protocol,
-      messageBytes: result.length,
-      seconds: result.seconds,
-      bitsPerSecond: result.bitsPerSecond,
-      packetsSent: result.packetsSent,
-      packetsReceived: result.packetsReceived,
-      lostPercent: result.lostPercent,
-      raw: result.raw,
-    };
-  }
 }
 
 /**
@@ -98,23 +71,18 @@ export function annotateRun(
  * and tears the lab down whatever happens.
  */
 export async function labBench(api: ProfilerApi, opts: LabBenchOptions): Promise<RunFile> {
-  const { lab, environment } = await prepareLab(opts);
+  const lab = await prepareLab(opts);
   try {
-    let result: IperfResult | undefined;
     const run = await recordSession(api, benchRecordOptions(opts), async () => {
-      result = await runIperf(lab, opts.bench);
-      return undefined;
+      return (await runIperf(lab, opts.bench)).command;
     });
-    annotateRun(run, lab, environment, result);
+    annotateRun(run, lab);
     if (opts.latencySeconds) {
       opts.progress(
         `lab: ${opts.topology}: sockperf ping-pong ${opts.bench.length} B for ${opts.latencySeconds} s`,
       );
       run.latency = await runSockperf(lab, opts.latencySeconds, Math.min(opts.bench.length, 65000));
     }
-    const info = await api.hostInfo();
-    const hw = info.collectors.find((c) => c.name === "hardware_counters");
-    run.hardware = { supported: hw?.supported ?? false, reason: hw?.reason ?? "unknown" };
     return run;
   } finally {
     await labDown(lab);

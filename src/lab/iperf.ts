@@ -2,6 +2,9 @@ import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
 import { nsExec, waitForListen } from "./ip-command.js";
 import type { Lab } from "./topology.js";
+import { parseIperf3Json } from "../benchmarks/iperf3-report.js";
+import type { BenchmarkResult } from "../benchmarks/benchmark-result.js";
+import type { CommandRun } from "../client/recorder.js";
 
 export interface IperfOptions {
   protocol: "udp" | "tcp";
@@ -14,63 +17,16 @@ export interface IperfOptions {
   port?: number;
 }
 
-/** The benchmark's own figures, kept beside ours in every run. */
-export interface IperfResult {
-  protocol: "udp" | "tcp";
-  length: number;
-  seconds: number;
-  bitsPerSecond: number;
-  /** UDP: datagrams the client sent / the server received. TCP: estimated from bytes / length. */
-  packetsSent: number;
-  packetsReceived: number;
-  lostPercent: number;
-  raw: unknown;
-}
+/** iperf3's own figures (src/benchmarks), and the command as the session keeps it. */
+export type IperfResult = BenchmarkResult & { length: number; command: CommandRun };
 
-export function parseIperfJson(text: string, opts: IperfOptions): IperfResult {
-  const j = JSON.parse(text) as {
-    error?: string;
-    end?: {
-      sum?: {
-        seconds?: number;
-        bits_per_second?: number;
-        packets?: number;
-        lost_packets?: number;
-        lost_percent?: number;
-      };
-      sum_sent?: { bytes?: number; bits_per_second?: number; seconds?: number };
-      sum_received?: { bytes?: number; bits_per_second?: number; seconds?: number };
-    };
-  };
-  if (j.error) throw new OverlayscopeError("FAILED_PRECONDITION", `iperf3: ${j.error}`);
-  const end = j.end ?? {};
-  if (opts.protocol === "udp") {
-    const s = end.sum ?? {};
-    const sent = s.packets ?? 0;
-    const lost = s.lost_packets ?? 0;
-    return {
-      protocol: "udp",
-      length: opts.length,
-      seconds: s.seconds ?? opts.seconds,
-      bitsPerSecond: end.sum_received?.bits_per_second ?? s.bits_per_second ?? 0,
-      packetsSent: sent,
-      packetsReceived: sent - lost,
-      lostPercent: s.lost_percent ?? 0,
-      raw: j,
-    };
-  }
-  const recv = end.sum_received ?? {};
-  const sentBytes = end.sum_sent?.bytes ?? 0;
-  return {
-    protocol: "tcp",
-    length: opts.length,
-    seconds: recv.seconds ?? opts.seconds,
-    bitsPerSecond: recv.bits_per_second ?? 0,
-    packetsSent: Math.round(sentBytes / opts.length),
-    packetsReceived: Math.round((recv.bytes ?? 0) / opts.length),
-    lostPercent: 0,
-    raw: j,
-  };
+function result(stdout: string, command: CommandRun, opts: IperfOptions): IperfResult {
+  const r = parseIperf3Json(stdout);
+  if (!r)
+    throw new OverlayscopeError("FAILED_PRECONDITION", `iperf3 printed no report: ${stdout.slice(0, 200)}`);
+  const err = (r.raw as { error?: string } | undefined)?.error;
+  if (err) throw new OverlayscopeError("FAILED_PRECONDITION", `iperf3: ${err}`);
+  return { ...r, length: r.messageBytes || opts.length, command };
 }
 
 /** Runs one iperf3 client→server measurement across a lab; the server lives exactly as long. */
@@ -95,16 +51,25 @@ export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResul
     ];
     if (opts.protocol === "udp") args.push("-u", "-b", String(opts.bitrate ?? 0));
     if ((opts.parallel ?? 1) > 1) args.push("-P", String(opts.parallel));
+    const startedAtMs = Date.now();
+    const command = (output: string, exitCode: number): CommandRun => ({
+      argv: ["ip", "netns", "exec", lab.clientNs, ...args],
+      pid: 0,
+      exitCode,
+      startedAtMs,
+      endedAtMs: Date.now(),
+      output,
+    });
     let out: string;
     try {
       out = await nsExec(lab.clientNs, args, (opts.seconds + 30) * 1000);
     } catch (e) {
       // iperf3 -J prints its JSON (with the error) on stdout even when it fails.
       const stdout = ((e as { cause?: { stdout?: string } }).cause?.stdout ?? "").trim();
-      if (stdout.startsWith("{")) return parseIperfJson(stdout, opts);
+      if (stdout.startsWith("{")) return result(stdout, command(stdout, 1), opts);
       throw e;
     }
-    return parseIperfJson(out, opts);
+    return result(out, command(out, 0), opts);
   } finally {
     server.kill("SIGKILL");
   }

@@ -32,6 +32,11 @@ export const DaemonConfigSchema = z
       .max(19)
       .default(10)
       .describe("niceness of the daemon and its bpftrace children; launched commands keep the original"),
+    bpftrace: z
+      .string()
+      .regex(/^(bpftrace|\/[A-Za-z0-9_./+-]{1,255})$/, "must be an absolute path to a bpftrace binary")
+      .default("bpftrace")
+      .describe("the bpftrace binary (e.g. a newer release than the distribution's)"),
     hostNetns: z
       .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a namespace name under /var/run/netns"))
       .default([]),

@@ -63,9 +63,9 @@ export class Daemon {
       await ensureCalibration((t) => log.info(t)).catch((e: unknown) =>
         log.warn({ err: describeError(e) }, "dispatch calibration failed; using the bare-metal estimate"),
       );
-    const engine = await ProbeEngine.create();
+    const engine = await ProbeEngine.create({ binary: config.bpftrace });
     const scope = await resolveHostScope(config.hostNetns);
-    const sessions = new SessionManager(engine, config.limits, scope);
+    const sessions = new SessionManager(engine, config.limits, scope, version);
     const { definition, grpcType } = loadProfilerPackage();
     // channelz keeps per-call history we never read.
     const server = new Server({ "grpc.enable_channelz": 0 });

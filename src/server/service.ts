@@ -11,11 +11,27 @@ import { probeInfos } from "../probes/listing.js";
 import type { SessionManager } from "../session/manager.js";
 import { pmuInventory } from "../collectors/perf-stat.js";
 import { hostInventory, type HostInventory } from "../collectors/inventory.js";
-import { OverlayscopeError } from "../util/errors.js";
+import { invalidArgument, OverlayscopeError } from "../util/errors.js";
+import type { CommandResult__Output } from "../generated/overlayscope/v1/CommandResult.js";
+import type { CommandRecord } from "../session/session-run.js";
 import { componentLogger } from "../util/log.js";
 import { toServiceError } from "./status.js";
 
 const log = componentLogger("grpc-service");
+
+/** A client's account of the benchmark it ran; sizes were bounded by the gRPC message limit. */
+function commandRecord(c: CommandResult__Output): CommandRecord {
+  if (c.argv.length === 0 || c.argv.length > 4096)
+    throw invalidArgument("command.argv", "must name the program that ran (at most 4096 arguments)");
+  return {
+    argv: c.argv,
+    pid: c.pid,
+    exitCode: c.exitCode < 0 ? null : c.exitCode,
+    startedAtMs: Number(c.startedAtMs),
+    endedAtMs: Number(c.endedAtMs),
+    output: c.output,
+  };
+}
 
 export interface ServiceContext {
   engine: ProbeEngine;
@@ -97,6 +113,7 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
     ListSessions: unary(ctx, () => ({ sessions: sessions.list().map((s) => s.toWire()) })),
     StopSession: unary(ctx, async (req) => {
       const s = sessions.get(req.id);
+      if (req.command) s.setCommand(commandRecord(req.command));
       await s.stop();
       const sum = s.summary();
       return {
@@ -106,6 +123,10 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
         topFunctions: sum.topFunctions,
         probeCosts: sum.probeCosts,
       };
+    }),
+    GetRun: unary(ctx, async (req) => {
+      const run = await sessions.get(req.id).run();
+      return { schema: run.schema, json: Buffer.from(JSON.stringify(run)) };
     }),
     GetProfile: unary(ctx, (req) => {
       const s = sessions.get(req.id);

@@ -1,19 +1,22 @@
 import type { HostSample } from "../collectors/host-sample.js";
-import { deriveFigures } from "../collectors/derived.js";
-import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
-import type { Histogram } from "../generated/overlayscope/v1/Histogram.js";
-import type { Counter } from "../generated/overlayscope/v1/Counter.js";
-import type { ProbeCost } from "../generated/overlayscope/v1/ProbeCost.js";
+import type { HwInterval } from "../collectors/hw-counters.js";
 import type { HistBucket } from "../bpftrace/messages.js";
 import type { ProbeReading } from "../probes/probe-run.js";
 import { functionShares } from "../profile/function-shares.js";
+import type {
+  HardwareSample,
+  Interval,
+  IntervalCounter,
+  IntervalHistogram,
+  ProbeCostFigure,
+  ProcessCpu,
+  SessionEventValue,
+} from "./interval-model.js";
 
-export interface SessionEventValue {
-  code: string;
-  message: string;
-}
+/** How many processes each interval names: enough to show a competitor beside the benchmark. */
+const TOP_PROCESSES = 10;
 
-function buckets(b: readonly HistBucket[]): Histogram["buckets"] {
+function buckets(b: readonly HistBucket[]): IntervalHistogram["buckets"] {
   return b.filter((x) => x.count > 0).map((x) => ({ min: x.min ?? -1, max: x.max ?? -1, count: x.count }));
 }
 
@@ -31,7 +34,7 @@ export function topFunctions(
     .slice(0, top);
 }
 
-export function probeCosts(readings: readonly ProbeReading[]): ProbeCost[] {
+export function probeCosts(readings: readonly ProbeReading[]): ProbeCostFigure[] {
   const latest = new Map<string, ProbeReading>();
   for (const r of readings) if (!r.final) latest.set(r.probe, r);
   return [...latest.values()].map((r) => ({
@@ -44,113 +47,200 @@ export function probeCosts(readings: readonly ProbeReading[]): ProbeCost[] {
   }));
 }
 
-/**
- * One interval as clients see it: the host sample's rates, plus whatever the probes reported since
- * the previous snapshot (their intervals are not aligned to ours; each reading is used once).
- */
-export function buildSnapshot(
-  sessionId: string,
-  seq: number,
-  host: HostSample | undefined,
-  readings: readonly ProbeReading[],
-  events: readonly SessionEventValue[],
-  final: boolean,
-): Snapshot {
-  const seconds = host?.seconds ?? readings.reduce((m, r) => Math.max(m, r.seconds), 0);
-  const per = (n: number): number => (seconds > 0 ? n / seconds : 0);
-  const probeSoftirq = new Map<string, { count: number; timeNs: number }>();
-  const histograms: Histogram[] = [];
-  const counters: Counter[] = [];
+/** Counters and histograms the probes reported, with attributes instead of composed names. */
+function probeValues(readings: readonly ProbeReading[]): {
+  counters: IntervalCounter[];
+  histograms: IntervalHistogram[];
+  depth: Map<number, number>;
+  softirq: Map<string, { count: number; timeNs: number }>;
+} {
+  const counters: IntervalCounter[] = [];
+  const histograms: IntervalHistogram[] = [];
   const depth = new Map<number, number>();
+  const softirq = new Map<string, { count: number; timeNs: number }>();
+  const hist = (
+    probe: string,
+    metric: string,
+    attributes: Record<string, string>,
+    b: readonly HistBucket[],
+  ): void => {
+    if (b.length) histograms.push({ probe, metric, unit: "ns", attributes, buckets: buckets(b) });
+  };
   for (const r of readings) {
     const d = r.data;
     switch (d.probe) {
       case "softirq":
         for (const c of d.data.cells) {
           const k = `${c.cpu},${c.vector}`;
-          const prev = probeSoftirq.get(k) ?? { count: 0, timeNs: 0 };
-          probeSoftirq.set(k, { count: prev.count + c.count, timeNs: prev.timeNs + c.timeNs });
-          if (c.vector === "NET_RX" || c.vector === "NET_TX") {
-            histograms.push({
-              probe: "softirq",
-              name: `runtime_ns ${c.vector} cpu${c.cpu}`,
-              unit: "ns",
-              buckets: buckets(c.runtimeNs),
-            });
-            if (c.latencyNs.length)
-              histograms.push({
-                probe: "softirq",
-                name: `latency_ns ${c.vector} cpu${c.cpu}`,
-                unit: "ns",
-                buckets: buckets(c.latencyNs),
-              });
-          }
+          const prev = softirq.get(k) ?? { count: 0, timeNs: 0 };
+          softirq.set(k, { count: prev.count + c.count, timeNs: prev.timeNs + c.timeNs });
+          if (c.vector !== "NET_RX" && c.vector !== "NET_TX") continue;
+          const at = { cpu: String(c.cpu), vector: c.vector };
+          hist("softirq", "runtime_ns", at, c.runtimeNs);
+          hist("softirq", "latency_ns", at, c.latencyNs);
         }
         break;
       case "hardirq":
         for (const c of d.data.cells)
           counters.push({
             probe: "hardirq",
-            name: `irq${c.irq} cpu${c.cpu} count`,
+            metric: "interrupts",
             value: c.count,
             unit: "interrupts",
+            attributes: { irq: String(c.irq), cpu: String(c.cpu) },
           });
         break;
       case "udp_sendmsg":
         for (const p of d.data.processes) {
+          const at = { pid: String(p.pid), comm: p.comm };
           counters.push({
             probe: "udp_sendmsg",
-            name: `${p.comm}[${p.pid}] calls`,
+            metric: "calls",
             value: p.calls,
             unit: "calls",
+            attributes: at,
           });
-          histograms.push({
-            probe: "udp_sendmsg",
-            name: `latency_ns ${p.comm}[${p.pid}]`,
-            unit: "ns",
-            buckets: buckets(p.latencyNs),
-          });
+          hist("udp_sendmsg", "latency_ns", at, p.latencyNs);
         }
         for (const b of d.data.depth) depth.set(b.depth, (depth.get(b.depth) ?? 0) + b.samples);
         break;
       case "vxlan":
         for (const f of d.data.functions) {
-          counters.push({ probe: "vxlan", name: `${f.fn} calls`, value: f.calls, unit: "calls" });
+          const at = { function: f.fn };
+          counters.push({ probe: "vxlan", metric: "calls", value: f.calls, unit: "calls", attributes: at });
           if (f.calls > 0 && f.timeNs > 0)
-            counters.push({ probe: "vxlan", name: `${f.fn} ns_per_call`, value: f.nsPerCall, unit: "ns" });
-          if (f.durationNs.length)
-            histograms.push({
+            counters.push({
               probe: "vxlan",
-              name: `duration_ns ${f.fn}`,
+              metric: "ns_per_call",
+              value: f.nsPerCall,
               unit: "ns",
-              buckets: buckets(f.durationNs),
+              attributes: at,
             });
+          hist("vxlan", "duration_ns", at, f.durationNs);
         }
         break;
       case "netdev":
-        for (const dev of d.data.devices) {
-          if (dev.txPackets)
-            counters.push({
-              probe: "netdev",
-              name: `netns ${dev.netns} if${dev.ifindex} tx_packets`,
-              value: dev.txPackets,
-              unit: "packets",
-            });
-          if (dev.rxPackets)
-            counters.push({
-              probe: "netdev",
-              name: `netns ${dev.netns} if${dev.ifindex} rx_packets`,
-              value: dev.rxPackets,
-              unit: "packets",
-            });
-        }
+        for (const dev of d.data.devices)
+          for (const [direction, n] of [
+            ["tx", dev.txPackets],
+            ["rx", dev.rxPackets],
+          ] as const)
+            if (n)
+              counters.push({
+                probe: "netdev",
+                metric: "packets",
+                value: n,
+                unit: "packets",
+                attributes: { netns: String(dev.netns), ifindex: String(dev.ifindex), direction },
+              });
         break;
       case "stacks":
         break;
     }
   }
-  const snap: Snapshot = {
-    sessionId,
+  return { counters, histograms, depth, softirq };
+}
+
+/** What the kernel counts anyway (/proc), as attributed counters: only what moved travels. */
+function hostCounters(host: HostSample, per: (n: number) => number): IntervalCounter[] {
+  const out: IntervalCounter[] = [];
+  for (const l of host.interrupts)
+    for (const [cpu, n] of l.counts)
+      if (n > 0)
+        out.push({
+          probe: "interrupts",
+          metric: "interrupts_per_second",
+          value: per(n),
+          unit: "interrupts/s",
+          attributes: { irq: l.irq, name: l.name, cpu: String(cpu) },
+        });
+  for (const r of host.softnet)
+    for (const [metric, v] of [
+      ["dropped", r.dropped],
+      ["time_squeeze", r.timeSqueeze],
+    ] as const)
+      if (v > 0)
+        out.push({ probe: "softnet", metric, value: v, unit: "events", attributes: { cpu: String(r.cpu) } });
+  for (const n of host.netns)
+    for (const [protocol, fields] of n.snmp ?? [])
+      for (const [metric, v] of fields)
+        if (v > 0)
+          out.push({
+            probe: "snmp",
+            metric,
+            value: v,
+            unit: "count",
+            attributes: { netns: String(n.inode), netnsName: n.names[0] ?? "", protocol },
+          });
+  return out;
+}
+
+/** Hardware counters over the interval, each value counted or with the reason it is not. */
+export function hardwareSample(hw: HwInterval): HardwareSample {
+  const values: HardwareSample["values"] = [];
+  let reason = "";
+  let counted = 0;
+  for (const [cpu, events] of hw.perCpu)
+    for (const [event, r] of events) {
+      if (r.status === "ok") {
+        counted++;
+        values.push({ cpu, event, value: r.value, counted: true, reason: "" });
+      } else {
+        reason ||= r.reason;
+        values.push({ cpu, event, value: 0, counted: false, reason: r.reason });
+      }
+    }
+  const supported = counted > 0;
+  const mem = hw.memory;
+  return {
+    supported,
+    reason: supported ? "" : reason || "no counter was read",
+    // Without a PMU every value would repeat the same reason: the reason alone says it.
+    values: supported ? values : [],
+    memorySupported: !("unsupported" in mem),
+    memoryReason: "unsupported" in mem ? mem.unsupported : "",
+    memoryReadBytes: "unsupported" in mem ? 0 : mem.readBytes,
+    memoryWriteBytes: "unsupported" in mem ? 0 : mem.writeBytes,
+    memoryCombined: "unsupported" in mem ? false : (mem.combined ?? false),
+  };
+}
+
+/** Bytes and packets per second of every device, per namespace. */
+function deviceRates(host: HostSample, per: (n: number) => number): Interval["devices"] {
+  return host.netns.flatMap((ns) =>
+    ns.devices.map((d) => ({
+      netns: ns.inode,
+      netnsName: ns.names[0] ?? "",
+      device: d.name,
+      rxPacketsPerSecond: per(d.rxPackets),
+      txPacketsPerSecond: per(d.txPackets),
+      rxBitsPerSecond: per(d.rxBytes * 8),
+      txBitsPerSecond: per(d.txBytes * 8),
+      dropsPerSecond: per(d.rxDropped + d.txDropped),
+    })),
+  );
+}
+
+function topProcesses(host: HostSample): ProcessCpu[] {
+  const names = new Map(host.netns.map((n) => [n.inode, n.names[0] ?? ""]));
+  return host.processes.slice(0, TOP_PROCESSES).map((p) => ({ ...p, netnsName: names.get(p.netns) ?? "" }));
+}
+
+/**
+ * One interval as clients see it: the host sample's rates, plus whatever the probes reported since
+ * the previous interval (their intervals are not aligned to ours; each reading is used once).
+ */
+export function buildInterval(
+  seq: number,
+  host: HostSample | undefined,
+  readings: readonly ProbeReading[],
+  events: readonly SessionEventValue[],
+  final: boolean,
+): Interval {
+  const seconds = host?.seconds ?? readings.reduce((m, r) => Math.max(m, r.seconds), 0);
+  const per = (n: number): number => (seconds > 0 ? n / seconds : 0);
+  const probe = probeValues(readings);
+  const interval: Interval = {
     seq,
     atMs: host?.at ?? Date.now(),
     seconds,
@@ -158,86 +248,41 @@ export function buildSnapshot(
     softirqs: [],
     devices: [],
     probeCosts: probeCosts(readings),
-    histograms,
-    counters,
-    callDepth: [...depth]
-      .sort((a, b) => a[0] - b[0])
-      .map(([depthValue, samples]) => ({ depth: depthValue, samples })),
+    histograms: probe.histograms,
+    counters: probe.counters,
+    callDepth: [...probe.depth].sort((a, b) => a[0] - b[0]).map(([depth, samples]) => ({ depth, samples })),
     topFunctions: topFunctions(readings),
     events: events.map((e) => ({ ...e })),
     final,
+    processes: [],
   };
-  if (host) {
-    snap.cpus = [...host.cpu].map(([cpu, p]) => ({
-      cpu,
-      usr: p.usr,
-      nice: p.nice,
-      sys: p.sys,
-      iowait: p.iowait,
-      irq: p.irq,
-      softirq: p.soft,
-      steal: p.steal,
-      idle: p.idle,
-    }));
-    snap.softirqs = host.softirqs.rows.flatMap((r) =>
-      [...r.counts].map(([cpu, n]) => {
-        const probe = probeSoftirq.get(`${cpu},${r.key}`);
-        return {
-          cpu,
-          vector: r.key,
-          perSecond: per(n),
-          probePerSecond: per(probe?.count ?? 0),
-          probeTimeNsPerSecond: per(probe?.timeNs ?? 0),
-        };
-      }),
-    );
-    const names = new Map(host.netns.map((n) => [n.inode, n.names[0] ?? ""]));
-    // Interrupt lines and softnet trouble per CPU: only what moved in this interval travels.
-    for (const l of host.interrupts) {
-      for (const [cpu, n] of l.counts) {
-        if (n > 0)
-          counters.push({
-            probe: "interrupts",
-            name: `${l.irq} ${l.name} cpu${cpu}`.trim(),
-            value: per(n),
-            unit: "interrupts/s",
-          });
-      }
-    }
-    for (const r of host.softnet) {
-      if (r.dropped > 0)
-        counters.push({ probe: "softnet", name: `cpu${r.cpu} dropped`, value: r.dropped, unit: "packets" });
-      if (r.timeSqueeze > 0)
-        counters.push({
-          probe: "softnet",
-          name: `cpu${r.cpu} time_squeeze`,
-          value: r.timeSqueeze,
-          unit: "events",
-        });
-    }
-    // Socket-buffer drops are the classic small-packet loss; only non-zero counters travel.
-    for (const n of host.netns) {
-      for (const key of ["RcvbufErrors", "SndbufErrors", "InErrors"]) {
-        const v = n.snmp?.get("Udp")?.get(key) ?? 0;
-        if (v > 0)
-          counters.push({
-            probe: "snmp",
-            name: `${n.names[0] ?? n.inode} Udp.${key}`,
-            value: v,
-            unit: "packets",
-          });
-      }
-    }
-    snap.devices = deriveFigures(host).devices.map((d) => ({
-      netns: d.netns,
-      netnsName: names.get(d.netns) ?? "",
-      device: d.device,
-      rxPacketsPerSecond: d.rxPps,
-      txPacketsPerSecond: d.txPps,
-      rxBitsPerSecond: d.rxBps,
-      txBitsPerSecond: d.txBps,
-      dropsPerSecond: per(d.drops),
-    }));
-  }
-  return snap;
+  if (!host) return interval;
+  interval.cpus = [...host.cpu].map(([cpu, p]) => ({
+    cpu,
+    usr: p.usr,
+    nice: p.nice,
+    sys: p.sys,
+    iowait: p.iowait,
+    irq: p.irq,
+    softirq: p.soft,
+    steal: p.steal,
+    idle: p.idle,
+  }));
+  interval.softirqs = host.softirqs.rows.flatMap((r) =>
+    [...r.counts].map(([cpu, n]) => {
+      const p = probe.softirq.get(`${cpu},${r.key}`);
+      return {
+        cpu,
+        vector: r.key,
+        perSecond: per(n),
+        probePerSecond: per(p?.count ?? 0),
+        probeTimeNsPerSecond: per(p?.timeNs ?? 0),
+      };
+    }),
+  );
+  interval.counters.push(...hostCounters(host, per));
+  interval.devices = deviceRates(host, per);
+  interval.processes = topProcesses(host);
+  if (host.hw) interval.hardware = hardwareSample(host.hw);
+  return interval;
 }

@@ -24,6 +24,7 @@ export class SessionManager {
     private readonly engine: ProbeEngine,
     private readonly limits: SessionLimits,
     readonly scope?: HostScope,
+    private readonly version = "",
   ) {}
 
   async start(req: StartSessionRequest__Output): Promise<ProfilingSession> {
@@ -73,6 +74,7 @@ export class SessionManager {
       label: req.label,
       groupId: req.groupId,
       idleGraceMs: this.limits.idleGraceMs,
+      version: this.version,
     });
     this.sessions.set(session.id, session);
     try {

@@ -8,17 +8,35 @@ import type { ExitInfo } from "../bpftrace/runner.js";
 import { HostCollector } from "../collectors/host-collector.js";
 import type { HostSample } from "../collectors/host-sample.js";
 import type { Session as WireSession } from "../generated/overlayscope/v1/Session.js";
-import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
 import type { ProbeReading } from "../probes/probe-run.js";
 import type { ProbeLease } from "../probes/run-pool.js";
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
 import { StackProfileBuilder, type StackProfile } from "../profile/stack-profile.js";
 import { summarizeStderr } from "../bpftrace/runner.js";
 import { componentLogger } from "../util/log.js";
+import { OverlayscopeError } from "../util/errors.js";
 import type { ResolvedTarget } from "./target.js";
-import { buildSnapshot, probeCosts, topFunctions, type SessionEventValue } from "./snapshot.js";
+import { availableParallelism, hostname, release } from "node:os";
+import { takeEnvSnapshot, type EnvSnapshot } from "../collectors/env-snapshot.js";
+import { hostInventory, type HostInventory } from "../collectors/inventory.js";
+import { discoverNetns } from "../collectors/netns.js";
+import { functionShares } from "../profile/function-shares.js";
+import { buildInterval } from "./interval-builder.js";
+import type { Interval, ProbeCostFigure, ProcessCpu, SessionEventValue } from "./interval-model.js";
+import type { RunFile } from "./run-model.js";
+import { assembleRun, type CommandRecord } from "./session-run.js";
 
 const log = componentLogger("session");
+
+/** A report is a few KB (a -J report with per-second intervals ~1.5 KB/s); the tail is kept, and it must fit a gRPC message. */
+const MAX_COMMAND_OUTPUT = 1024 * 1024;
+
+// systeminformation forks a few probes: once per daemon, not per session.
+let inventory: Promise<HostInventory> | undefined;
+export function daemonInventory(): Promise<HostInventory> {
+  inventory ??= hostInventory();
+  return inventory;
+}
 
 export type SessionStateName = "RUNNING" | "STOPPING" | "STOPPED" | "FAILED";
 
@@ -35,6 +53,8 @@ export interface SessionOptions {
   groupId?: string;
   /** How long a session nobody watches lives on (unless detached). */
   idleGraceMs: number;
+  /** The daemon's version, written into the run. */
+  version?: string;
 }
 
 /**
@@ -51,8 +71,15 @@ export class ProfilingSession extends EventEmitter {
   private readonly runState = new Map<string, { running: boolean; error: string }>();
   private collector?: HostCollector;
   private pendingReadings: ProbeReading[] = [];
-  private readonly allReadings: ProbeReading[] = [];
   private pendingEvents: SessionEventValue[] = [];
+  /** Every interval, in order: the run is made of them. */
+  private readonly intervals: Interval[] = [];
+  private readonly processTotals = new Map<string, ProcessCpu>();
+  /** When data was recorded: from the collectors' baseline to the stop request (or the command's exit). */
+  private window = { startMs: 0, endMs: 0 };
+  private envStart?: Promise<EnvSnapshot | undefined>;
+  private envStop?: EnvSnapshot;
+  private commandRecord?: CommandRecord;
   private seq = 0;
   private profile: StackProfileBuilder;
   private watchers = 0;
@@ -63,7 +90,7 @@ export class ProfilingSession extends EventEmitter {
   commandPid = 0;
   commandExitCode = -1;
   private stopping?: Promise<void>;
-  private lastSnapshot?: Snapshot;
+  private lastSnapshot?: Interval;
 
   constructor(
     private readonly engine: ProbeEngine,
@@ -111,6 +138,9 @@ export class ProfilingSession extends EventEmitter {
         (s) => this.onHostSample(s),
       );
       await this.collector.start();
+      this.window.startMs = Date.now();
+      // Off the critical path: the environment is read while the first interval runs.
+      this.envStart = this.takeEnvironment();
     } catch (e) {
       // No half-attached sessions: whatever started is stopped before the error is returned.
       await Promise.all(started.map((r) => r.stop()));
@@ -130,20 +160,53 @@ export class ProfilingSession extends EventEmitter {
     this.armIdleTimer();
   }
 
+  /** The namespaces this session stands for: all of the daemon's, or a scoped daemon's set. */
+  private async takeEnvironment(): Promise<EnvSnapshot | undefined> {
+    const t = this.opts.target.target;
+    const only = t.kind === "netnsSet" ? new Set(t.namespaces.map((n) => n.inode)) : undefined;
+    try {
+      const all = await discoverNetns();
+      return await takeEnvSnapshot(only ? all.filter((n) => only.has(n.inode)) : all);
+    } catch (e) {
+      log.warn({ session: this.id, err: (e as Error).message }, "environment snapshot failed");
+      return undefined;
+    }
+  }
+
   private launch(cmd: NonNullable<ResolvedTarget["command"]>): void {
     // The daemon runs below the benchmark's priority; the benchmark itself must not.
     const argv = atOriginalPriority(cmd.netns ? ["ip", "netns", "exec", cmd.netns, ...cmd.argv] : cmd.argv);
-    const child = spawnGuarded(argv[0]!, argv.slice(1), { stdio: "ignore" });
+    const child = spawnGuarded(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "ignore"] });
+    const startedAtMs = Date.now();
     this.command = child;
     this.commandPid = child.pid ?? 0;
+    // Its report is read for the benchmark's own figures; only the tail is kept.
+    let output = "";
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+      output += d;
+      if (output.length > MAX_COMMAND_OUTPUT) output = output.slice(-MAX_COMMAND_OUTPUT);
+    });
     child.once(
       "error",
       (e) => void this.stop("COMMAND_FAILED", `could not run ${cmd.argv[0]}: ${e.message}`),
     );
     child.once("exit", (code, signal) => {
       this.commandExitCode = code ?? (signal ? 128 : -1);
+      this.commandRecord = {
+        argv: cmd.argv,
+        pid: this.commandPid,
+        exitCode: code,
+        startedAtMs,
+        endedAtMs: Date.now(),
+        output,
+      };
       void this.stop("COMMAND_EXITED", `command exited with ${code ?? signal}`);
     });
+  }
+
+  /** A benchmark the client ran itself during the session (overlayscope run, lab bench). */
+  setCommand(c: CommandRecord): void {
+    this.commandRecord = { ...c, output: c.output.slice(-MAX_COMMAND_OUTPUT) };
   }
 
   private watchPid(pid: number): void {
@@ -155,7 +218,6 @@ export class ProfilingSession extends EventEmitter {
 
   private onReading(r: ProbeReading): void {
     this.pendingReadings.push(r);
-    this.allReadings.push(r);
     if (r.data.probe === "stacks") this.profile.add(r.data.data.samples);
     for (const m of r.fullMaps)
       this.pendingEvents.push({
@@ -174,23 +236,35 @@ export class ProfilingSession extends EventEmitter {
   }
 
   private onHostSample(s: HostSample): void {
+    const names = new Map(s.netns.map((n) => [n.inode, n.names[0] ?? ""]));
+    for (const p of s.processes) {
+      const k = String(p.pid);
+      const prev = this.processTotals.get(k);
+      if (prev && prev.comm === p.comm) prev.cpuSeconds += p.cpuSeconds;
+      else this.processTotals.set(k, { ...p, netnsName: names.get(p.netns) ?? "" });
+    }
     this.emitSnapshot(s, false);
   }
 
   private emitSnapshot(host: HostSample | undefined, final: boolean): void {
-    const snap = buildSnapshot(this.id, this.seq++, host, this.pendingReadings, this.pendingEvents, final);
+    const interval = buildInterval(this.seq++, host, this.pendingReadings, this.pendingEvents, final);
     this.pendingReadings = [];
     this.pendingEvents = [];
-    this.lastSnapshot = snap;
-    this.emit("snapshot", snap);
+    this.lastSnapshot = interval;
+    this.intervals.push(interval);
+    // Watchers see the interval with the session id, as the Snapshot message carries it.
+    this.emit("snapshot", { sessionId: this.id, ...interval });
   }
 
   get snapshotCount(): number {
     return this.seq;
   }
 
-  get finalSnapshot(): Snapshot | undefined {
-    return this.state === "STOPPED" || this.state === "FAILED" ? this.lastSnapshot : undefined;
+  get finalSnapshot(): (Interval & { sessionId: string }) | undefined {
+    const last = this.lastSnapshot;
+    return (this.state === "STOPPED" || this.state === "FAILED") && last
+      ? { sessionId: this.id, ...last }
+      : undefined;
   }
 
   addWatcher(): () => void {
@@ -219,6 +293,9 @@ export class ProfilingSession extends EventEmitter {
   stop(code = "STOPPED", message = "stopped by request"): Promise<void> {
     this.stopping ??= (async () => {
       this.state = "STOPPING";
+      // The window ends when the stop was asked for (or the command exited), not when the probes
+      // have finished flushing.
+      this.window.endMs = this.commandRecord?.endedAtMs ?? Date.now();
       for (const t of [this.idleTimer, this.durationTimer]) clearTimeout(t);
       clearInterval(this.targetWatch);
       this.pendingEvents.push({ code, message });
@@ -229,6 +306,12 @@ export class ProfilingSession extends EventEmitter {
         const st = this.runState.get(r.name);
         if (st) st.running = false;
       }
+      const [start, stop] = await Promise.all([
+        this.envStart,
+        this.envStart ? this.takeEnvironment() : undefined,
+      ]);
+      this.envStop = stop;
+      this.envStart = Promise.resolve(start);
       this.state = "STOPPED";
       this.stoppedAt = Date.now();
       this.emitSnapshot(undefined, true);
@@ -238,23 +321,72 @@ export class ProfilingSession extends EventEmitter {
     return this.stopping;
   }
 
-  stackProfile(): StackProfile {
-    return this.profile.build(((this.stoppedAt || Date.now()) - this.startedAt) / 1000);
+  private windowSeconds(): number {
+    const end = this.window.endMs || Date.now();
+    return Math.max(0, end - (this.window.startMs || this.startedAt)) / 1000;
   }
 
-  summary(): {
-    durationSeconds: number;
-    stackSamples: number;
-    topFunctions: Array<{ function: string; share: number }>;
-    probeCosts: ReturnType<typeof probeCosts>;
-  } {
+  stackProfile(): StackProfile {
+    return this.profile.build(this.windowSeconds());
+  }
+
+  summary(): RunFile["summary"] & { durationSeconds: number } {
     const p = this.stackProfile();
+    const costs = new Map<string, ProbeCostFigure>();
+    for (const i of this.intervals) for (const c of i.probeCosts) costs.set(c.probe, c);
     return {
       durationSeconds: p.durationSeconds,
       stackSamples: p.stacks.reduce((a, s) => a + s.samples, 0),
-      topFunctions: topFunctions(this.allReadings),
-      probeCosts: probeCosts(this.allReadings),
+      topFunctions: [...functionShares(p.stacks).shares]
+        .map(([fn, share]) => ({ function: fn, share }))
+        .sort((a, b) => b.share - a.share)
+        .slice(0, 20),
+      probeCosts: [...costs.values()],
     };
+  }
+
+  /** The complete run; only once the session has stopped (a run is a closed window). */
+  async run(): Promise<RunFile> {
+    if (this.state !== "STOPPED" && this.state !== "FAILED")
+      throw new OverlayscopeError(
+        "FAILED_PRECONDITION",
+        `id: session ${this.id} is still ${this.state.toLowerCase()}: stop it first`,
+        { field: "id" },
+      );
+    const inv = await daemonInventory();
+    const { durationSeconds: _d, ...summary } = this.summary();
+    return assembleRun({
+      version: this.opts.version ?? "",
+      label: this.opts.label,
+      ...(this.opts.groupId ? { groupId: this.opts.groupId } : {}),
+      host: {
+        hostname: hostname(),
+        kernel: release(),
+        bpftraceVersion: this.engine.caps.bpftrace.text,
+        cpus: availableParallelism(),
+        cpuModel: inv.cpuModel,
+        os: inv.os,
+        numaNodes: inv.numaNodes,
+        memoryBytes: inv.memoryBytes,
+      },
+      target: this.opts.target.description,
+      window: { ...this.window },
+      intervalMs: this.opts.intervalMs,
+      probes: this.runs.map((r) => ({
+        name: r.name,
+        variant: r.variant.name,
+        costClass: this.engine.catalogue.get(r.name)?.manifest.costClass ?? "",
+      })),
+      ...(this.commandRecord ? { command: this.commandRecord } : {}),
+      intervals: this.intervals,
+      profile: this.stackProfile(),
+      summary,
+      ...(await (this.envStart ?? Promise.resolve(undefined)).then((e) => (e ? { envStart: e } : {}))),
+      ...(this.envStop ? { envStop: this.envStop } : {}),
+      hardwareRequested: this.opts.hardwareCounters,
+      processes: this.processTotals,
+      cpus: availableParallelism(),
+    });
   }
 
   toWire(): WireSession {

@@ -78,7 +78,13 @@ test("cli-record: record --all while UDP crosses the overlay captures VXLAN fram
     );
     assert.ok(
       run.snapshots.some((s) =>
-        s.counters.some((c) => c.probe === "vxlan" && c.name === "vxlan_xmit calls" && c.value > 0),
+        s.counters.some(
+          (c) =>
+            c.probe === "vxlan" &&
+            c.metric === "calls" &&
+            c.attributes.function === "vxlan_xmit" &&
+            c.value > 0,
+        ),
       ),
     );
     assert.ok(run.summary.probeCosts.some((c) => c.probe === "vxlan" && c.eventsPerSecond > 0));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { deriveFigures } from "../../src/collectors/derived.js";
+import { buildInterval } from "../../src/session/interval-builder.js";
 import { takeEnvSnapshot } from "../../src/collectors/env-snapshot.js";
 import { HostCollector } from "../../src/collectors/host-collector.js";
 import type { HostSample } from "../../src/collectors/host-sample.js";
@@ -66,7 +66,7 @@ test("per-namespace device counters along the overlay path match the sender's da
   near(wireBytes - vxBytes, sent * (50 + 14), 0.05, "VXLAN overhead bytes");
 });
 
-test("derived rates: packets per second of the sender's device over the measured window", (t) => {
+test("interval rates: packets per second of the sender's device over the measured window", (t) => {
   if (!requireKernel(t)) return;
   const c1 = inodes.get(lab!.namespaces.find((n) => n.endsWith("-c1"))!)!;
   const busy = samples.filter((s) =>
@@ -75,20 +75,25 @@ test("derived rates: packets per second of the sender's device over the measured
   assert.ok(busy.length >= 2);
   const expectedPps = bench.packetsSent / bench.seconds;
   const mid = busy[Math.floor(busy.length / 2)]!;
-  const rate = deriveFigures(mid).devices.find((d) => d.netns === c1 && d.device === "eth0")!.txPps;
+  const rate = buildInterval(0, mid, [], [], false).devices.find(
+    (d) => d.netns === c1 && d.device === "eth0",
+  )!.txPacketsPerSecond;
   near(rate, expectedPps, 0.15, "eth0 tx pps in a full interval");
   // Busy time comes in 10 ms ticks and softirqs in batches: a single half-second interval at this
   // light load can read zero of either, so ask it of the busy intervals together.
-  const figs = busy.map((x) => deriveFigures(x));
+  const intervals = busy.map((x) => buildInterval(0, x, [], [], false));
   assert.ok(
-    figs.some((f) => (f.cpuUsPerPacket ?? 0) > 0),
-    "CPU time per packet",
+    intervals.some((i) => i.cpus.some((c) => c.idle < 100)),
+    "CPU time",
   );
   assert.ok(
-    figs.some((f) => (f.softirqsPerPacket ?? 0) > 0),
-    "softirqs per packet",
+    intervals.some((i) => i.softirqs.some((x) => x.vector === "NET_RX" && x.perSecond > 0)),
+    "network softirqs",
   );
-  assert.ok(figs.every((f) => f.busiestCore && f.busiestCore.busyPercent >= 0));
+  assert.ok(
+    intervals.some((i) => i.processes.some((p) => p.comm === "iperf3")),
+    "iperf3 among the busy processes",
+  );
 });
 
 test("without a PMU, hardware counters say unsupported with the reason; with one, they are numbers", (t) => {
@@ -99,12 +104,14 @@ test("without a PMU, hardware counters say unsupported with the reason; with one
     spawnSync("perf", ["stat", "-e", "instructions", "true"], { encoding: "utf8" }).stderr.includes(
       "<not supported>",
     ) === false;
-  const f = deriveFigures(samples[0]!);
+  const interval = buildInterval(0, samples[0], [], [], false);
   if (!supported) {
     assert.ok("unsupported" in hw.memory);
     for (const r of hw.perCpu.get(0)!.values()) assert.equal(r.status, "unsupported");
-    assert.match(String(f.cacheMissesPerPacket), /^not measurable here: /);
-  }
+    assert.equal(interval.hardware?.supported, false);
+    assert.ok((interval.hardware?.reason ?? "").length > 0, "the reason travels in the interval");
+    assert.equal(interval.hardware?.memorySupported, false);
+  } else assert.ok(interval.hardware?.values.some((v) => v.counted && v.value > 0));
 });
 
 test("the environment snapshot finds the VXLAN device, its VNI and underlay, and offload states", async (t) => {

@@ -21,6 +21,7 @@ export interface DaemonFlags {
   metrics?: string;
   calibrate?: boolean;
   nice?: number;
+  bpftrace?: string;
 }
 
 export async function runDaemon(flags: DaemonFlags, version: string): Promise<void> {
@@ -46,6 +47,7 @@ export async function runDaemon(flags: DaemonFlags, version: string): Promise<vo
     metrics: flags.metrics,
     calibrate: flags.calibrate,
     nice: flags.nice,
+    bpftrace: flags.bpftrace,
     token,
     limits: Object.keys(limits).length ? limits : undefined,
   });

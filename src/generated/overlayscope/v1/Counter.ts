@@ -3,14 +3,16 @@
 
 export interface Counter {
   'probe'?: (string);
-  'name'?: (string);
+  'metric'?: (string);
   'value'?: (number | string);
   'unit'?: (string);
+  'attributes'?: ({[key: string]: string});
 }
 
 export interface Counter__Output {
   'probe': (string);
-  'name': (string);
+  'metric': (string);
   'value': (number);
   'unit': (string);
+  'attributes': ({[key: string]: string});
 }

@@ -4,14 +4,16 @@ import type { HistogramBucket as _overlayscope_v1_HistogramBucket, HistogramBuck
 
 export interface Histogram {
   'probe'?: (string);
-  'name'?: (string);
+  'metric'?: (string);
   'unit'?: (string);
   'buckets'?: (_overlayscope_v1_HistogramBucket)[];
+  'attributes'?: ({[key: string]: string});
 }
 
 export interface Histogram__Output {
   'probe': (string);
-  'name': (string);
+  'metric': (string);
   'unit': (string);
   'buckets': (_overlayscope_v1_HistogramBucket__Output)[];
+  'attributes': ({[key: string]: string});
 }

@@ -9,6 +9,8 @@ import type { Counter as _overlayscope_v1_Counter, Counter__Output as _overlaysc
 import type { DepthBucket as _overlayscope_v1_DepthBucket, DepthBucket__Output as _overlayscope_v1_DepthBucket__Output } from '../../overlayscope/v1/DepthBucket.js';
 import type { FunctionShare as _overlayscope_v1_FunctionShare, FunctionShare__Output as _overlayscope_v1_FunctionShare__Output } from '../../overlayscope/v1/FunctionShare.js';
 import type { SessionEvent as _overlayscope_v1_SessionEvent, SessionEvent__Output as _overlayscope_v1_SessionEvent__Output } from '../../overlayscope/v1/SessionEvent.js';
+import type { HardwareSample as _overlayscope_v1_HardwareSample, HardwareSample__Output as _overlayscope_v1_HardwareSample__Output } from '../../overlayscope/v1/HardwareSample.js';
+import type { ProcessCpu as _overlayscope_v1_ProcessCpu, ProcessCpu__Output as _overlayscope_v1_ProcessCpu__Output } from '../../overlayscope/v1/ProcessCpu.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Snapshot {
@@ -26,6 +28,8 @@ export interface Snapshot {
   'topFunctions'?: (_overlayscope_v1_FunctionShare)[];
   'events'?: (_overlayscope_v1_SessionEvent)[];
   'final'?: (boolean);
+  'hardware'?: (_overlayscope_v1_HardwareSample | null);
+  'processes'?: (_overlayscope_v1_ProcessCpu)[];
 }
 
 export interface Snapshot__Output {
@@ -43,4 +47,6 @@ export interface Snapshot__Output {
   'topFunctions': (_overlayscope_v1_FunctionShare__Output)[];
   'events': (_overlayscope_v1_SessionEvent__Output)[];
   'final': (boolean);
+  'hardware': (_overlayscope_v1_HardwareSample__Output | null);
+  'processes': (_overlayscope_v1_ProcessCpu__Output)[];
 }

@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/**
+ * A benchmark's own figures, read from what it printed, kept in the run beside ours. `source` says
+ * where each figure came from, so a reader knows whether a packet rate is the benchmark's own count
+ * or the path's device counters.
+ */
+export const BenchmarkResultSchema = z.object({
+  tool: z.string().describe("iperf3, sockperf, netperf, or 'device counters' when no report was read"),
+  protocol: z.string().describe("udp, tcp, or '' when unknown"),
+  messageBytes: z.number().describe("datagram or write size; 0 when unknown"),
+  seconds: z.number(),
+  bitsPerSecond: z.number().describe("received, as the benchmark reports it"),
+  packetsSent: z.number().describe("0 when the tool does not count packets"),
+  packetsReceived: z.number(),
+  lostPercent: z.number(),
+  source: z.string().describe("where bitsPerSecond came from, e.g. 'iperf3 receiver line'"),
+  packetsSource: z.string().describe("where the packet counts came from; '' when there are none"),
+  raw: z.unknown().optional().describe("the tool's JSON report, when it printed one"),
+});
+export type BenchmarkResult = z.infer<typeof BenchmarkResultSchema>;
+
+/** What the command line says about the run, for tools whose text report leaves it out. */
+export interface ArgvHints {
+  udp: boolean;
+  messageBytes: number;
+  seconds: number;
+}
+
+/** The value after a flag (`-l 64`, `-l64`, `--length 64`, `--length=64`). */
+export function flagValue(argv: readonly string[], short: string, long: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === short || a === long) return argv[i + 1];
+    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
+    if (short.length === 2 && a.startsWith(short) && a.length > 2 && !a.startsWith("--")) return a.slice(2);
+  }
+  return undefined;
+}
+
+/** Sizes such as 64, 1K, 128K, 1M (iperf3's units: powers of 1024). */
+export function parseSize(text: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)([KkMmGg]?)$/.exec(text ?? "");
+  if (!m) return 0;
+  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase()] ?? 1;
+  return Math.round(Number(m[1]) * mult);
+}

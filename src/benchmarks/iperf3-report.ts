@@ -1,0 +1,107 @@
+import { flagValue, parseSize, type BenchmarkResult } from "./benchmark-result.js";
+
+/**
+ * iperf3's report, as JSON (-J) or as the text it prints. The receiver's figures are the ones
+ * kept: what crossed the path, not what the sender offered.
+ */
+
+interface IperfJson {
+  error?: string;
+  start?: { test_start?: { protocol?: string; blksize?: number; duration?: number } };
+  end?: {
+    sum?: {
+      seconds?: number;
+      bits_per_second?: number;
+      packets?: number;
+      lost_packets?: number;
+      lost_percent?: number;
+    };
+    sum_sent?: { bytes?: number; bits_per_second?: number; seconds?: number };
+    sum_received?: { bytes?: number; bits_per_second?: number; seconds?: number };
+  };
+}
+
+/** Defaults iperf3 uses when -l is not given: 128 KiB TCP writes, 1460-byte UDP datagrams (typical MTU). */
+const DEFAULT_TCP_LEN = 128 * 1024;
+const DEFAULT_UDP_LEN = 1460;
+
+export function parseIperf3Json(text: string): BenchmarkResult | undefined {
+  let j: IperfJson;
+  try {
+    j = JSON.parse(text) as IperfJson;
+  } catch {
+    return undefined;
+  }
+  if (typeof j !== "object" || j === null || (!j.end && !j.error)) return undefined;
+  const ts = j.start?.test_start ?? {};
+  const udp = (ts.protocol ?? "").toUpperCase() === "UDP";
+  const end = j.end ?? {};
+  const base = {
+    tool: "iperf3",
+    protocol: udp ? "udp" : "tcp",
+    messageBytes: ts.blksize ?? 0,
+    raw: j,
+  };
+  if (udp) {
+    const s = end.sum ?? {};
+    const sent = s.packets ?? 0;
+    const lost = s.lost_packets ?? 0;
+    return {
+      ...base,
+      seconds: s.seconds ?? ts.duration ?? 0,
+      bitsPerSecond: end.sum_received?.bits_per_second ?? s.bits_per_second ?? 0,
+      packetsSent: sent,
+      packetsReceived: Math.max(0, sent - lost),
+      lostPercent: s.lost_percent ?? 0,
+      source: "iperf3 -J end.sum_received",
+      packetsSource: "iperf3 -J end.sum (packets - lost_packets)",
+    };
+  }
+  const r = end.sum_received ?? {};
+  return {
+    ...base,
+    seconds: r.seconds ?? ts.duration ?? 0,
+    bitsPerSecond: r.bits_per_second ?? 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    lostPercent: 0,
+    source: "iperf3 -J end.sum_received",
+    packetsSource: "",
+  };
+}
+
+const UNITS: Record<string, number> = { "": 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/**
+ * The text report's final receiver line: with -P the [SUM] line, else the only stream's.
+ *   [  5]   0.00-1.00   sec  13.5 MBytes   113 Mbits/sec  0.001 ms  371/221627 (0.17%)  receiver
+ *   [SUM]   0.00-1.00   sec  2.01 GBytes  17.3 Gbits/sec                  receiver
+ */
+export function parseIperf3Text(text: string, argv: readonly string[]): BenchmarkResult | undefined {
+  const lines = text.split("\n").filter((l) => /\breceiver\s*$/.test(l));
+  const line = lines.find((l) => l.startsWith("[SUM]")) ?? lines[lines.length - 1];
+  if (!line) return undefined;
+  const m = /(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\s+sec\s+\S+\s+\S+\s+(\d+(?:\.\d+)?)\s+([KMGT]?)bits\/sec/.exec(
+    line,
+  );
+  if (!m) return undefined;
+  const seconds = Number(m[2]) - Number(m[1]);
+  const bitsPerSecond = Number(m[3]) * (UNITS[m[4]!] ?? 1);
+  const loss = /(\d+)\/(\d+)\s+\(([\d.e+-]+)%\)/.exec(line);
+  const udp = loss !== null || argv.includes("-u") || argv.includes("--udp");
+  const len = parseSize(flagValue(argv, "-l", "--length")) || (udp ? DEFAULT_UDP_LEN : DEFAULT_TCP_LEN);
+  const total = loss ? Number(loss[2]) : 0;
+  const lost = loss ? Number(loss[1]) : 0;
+  return {
+    tool: "iperf3",
+    protocol: udp ? "udp" : "tcp",
+    messageBytes: len,
+    seconds,
+    bitsPerSecond,
+    packetsSent: total,
+    packetsReceived: Math.max(0, total - lost),
+    lostPercent: loss ? Number(loss[3]) : 0,
+    source: "iperf3 receiver line",
+    packetsSource: loss ? "iperf3 receiver line (total - lost datagrams)" : "",
+  };
+}

@@ -1,0 +1,66 @@
+import type { EnvSnapshot } from "../collectors/env-snapshot.js";
+import type { EnvChange } from "./run-model.js";
+
+/**
+ * What changed between the environment at session start and at stop: devices that came or went,
+ * MTUs, offloads, RPS/XPS masks, IRQ affinity. A user who flips an offload mid-run sees it here.
+ */
+export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
+  const out: EnvChange[] = [];
+  const nsName = (ns: { inode: number; names: string[] }): string => ns.names[0] ?? String(ns.inode);
+  const before = new Map(start.netns.map((n) => [n.inode, n]));
+  const after = new Map(stop.netns.map((n) => [n.inode, n]));
+  for (const [inode, b] of before) {
+    const a = after.get(inode);
+    if (!a) {
+      out.push({ netns: nsName(b), device: "", what: "namespace", before: "present", after: "gone" });
+      continue;
+    }
+    const devA = new Map(a.devices.map((d) => [d.link.name, d]));
+    for (const d of b.devices) {
+      const x = devA.get(d.link.name);
+      const where = { netns: nsName(b), device: d.link.name };
+      if (!x) {
+        out.push({ ...where, what: "device", before: "present", after: "gone" });
+        continue;
+      }
+      type Value = string | number | boolean | undefined;
+      const cmp = (what: string, p: Value, q: Value): void => {
+        const s = (v: Value): string => (v === undefined ? "-" : String(v));
+        if (s(p) !== s(q)) out.push({ ...where, what, before: s(p), after: s(q) });
+      };
+      cmp("mtu", d.link.mtu, x.link.mtu);
+      cmp("up", d.link.up, x.link.up);
+      cmp("master", d.link.master, x.link.master);
+      for (const k of new Set([...Object.keys(d.offloads), ...Object.keys(x.offloads)]))
+        cmp(`offload ${k}`, d.offloads[k]?.on, x.offloads[k]?.on);
+      for (const q of new Set([...Object.keys(d.rps), ...Object.keys(x.rps)]))
+        cmp(`rps ${q}`, d.rps[q], x.rps[q]);
+      for (const q of new Set([...Object.keys(d.xps), ...Object.keys(x.xps)]))
+        cmp(`xps ${q}`, d.xps[q], x.xps[q]);
+    }
+    const names = new Set(b.devices.map((d) => d.link.name));
+    for (const d of a.devices)
+      if (!names.has(d.link.name))
+        out.push({
+          netns: nsName(a),
+          device: d.link.name,
+          what: "device",
+          before: "absent",
+          after: "present",
+        });
+  }
+  for (const [inode, a] of after)
+    if (!before.has(inode))
+      out.push({ netns: nsName(a), device: "", what: "namespace", before: "absent", after: "present" });
+  for (const irq of new Set([...Object.keys(start.irqAffinity), ...Object.keys(stop.irqAffinity)]))
+    if (start.irqAffinity[irq] !== stop.irqAffinity[irq] && start.irqAffinity[irq] && stop.irqAffinity[irq])
+      out.push({
+        netns: "",
+        device: `irq ${irq}`,
+        what: "affinity",
+        before: start.irqAffinity[irq],
+        after: stop.irqAffinity[irq],
+      });
+  return out;
+}

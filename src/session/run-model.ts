@@ -1,0 +1,150 @@
+import { z } from "zod";
+import { BenchmarkResultSchema } from "../benchmarks/benchmark-result.js";
+import type { EnvSnapshot } from "../collectors/env-snapshot.js";
+import { FunctionShareSchema, IntervalSchema, ProbeCostSchema } from "./interval-model.js";
+
+/**
+ * The run: everything one session saw, made by the session (src/session/session-run.ts) and
+ * written unchanged by every client path (record, run, lab bench, record --hosts). The zod schema
+ * is the single source of the TypeScript type and docs/run-file.schema.json (`npm run gen:schema`).
+ */
+export const RUN_SCHEMA_ID = "overlayscope.run/v2";
+
+const num = z.number();
+
+export const ProfileStackSchema = z.object({
+  frames: z.array(z.string()).describe("kernel function names, innermost first"),
+  userFrames: z
+    .array(z.string())
+    .default([])
+    .describe("user-space function names, innermost first; object+0xoffset when unresolved"),
+  pid: num,
+  comm: z.string(),
+  cpu: num,
+  context: z.enum(["hardirq", "softirq", "task", "idle"]),
+  samples: num,
+});
+
+/** The environment snapshot (src/collectors/env-snapshot.ts); its device list is kept as taken. */
+const EnvSnapshotSchema = z
+  .object({
+    takenAt: num,
+    netns: z.array(
+      z.looseObject({ inode: num, names: z.array(z.string()), devices: z.array(z.looseObject({})) }),
+    ),
+    irqAffinity: z.record(z.string(), z.string()),
+    perfEventMaxStack: num.optional(),
+    pmu: z.looseObject({}),
+    problems: z.array(z.string()),
+  })
+  .transform((e) => e as unknown as EnvSnapshot);
+
+export const EnvChangeSchema = z.object({
+  netns: z.string().describe("namespace name, or its inode"),
+  device: z.string(),
+  what: z.string().describe("e.g. 'mtu', 'offload generic-receive-offload', 'rps rx-0', 'device'"),
+  before: z.string(),
+  after: z.string(),
+});
+
+export const ProcessTotalSchema = z.object({
+  pid: num,
+  comm: z.string(),
+  netns: num,
+  netnsName: z.string(),
+  cgroup: z.string(),
+  cpuSeconds: num,
+  cpuShare: num.describe("of all CPUs' time over the window (1 = every CPU for the whole window)"),
+});
+
+export const RunFileSchema = z.object({
+  schema: z.literal(RUN_SCHEMA_ID),
+  createdAt: z.string().describe("ISO 8601"),
+  overlayscopeVersion: z.string(),
+  label: z.string(),
+  groupId: z
+    .string()
+    .optional()
+    .describe("the multi-host recording this run is one host of (record --hosts)"),
+  host: z.object({
+    hostname: z.string(),
+    kernel: z.string(),
+    bpftraceVersion: z.string(),
+    cpus: num,
+    cpuModel: z.string().optional(),
+    os: z.string().optional(),
+    numaNodes: num.optional(),
+    memoryBytes: num.optional(),
+  }),
+  target: z.string(),
+  window: z
+    .object({ startMs: num, endMs: num })
+    .describe("when data was recorded: from the probes attached to the stop (or the command's exit)"),
+  intervalMs: num,
+  durationSeconds: num,
+  probes: z.array(z.object({ name: z.string(), variant: z.string(), costClass: z.string() })),
+  command: z
+    .object({
+      argv: z.array(z.string()),
+      pid: num,
+      exitCode: num.nullable(),
+      startedAtMs: num,
+      endedAtMs: num,
+    })
+    .optional()
+    .describe("the benchmark that ran during the session (run, lab bench, or a command target)"),
+  benchmark: BenchmarkResultSchema.optional().describe(
+    "the benchmark's own figures, or the path's device counters when no report could be read",
+  ),
+  snapshots: z.array(IntervalSchema).describe("one per interval; the last has final = true"),
+  profile: z.object({ hz: num, durationSeconds: num, stacks: z.array(ProfileStackSchema) }),
+  summary: z.object({
+    stackSamples: num,
+    topFunctions: z.array(FunctionShareSchema),
+    probeCosts: z.array(ProbeCostSchema),
+  }),
+  environment: z
+    .object({
+      start: EnvSnapshotSchema,
+      stop: EnvSnapshotSchema.optional(),
+      changes: z.array(EnvChangeSchema).describe("what differed between start and stop"),
+    })
+    .optional()
+    .describe("devices, offloads, MTUs, queues and IRQ affinity at session start and stop"),
+  hardware: z
+    .object({
+      supported: z.boolean(),
+      reason: z.string(),
+      totals: z.record(z.string(), num).describe("event → count summed over CPUs and the window"),
+      memorySupported: z.boolean(),
+      memoryReason: z.string(),
+      memoryBytes: num.describe("read + write bytes over the window (0 when not measurable)"),
+    })
+    .describe("hardware counters over the window, or why they could not be read"),
+  processes: z.array(ProcessTotalSchema).describe("the top processes by CPU over the window"),
+  lab: z
+    .object({
+      id: z.string(),
+      topology: z.string(),
+      setupMs: num,
+      path: z.array(z.object({ netns: z.string(), device: z.string(), kind: z.string() })),
+    })
+    .optional()
+    .describe("the lab topology the benchmark crossed"),
+  latency: z
+    .object({
+      tool: z.string(),
+      messageBytes: num,
+      avgUs: num,
+      p50Us: num,
+      p99Us: num,
+      p999Us: num,
+      observations: num,
+    })
+    .optional()
+    .describe("sockperf ping-pong latency measured through the same lab, after the throughput run"),
+});
+
+export type RunFile = z.infer<typeof RunFileSchema>;
+export type RunSnapshot = RunFile["snapshots"][number];
+export type EnvChange = z.infer<typeof EnvChangeSchema>;
