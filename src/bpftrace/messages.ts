@@ -67,6 +67,15 @@ function mapValue(v: unknown): Counter | string | undefined {
 }
 
 /**
+ * bpftrace 0.23 escapes the newlines of a printed stack once more inside a JSON map key: the key
+ * holds a backslash and "n" followed by the frame's indentation where 0.17 has a newline. Keys are
+ * brought to the 0.17 form here, once, so the parsers read one shape.
+ */
+export function unescapeStackKey(k: string): string {
+  return k.includes("\\n ") && !k.includes("\n") ? k.replace(/\\n/g, "\n") : k;
+}
+
+/**
  * Splits `{"@name": value}` into per-map messages. bpftrace prints one map per line, but a `print`
  * of several maps or a future version might not; we never assume exactly one.
  */
@@ -87,7 +96,7 @@ function parseMapLike(
     for (const [k, v] of Object.entries(body)) {
       const parsed = type === "map" ? mapValue(v) : type === "hist" ? parseBuckets(v) : parseStats(v);
       if (parsed === undefined) return { type: "invalid", reason: `${type} ${name}[${k}]: bad value`, raw };
-      entries.set(k, parsed);
+      entries.set(unescapeStackKey(k), parsed);
     }
     out.push({ type, name, entries } as BpftraceMessage);
   }

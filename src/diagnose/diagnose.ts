@@ -67,10 +67,30 @@ export function formatFindings(findings: readonly Finding[]): string[] {
   return lines;
 }
 
+/** What each run recorded, so a reader sees where the compared figures came from. */
+export function formatRunFigures(name: string, f: Diagnosis["figures"]["baseline"]): string[] {
+  const procs = f.processes
+    .slice(0, 3)
+    .map((p) => `${p.comm}[${p.pid}] ${(p.cpuShare * 100).toFixed(0)}%`)
+    .join(", ");
+  return [
+    `${name} (${f.label}):`,
+    `  rate: ${(f.bitsPerSecond / 1e6).toFixed(1)} Mbit/s, ${Math.round(f.packetsPerSecond)} packets/s (${f.packetsSource})`,
+    `  CPU by process: ${procs || "not recorded"}`,
+    `  hardware counters: ${f.hardware.supported ? "recorded" : `not measurable: ${f.hardware.reason}`}`,
+    `  environment changes during the run: ${f.environmentChanges.length ? f.environmentChanges.map((c) => `${c.netns}/${c.device} ${c.what} ${c.before} → ${c.after}`).join("; ") : "none"}`,
+  ];
+}
+
 export function formatDiagnosis(d: Diagnosis): string {
-  return [`Diagnosis: ${d.subject} compared with ${d.baseline}`, "", ...formatFindings(d.findings)].join(
-    "\n",
-  );
+  return [
+    `Diagnosis: ${d.subject} compared with ${d.baseline}`,
+    "",
+    ...formatRunFigures("baseline", d.figures.baseline),
+    ...formatRunFigures("subject", d.figures.subject),
+    "",
+    ...formatFindings(d.findings),
+  ].join("\n");
 }
 
 export function esc(s: string): string {

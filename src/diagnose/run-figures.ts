@@ -32,6 +32,8 @@ export interface RunFigures {
   packetsSource: string;
   /** The top processes by CPU over the window. */
   processes: RunFile["processes"];
+  /** What changed in the environment between session start and stop. */
+  environmentChanges: NonNullable<RunFile["environment"]>["changes"];
 }
 
 export function runFigures(run: RunFile): RunFigures {
@@ -114,6 +116,7 @@ export function runFigures(run: RunFile): RunFigures {
     hardware: { supported: run.hardware.supported, reason: run.hardware.reason },
     packetsSource: b?.packetsSource || "no packet count in this run",
     processes: run.processes,
+    environmentChanges: run.environment?.changes ?? [],
   };
   if (run.environment) fig.environment = run.environment.start;
   return fig;

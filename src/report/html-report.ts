@@ -25,6 +25,54 @@ table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;border-bottom:1p
 th{background:#f0f2f5}.frame text{pointer-events:none;fill:#111}.frame:hover rect{stroke:#000}pre{max-height:360px;overflow:auto;background:#f3f4f6;padding:8px;font-size:12px}
 #errors{color:#b00020;white-space:pre}.note{color:#667}`;
 
+const fmt = (n: number, digits = 1): string =>
+  Math.abs(n) >= 1e9
+    ? `${(n / 1e9).toFixed(digits)} G`
+    : Math.abs(n) >= 1e6
+      ? `${(n / 1e6).toFixed(digits)} M`
+      : Math.abs(n) >= 1e3
+        ? `${(n / 1e3).toFixed(digits)} k`
+        : n.toFixed(digits);
+
+/** The run's own sections, rendered on the server side: benchmark, processes, hardware, changes. */
+function runSections(run: RunFile): string {
+  const b = run.benchmark;
+  const bench = b
+    ? `<table><tr><th>tool</th><th>protocol</th><th>message</th><th>seconds</th><th>bit/s</th><th>packets received</th><th>lost</th></tr>
+<tr><td>${esc(b.tool)}</td><td>${esc(b.protocol || "-")}</td><td>${b.messageBytes || "-"} B</td><td>${b.seconds.toFixed(2)}</td><td>${fmt(b.bitsPerSecond)}</td><td>${b.packetsReceived}</td><td>${b.lostPercent}%</td></tr></table>
+<p class="note">rate: ${esc(b.source)}; packets: ${esc(b.packetsSource || "not counted")}</p>`
+    : `<p class="note">No benchmark report and no device traffic in this run.</p>`;
+  const procs = run.processes.length
+    ? `<table><tr><th>pid</th><th>command</th><th>CPU seconds</th><th>share of all CPUs</th><th>netns</th><th>cgroup</th></tr>${run.processes
+        .slice(0, 12)
+        .map(
+          (p) =>
+            `<tr><td>${p.pid}</td><td>${esc(p.comm)}</td><td>${p.cpuSeconds.toFixed(2)}</td><td>${(p.cpuShare * 100).toFixed(1)}%</td><td>${esc(p.netnsName || String(p.netns))}</td><td>${esc(p.cgroup)}</td></tr>`,
+        )
+        .join("")}</table>`
+    : `<p class="note">No per-process CPU in this run.</p>`;
+  const hw = run.hardware.supported
+    ? `<table><tr><th>event</th><th>count over the window</th></tr>${Object.entries(run.hardware.totals)
+        .map(([e, v]) => `<tr><td>${esc(e)}</td><td>${fmt(v, 2)}</td></tr>`)
+        .join(
+          "",
+        )}</table><p class="note">memory traffic: ${run.hardware.memorySupported ? `${fmt(run.hardware.memoryBytes)}B` : esc(run.hardware.memoryReason)}</p>`
+    : `<p class="note">Not measurable here: ${esc(run.hardware.reason)}</p>`;
+  const changes = run.environment?.changes ?? [];
+  const env = changes.length
+    ? `<table><tr><th>where</th><th>what</th><th>at start</th><th>at stop</th></tr>${changes
+        .map(
+          (c) =>
+            `<tr><td>${esc(`${c.netns}/${c.device}`)}</td><td>${esc(c.what)}</td><td>${esc(c.before)}</td><td>${esc(c.after)}</td></tr>`,
+        )
+        .join("")}</table>`
+    : `<p class="note">${run.environment ? "Nothing changed between session start and stop." : "No environment snapshot in this run."}</p>`;
+  return `<section id="benchmark"><h2>Benchmark</h2>${bench}</section>
+<section id="processes"><h2>Processes by CPU over the window</h2>${procs}</section>
+<section id="hardware"><h2>Hardware counters</h2>${hw}</section>
+<section id="env-changes"><h2>Environment changes during the run</h2>${env}</section>`;
+}
+
 /** One self-contained HTML file: data, styles and script inline; nothing fetched from a network. */
 export function renderReport(run: RunFile, extraSections = ""): string {
   const title = run.label || run.target;
@@ -37,6 +85,7 @@ export function renderReport(run: RunFile, extraSections = ""): string {
 <main>
 <div id="errors"></div>
 ${extraSections}
+${runSections(run)}
 <section><h2>Kernel stacks (flame graph)</h2><p class="note" id="flame-count"></p><div id="flamegraph"></div></section>
 <section><h2>Per-core CPU over time</h2><div id="cpu-charts"></div></section>
 <section><h2>Network softirqs per second (from /proc/softirqs)</h2><div id="softirq-chart"></div></section>

@@ -78,7 +78,7 @@ export class ProfilingSession extends EventEmitter {
   /** When data was recorded: from the collectors' baseline to the stop request (or the command's exit). */
   private window = { startMs: 0, endMs: 0 };
   private envStart?: Promise<EnvSnapshot | undefined>;
-  private envStop?: EnvSnapshot;
+  private envStop?: Promise<EnvSnapshot | undefined>;
   private commandRecord?: CommandRecord;
   private seq = 0;
   private profile: StackProfileBuilder;
@@ -296,6 +296,8 @@ export class ProfilingSession extends EventEmitter {
       // The window ends when the stop was asked for (or the command exited), not when the probes
       // have finished flushing.
       this.window.endMs = this.commandRecord?.endedAtMs ?? Date.now();
+      // Read while the probes flush; the run (GetRun) waits for it, the stop does not.
+      if (this.envStart) this.envStop = this.takeEnvironment();
       for (const t of [this.idleTimer, this.durationTimer]) clearTimeout(t);
       clearInterval(this.targetWatch);
       this.pendingEvents.push({ code, message });
@@ -306,12 +308,6 @@ export class ProfilingSession extends EventEmitter {
         const st = this.runState.get(r.name);
         if (st) st.running = false;
       }
-      const [start, stop] = await Promise.all([
-        this.envStart,
-        this.envStart ? this.takeEnvironment() : undefined,
-      ]);
-      this.envStop = stop;
-      this.envStart = Promise.resolve(start);
       this.state = "STOPPED";
       this.stoppedAt = Date.now();
       this.emitSnapshot(undefined, true);
@@ -382,7 +378,7 @@ export class ProfilingSession extends EventEmitter {
       profile: this.stackProfile(),
       summary,
       ...(await (this.envStart ?? Promise.resolve(undefined)).then((e) => (e ? { envStart: e } : {}))),
-      ...(this.envStop ? { envStop: this.envStop } : {}),
+      ...(await (this.envStop ?? Promise.resolve(undefined)).then((e) => (e ? { envStop: e } : {}))),
       hardwareRequested: this.opts.hardwareCounters,
       processes: this.processTotals,
       cpus: availableParallelism(),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseLine } from "../../src/bpftrace/messages.js";
+import { parseLine, unescapeStackKey } from "../../src/bpftrace/messages.js";
 
 test("blank lines (printed before the exit-time dump) yield no messages", () => {
   assert.deepEqual(parseLine(""), []);
@@ -65,4 +65,12 @@ test("garbage lines are values with a reason, never exceptions", () => {
   assert.equal(bad.type, "invalid");
   const noType = parseLine('{"data": 1}');
   assert.ok(!Array.isArray(noType) && /no type/.test(noType.reason));
+});
+
+test("bpftrace 0.23's stack keys (newlines escaped once more) read as 0.17's; other keys untouched", () => {
+  const k023 = "2296,1,\\n        vfs_read+187\\n,\\n        0x55c0acde2664\\n,sh";
+  assert.equal(unescapeStackKey(k023), "2296,1,\n        vfs_read+187\n,\n        0x55c0acde2664\n,sh");
+  const k017 = "2296,1,\n    vfs_read+187\n,sh";
+  assert.equal(unescapeStackKey(k017), k017);
+  assert.equal(unescapeStackKey("1,my\\nproc"), "1,my\\nproc");
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { z } from "zod";
 import { fromFolded, toFolded } from "../../src/export/folded.js";
-import { RunFileSchema, RUN_SCHEMA_ID } from "../../src/run/run-file.js";
+import { RunV2Schema as RunFileSchema, RUN_SCHEMA_ID } from "../../src/run/run-file.js";
 import type { StackProfile } from "../../src/profile/stack-profile.js";
 
 test("docs/run-file.schema.json is generated from the run-file types (npm run gen:schema)", () => {

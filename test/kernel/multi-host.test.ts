@@ -18,8 +18,16 @@ after(async () => {
   if (lab) await labDown(lab);
 });
 
-/** The CLI run inside a namespace, as an operator on that host would run it. */
-function cliIn(netns: string, args: string[], cwd: string): Promise<CliResult> {
+/**
+ * The CLI run inside a namespace, as an operator on that host would run it. `onStderr` sees the
+ * progress as it comes, so a test can wait for an event instead of sleeping.
+ */
+function cliIn(
+  netns: string,
+  args: string[],
+  cwd: string,
+  onStderr?: (all: string) => void,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("ip", ["netns", "exec", netns, process.execPath, BIN, ...args], {
       cwd,
@@ -28,7 +36,10 @@ function cliIn(netns: string, args: string[], cwd: string): Promise<CliResult> {
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr);
+    });
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, stdout, stderr }));
   });
@@ -54,6 +65,9 @@ test("two daemons, one per lab host: record --hosts merges sender and receiver s
   );
   const dir = mkdtempSync(join(tmpdir(), "overlayscope-multihost-"));
   const out = join(dir, "both.json");
+  // The flow starts once both daemons record: attaching takes seconds when both compile at once.
+  let bothRecording!: () => void;
+  const recordingStarted = new Promise<void>((r) => (bothRecording = r));
   const recording = cliIn(
     h1,
     [
@@ -72,8 +86,11 @@ test("two daemons, one per lab host: record --hosts merges sender and receiver s
       out,
     ],
     dir,
+    (err) => {
+      if (/a: recording session/.test(err) && /b: recording session/.test(err)) bothRecording();
+    },
   );
-  await new Promise((r) => setTimeout(r, 2500));
+  await Promise.race([recordingStarted, recording]);
   const iperf = await runIperf(lab, { protocol: "udp", length: 64, seconds: 3, bitrate: 30_000_000 });
   const rec = await recording;
   assert.equal(rec.code, 0, rec.stderr);
@@ -86,6 +103,7 @@ test("two daemons, one per lab host: record --hosts merges sender and receiver s
   const a = byName.get("a")!;
   const b = byName.get("b")!;
   assert.ok(a.ok && b.ok, `${a.error} ${b.error}`);
+
   assert.equal(a.role, "sender", "roles are inferred from device packet rates");
   assert.equal(b.role, "receiver");
   assert.ok(

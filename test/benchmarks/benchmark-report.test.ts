@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { benchmarkTool, parseBenchmarkOutput } from "../../src/benchmarks/benchmark-report.js";
+import { parseNetperfText } from "../../src/benchmarks/netperf-report.js";
+
+const fixture = (name: string): string =>
+  readFileSync(join(import.meta.dirname, "..", "fixtures", "benchmarks", name), "utf8");
+
+test("the tool is found behind wrappers such as ip netns exec, with its own arguments", () => {
+  assert.deepEqual(benchmarkTool(["ip", "netns", "exec", "c1", "/usr/bin/iperf3", "-c", "x"]), {
+    tool: "iperf3",
+    args: ["-c", "x"],
+  });
+  assert.equal(benchmarkTool(["sleep", "2"]), undefined);
+});
+
+test("iperf3 UDP text report: the receiver line's rate, datagrams received = total - lost", () => {
+  const r = parseBenchmarkOutput(
+    ["iperf3", "-c", "127.0.0.1", "-u", "-b", "0", "-l", "64"],
+    fixture("iperf3-udp64-text.txt"),
+  )!;
+  assert.equal(r.tool, "iperf3");
+  assert.equal(r.protocol, "udp");
+  assert.equal(r.messageBytes, 64);
+  assert.equal(r.seconds, 1);
+  assert.equal(r.bitsPerSecond, 113e6);
+  assert.equal(r.packetsSent, 221627);
+  assert.equal(r.packetsReceived, 221627 - 371);
+  assert.equal(r.lostPercent, 0.17);
+  assert.equal(r.source, "iperf3 receiver line");
+});
+
+test("iperf3 TCP text report with -P 2: the [SUM] receiver line, no packet count of its own", () => {
+  const r = parseBenchmarkOutput(
+    ["iperf3", "-c", "127.0.0.1", "-P", "2"],
+    fixture("iperf3-tcp-P2-text.txt"),
+  )!;
+  assert.equal(r.protocol, "tcp");
+  assert.equal(r.bitsPerSecond, 17.3e9);
+  assert.equal(r.packetsReceived, 0);
+  assert.equal(r.packetsSource, "");
+});
+
+test("iperf3 -J report: sum_received and the UDP packet counts", () => {
+  const text = fixture("iperf3-udp64.json");
+  const j = JSON.parse(text) as {
+    end: { sum: { packets: number; lost_packets: number }; sum_received: { bits_per_second: number } };
+  };
+  const r = parseBenchmarkOutput(["iperf3", "-J", "-u"], text)!;
+  assert.equal(r.protocol, "udp");
+  assert.equal(r.messageBytes, 64);
+  assert.equal(r.bitsPerSecond, j.end.sum_received.bits_per_second);
+  assert.equal(r.packetsReceived, j.end.sum.packets - j.end.sum.lost_packets);
+});
+
+test("sockperf throughput summary: bandwidth and message rate (ANSI colours stripped)", () => {
+  const r = parseBenchmarkOutput(
+    ["sockperf", "throughput", "-i", "127.0.0.1", "-m", "64", "-t", "1"],
+    fixture("sockperf-throughput-m64.txt"),
+  )!;
+  assert.equal(r.tool, "sockperf");
+  assert.equal(r.bitsPerSecond, 86.707e6);
+  assert.equal(r.messageBytes, 64);
+  assert.equal(r.packetsSent, Math.round(177576 * 1));
+});
+
+test("netperf TCP_STREAM result line: throughput in the header's unit", () => {
+  const text = `MIGRATED TCP STREAM TEST from 0.0.0.0 () port 0 AF_INET to 10.0.0.2 () port 0 AF_INET
+Recv   Send    Send
+Socket Socket  Message  Elapsed
+Size   Size    Size     Time     Throughput
+bytes  bytes   bytes    secs.    10^6bits/sec
+
+131072  16384  16384    10.00    9387.45
+`;
+  const r = parseNetperfText(text, ["-t", "TCP_STREAM"])!;
+  assert.equal(r.bitsPerSecond, 9387.45e6);
+  assert.equal(r.seconds, 10);
+});
+
+test("a command that is not a benchmark, or printed no report, has no figures", () => {
+  assert.equal(parseBenchmarkOutput(["iperf3", "-s"], "Server listening on 5201\n"), undefined);
+  assert.equal(parseBenchmarkOutput(["true"], ""), undefined);
+});

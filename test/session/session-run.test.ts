@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseCgroup, parseProcessStat } from "../../src/collectors/process-cpu.js";
+import type { EnvSnapshot } from "../../src/collectors/env-snapshot.js";
+import { envChanges } from "../../src/session/env-changes.js";
+import { RunFileSchema } from "../../src/run/run-file.js";
+
+test("a process's stat line: comm with spaces and parentheses, utime + stime, start time", () => {
+  const line = "4242 (my (odd) comm) R 1 4242 4242 0 -1 4194304 100 0 0 0 150 25 0 0 20 0 1 0 98765 1000 100";
+  assert.deepEqual(parseProcessStat(4242, line), {
+    pid: 4242,
+    comm: "my (odd) comm",
+    startTicks: 98765,
+    cpuTicks: 175,
+  });
+});
+
+test("the cgroup is the v2 path, else the first hierarchy's", () => {
+  assert.equal(parseCgroup("0::/system.slice/docker-abc.scope\n"), "/system.slice/docker-abc.scope");
+  assert.equal(parseCgroup("12:cpu,cpuacct:/docker/abc\n11:memory:/docker/abc\n"), "/docker/abc");
+});
+
+const dev = (name: string, mtu: number, gro: boolean): EnvSnapshot["netns"][number]["devices"][number] => ({
+  link: { ifindex: 2, name, kind: "veth", mtu, up: true },
+  offloads: { "generic-receive-offload": { on: gro, fixed: false } },
+  rps: { "rx-0": "0" },
+  xps: {},
+});
+const env = (devices: EnvSnapshot["netns"][number]["devices"]): EnvSnapshot => ({
+  takenAt: 0,
+  netns: [{ inode: 1, names: ["c1"], devices }],
+  irqAffinity: {},
+  perfEventMaxStack: 127,
+  pmu: { core: false, uncoreImc: [], amdDf: false, resctrlMbm: false },
+  problems: [],
+});
+
+test("changes between the environment at start and at stop: an offload flipped, an MTU, a device gone", () => {
+  const changes = envChanges(
+    env([dev("eth0", 1500, true), dev("eth1", 1500, true)]),
+    env([dev("eth0", 1450, false)]),
+  );
+  assert.deepEqual(
+    changes.map((c) => `${c.netns}/${c.device} ${c.what}: ${c.before} → ${c.after}`),
+    [
+      "c1/eth0 mtu: 1500 → 1450",
+      "c1/eth0 offload generic-receive-offload: true → false",
+      "c1/eth1 device: present → gone",
+    ],
+  );
+  assert.deepEqual(envChanges(env([dev("eth0", 1500, true)]), env([dev("eth0", 1500, true)])), []);
+});
+
+test("v1 run files stay readable: counters get metric and attributes, environment becomes start", () => {
+  for (const name of ["host-udp64.json", "overlay-udp64.json"]) {
+    const raw = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", name), "utf8"),
+    ) as Record<string, unknown>;
+    const run = RunFileSchema.parse(raw);
+    assert.equal(run.schema, "overlayscope.run/v2");
+    assert.equal(run.hardware.supported, false);
+    assert.match(run.hardware.reason, /not recorded/);
+    assert.ok(run.snapshots.every((s) => s.counters.every((c) => typeof c.attributes === "object")));
+    // The forms v1 wrote for environment, benchmark and SNMP counters.
+    const first = (raw.snapshots as Array<Record<string, unknown>>)[0]!;
+    const withMore = {
+      ...raw,
+      environment: env([dev("eth0", 1500, true)]),
+      benchmark: {
+        tool: "iperf3",
+        protocol: "udp",
+        messageBytes: 64,
+        seconds: 6,
+        bitsPerSecond: 1e6,
+        packetsSent: 10,
+        packetsReceived: 9,
+        lostPercent: 10,
+        raw: {},
+      },
+      snapshots: [
+        {
+          ...first,
+          counters: [{ probe: "snmp", name: "lab-h1 Udp.RcvbufErrors", value: 5, unit: "packets" }],
+        },
+      ],
+    };
+    const up = RunFileSchema.parse(withMore);
+    assert.equal(up.environment?.start.netns[0]?.names[0], "c1");
+    assert.deepEqual(up.snapshots[0]!.counters[0], {
+      probe: "snmp",
+      metric: "RcvbufErrors",
+      value: 5,
+      unit: "packets",
+      attributes: { netnsName: "lab-h1", protocol: "Udp" },
+    });
+    assert.equal(up.benchmark?.packetsReceived, 9);
+  }
+});
