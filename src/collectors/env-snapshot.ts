@@ -1,12 +1,11 @@
-import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
-import { promisify } from "node:util";
 import type { LinkInfo } from "./link-info.js";
 import { readLinks } from "./link-info.js";
 import type { NetnsRef } from "./netns.js";
 import { pmuInventory, type PmuInventory } from "./perf-stat.js";
-
-const run = promisify(execFile);
+import { parseTcQdiscJson, type Qdisc } from "./qdisc.js";
+import { inNs } from "./ns-exec.js";
+import { parseNftRuleset, type NetfilterRuleset } from "./netfilter-rules.js";
 
 /** The offloads that decide what an overlay costs per packet. */
 export const KEY_OFFLOADS = [
@@ -47,6 +46,12 @@ export interface NetnsEnv {
   inode: number;
   names: string[];
   devices: DeviceEnv[];
+  /** Every qdisc with its counters at the time of the snapshot (`tc -s -j qdisc show`). */
+  qdiscs: Qdisc[];
+  /** Rules per netfilter chain (`nft -j list ruleset`); undefined when nft is not installed. */
+  netfilter?: NetfilterRuleset;
+  /** net.netfilter.nf_conntrack_max in this namespace, when conntrack is loaded. */
+  conntrackMax?: number;
 }
 
 export interface EnvSnapshot {
@@ -56,18 +61,6 @@ export interface EnvSnapshot {
   perfEventMaxStack: number | undefined;
   pmu: PmuInventory;
   problems: string[];
-}
-
-function nsPrefix(ns: NetnsRef): string[] {
-  if (ns.self) return [];
-  if (ns.names[0] !== undefined) return ["ip", "netns", "exec", ns.names[0]];
-  return ["nsenter", `--net=/proc/${ns.pid}/ns/net`];
-}
-
-async function inNs(ns: NetnsRef, argv: string[]): Promise<string> {
-  const full = [...nsPrefix(ns), ...argv];
-  const { stdout } = await run(full[0]!, full.slice(1), { timeout: 10_000 });
-  return stdout;
 }
 
 /**
@@ -116,7 +109,24 @@ export async function takeEnvSnapshot(namespaces: readonly NetnsRef[]): Promise<
       }
       devices.push({ link, offloads, ...(await queueMasks(ns, link.name)) });
     }
-    netns.push({ inode: ns.inode, names: ns.names, devices });
+    const qdiscs = await inNs(ns, ["tc", "-s", "-j", "qdisc", "show"]).then(parseTcQdiscJson, (e: Error) => {
+      problems.push(`tc qdisc show: ${e.message.split("\n")[0]}`);
+      return [];
+    });
+    const netfilter = await inNs(ns, ["nft", "-j", "list", "ruleset"]).then(parseNftRuleset, () => undefined);
+    const ctMax = Number(
+      (
+        await inNs(ns, ["sh", "-c", "cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null || true"])
+      ).trim() || NaN,
+    );
+    netns.push({
+      inode: ns.inode,
+      names: ns.names,
+      devices,
+      qdiscs,
+      ...(netfilter ? { netfilter } : {}),
+      ...(Number.isFinite(ctMax) ? { conntrackMax: ctMax } : {}),
+    });
   }
   const irqAffinity: Record<string, string> = {};
   for (const irq of await readdir("/proc/irq").catch(() => [] as string[])) {

@@ -12,9 +12,17 @@ import { interruptsDelta } from "./proc-interrupts.js";
 import { cpuPercent, parseProcStat, type CpuTimes, type ProcStat } from "./proc-stat.js";
 import { parseSnmp, snmpDelta, type SnmpCounters } from "./snmp.js";
 import { ProcessCpuTracker } from "./process-cpu.js";
+import { conntrackDelta, parseConntrackStat, type ConntrackStat } from "./conntrack-stat.js";
 import { parseSoftnet, softnetDelta, type SoftnetRow } from "./softnet.js";
 
 const log = componentLogger("host-collector");
+
+interface NetnsRaw {
+  ref: NetnsRef;
+  devices: DevCounters[];
+  snmp?: SnmpCounters;
+  conntrack?: ConntrackStat;
+}
 const REDISCOVER_MS = 15_000;
 
 interface Raw {
@@ -23,7 +31,7 @@ interface Raw {
   softirqs: PerCpuTable;
   interrupts: PerCpuTable;
   softnet: SoftnetRow[];
-  netns: Map<number, { ref: NetnsRef; devices: DevCounters[]; snmp?: SnmpCounters }>;
+  netns: Map<number, NetnsRaw>;
 }
 
 export interface HostCollectorOptions {
@@ -169,7 +177,7 @@ export class HostCollector {
     const softirqs = readFileSync(`${proc}/softirqs`, "utf8");
     const interrupts = readFileSync(`${proc}/interrupts`, "utf8");
     const softnet = readOptional(`${proc}/net/softnet_stat`);
-    const netns = new Map<number, { ref: NetnsRef; devices: DevCounters[]; snmp?: SnmpCounters }>();
+    const netns = new Map<number, NetnsRaw>();
     for (const ref of this.netns) {
       const pid = ref.pid ?? (ref.names[0] !== undefined ? this.anchors.pidFor(ref.names[0]) : undefined);
       if (pid === undefined) continue;
@@ -178,8 +186,16 @@ export class HostCollector {
         const link = readlinkSync(`${proc}/${pid}/ns/net`);
         if (link !== `net:[${ref.inode}]`) continue;
         const dev = readFileSync(`${proc}/${pid}/net/dev`, "utf8");
-        const snmp = readFileSync(`${proc}/${pid}/net/snmp`, "utf8");
-        netns.set(ref.inode, { ref, devices: parseNetDev(dev), snmp: parseSnmp(snmp) });
+        // snmp (Ip, Icmp, Tcp, Udp) and netstat (TcpExt, IpExt) share one format.
+        const snmp =
+          readFileSync(`${proc}/${pid}/net/snmp`, "utf8") + readOptional(`${proc}/${pid}/net/netstat`);
+        const ct = parseConntrackStat(readOptional(`${proc}/${pid}/net/stat/nf_conntrack`));
+        netns.set(ref.inode, {
+          ref,
+          devices: parseNetDev(dev),
+          snmp: parseSnmp(snmp),
+          ...(ct ? { conntrack: ct } : {}),
+        });
       } catch {
         // the process left; it is looked up again at the next discovery
       }
@@ -213,6 +229,7 @@ export class HostCollector {
         devices: netDevDelta(prev.devices, cur.devices),
       };
       if (cur.snmp && prev.snmp) entry.snmp = snmpDelta(prev.snmp, cur.snmp);
+      if (cur.conntrack && prev.conntrack) entry.conntrack = conntrackDelta(prev.conntrack, cur.conntrack);
       netns.push(entry);
     }
     const sample: HostSample = {

@@ -3,6 +3,7 @@ import type { PerCpuTable } from "./per-cpu-table.js";
 import type { CpuPercent } from "./proc-stat.js";
 import type { IrqLine } from "./proc-interrupts.js";
 import type { SnmpCounters } from "./snmp.js";
+import type { ConntrackStat } from "./conntrack-stat.js";
 import type { SoftnetRow } from "./softnet.js";
 import type { HwInterval } from "./hw-counters.js";
 import type { ProcessCpuDelta } from "./process-cpu.js";
@@ -13,6 +14,8 @@ export interface NetnsDevices {
   names: string[];
   devices: DevCounters[];
   snmp?: SnmpCounters;
+  /** nf_conntrack per-CPU event counts summed (entries: the table size), when conntrack is loaded. */
+  conntrack?: ConntrackStat;
 }
 
 /** Everything the kernel already counts, over one interval: the zero-cost half of a session. */

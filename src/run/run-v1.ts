@@ -30,6 +30,11 @@ function upgradeSnapshot(s: Obj): Obj {
   };
 }
 
+/** v1 snapshots had no qdiscs per namespace. */
+function upgradeEnv(env: Obj): Obj {
+  return { ...env, netns: ((env.netns as Obj[] | undefined) ?? []).map((n) => ({ qdiscs: [], ...n })) };
+}
+
 export function upgradeV1Run(v1: Obj): Obj {
   const snaps = ((v1.snapshots as Obj[] | undefined) ?? []).map(upgradeSnapshot);
   const endMs = Math.max(0, ...snaps.map((s) => Number(s.atMs) || 0));
@@ -52,7 +57,7 @@ export function upgradeV1Run(v1: Obj): Obj {
           },
         }
       : {}),
-    ...(v1.environment ? { environment: { start: v1.environment, changes: [] } } : {}),
+    ...(v1.environment ? { environment: { start: upgradeEnv(v1.environment as Obj), changes: [] } } : {}),
     hardware: {
       supported: hw?.supported ?? false,
       reason: hw ? (hw.reason ?? "") : notRecorded,
@@ -62,5 +67,11 @@ export function upgradeV1Run(v1: Obj): Obj {
       memoryBytes: 0,
     },
     processes: [],
+    summary: {
+      ...(v1.summary as Obj),
+      frameClasses: [],
+      callDepth: { send: [], receive: [] },
+      processShares: [],
+    },
   };
 }

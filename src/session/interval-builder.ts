@@ -1,5 +1,6 @@
 import type { HostSample } from "../collectors/host-sample.js";
 import type { HwInterval } from "../collectors/hw-counters.js";
+import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 import type { HistBucket } from "../bpftrace/messages.js";
 import type { ProbeReading } from "../probes/probe-run.js";
 import { functionShares } from "../profile/function-shares.js";
@@ -172,6 +173,41 @@ function hostCounters(host: HostSample, per: (n: number) => number): IntervalCou
             unit: "count",
             attributes: { netns: String(n.inode), netnsName: n.names[0] ?? "", protocol },
           });
+  for (const n of host.netns)
+    for (const [metric, v] of n.conntrack ?? [])
+      if (v > 0)
+        out.push({
+          probe: "conntrack",
+          metric,
+          value: v,
+          unit: metric === "entries" ? "entries" : "events",
+          attributes: { netns: String(n.inode), netnsName: n.names[0] ?? "" },
+        });
+  return out;
+}
+
+/** What queueing disciplines did since the last poll: only non-zero counters travel. */
+function qdiscCounters(qdiscs: ReadonlyMap<number, readonly Qdisc[]>, host: HostSample): IntervalCounter[] {
+  const names = new Map(host.netns.map((n) => [n.inode, n.names[0] ?? ""]));
+  const out: IntervalCounter[] = [];
+  for (const [inode, list] of qdiscs)
+    for (const q of list)
+      for (const metric of [...QDISC_COUNTERS, "backlog"] as const)
+        if (q[metric] > 0)
+          out.push({
+            probe: "qdisc",
+            metric,
+            value: q[metric],
+            unit: metric === "bytes" || metric === "backlog" ? "bytes" : "count",
+            attributes: {
+              netns: String(inode),
+              netnsName: names.get(inode) ?? "",
+              device: q.device,
+              kind: q.kind,
+              handle: q.handle,
+              parent: q.parent,
+            },
+          });
   return out;
 }
 
@@ -236,6 +272,7 @@ export function buildInterval(
   readings: readonly ProbeReading[],
   events: readonly SessionEventValue[],
   final: boolean,
+  qdiscs?: ReadonlyMap<number, readonly Qdisc[]>,
 ): Interval {
   const seconds = host?.seconds ?? readings.reduce((m, r) => Math.max(m, r.seconds), 0);
   const per = (n: number): number => (seconds > 0 ? n / seconds : 0);
@@ -281,6 +318,7 @@ export function buildInterval(
     }),
   );
   interval.counters.push(...hostCounters(host, per));
+  if (qdiscs) interval.counters.push(...qdiscCounters(qdiscs, host));
   interval.devices = deviceRates(host, per);
   interval.processes = topProcesses(host);
   if (host.hw) interval.hardware = hardwareSample(host.hw);

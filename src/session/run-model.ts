@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BenchmarkResultSchema } from "../benchmarks/benchmark-result.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
-import { FunctionShareSchema, IntervalSchema, ProbeCostSchema } from "./interval-model.js";
+import { DepthBucketSchema, FunctionShareSchema, IntervalSchema, ProbeCostSchema } from "./interval-model.js";
 
 /**
  * The run: everything one session saw, made by the session (src/session/session-run.ts) and
@@ -102,6 +102,19 @@ export const RunFileSchema = z.object({
     stackSamples: num,
     topFunctions: z.array(FunctionShareSchema),
     probeCosts: z.array(ProbeCostSchema),
+    frameClasses: z
+      .array(z.object({ class: z.string(), share: num, samples: num }))
+      .describe(
+        "share of busy stack samples inside encapsulation, bridge, conntrack, netfilter, qdisc, socket, driver work",
+      ),
+    callDepth: z
+      .object({ send: z.array(DepthBucketSchema), receive: z.array(DepthBucketSchema) })
+      .describe(
+        "frames below the send (udp_sendmsg, tcp_sendmsg) and receive (__netif_receive_skb, net_rx_action) entries in sampled stacks",
+      ),
+    processShares: z
+      .array(z.object({ pid: num, comm: z.string(), samples: num, share: num }))
+      .describe("share of busy stack samples per process"),
   }),
   environment: z
     .object({

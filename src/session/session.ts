@@ -21,10 +21,15 @@ import { takeEnvSnapshot, type EnvSnapshot } from "../collectors/env-snapshot.js
 import { hostInventory, type HostInventory } from "../collectors/inventory.js";
 import { discoverNetns } from "../collectors/netns.js";
 import { functionShares } from "../profile/function-shares.js";
+import { frameClassShares } from "../profile/frame-classes.js";
+import { depthBelow, RECEIVE_ENTRIES, SEND_ENTRIES } from "../profile/call-depth.js";
+import { processShares } from "../profile/process-shares.js";
 import { buildInterval } from "./interval-builder.js";
 import type { Interval, ProbeCostFigure, ProcessCpu, SessionEventValue } from "./interval-model.js";
 import type { RunFile } from "./run-model.js";
 import { assembleRun, type CommandRecord } from "./session-run.js";
+import { QdiscPoller } from "../collectors/qdisc-poller.js";
+import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 
 const log = componentLogger("session");
 
@@ -80,6 +85,10 @@ export class ProfilingSession extends EventEmitter {
   private envStart?: Promise<EnvSnapshot | undefined>;
   private envStop?: Promise<EnvSnapshot | undefined>;
   private commandRecord?: CommandRecord;
+  private qdiscPoller?: QdiscPoller;
+  private qdiscPolling = false;
+  /** Qdisc counter deltas polled since the last interval was emitted, per namespace. */
+  private pendingQdiscs = new Map<number, Qdisc[]>();
   private seq = 0;
   private profile: StackProfileBuilder;
   private watchers = 0;
@@ -166,7 +175,11 @@ export class ProfilingSession extends EventEmitter {
     const only = t.kind === "netnsSet" ? new Set(t.namespaces.map((n) => n.inode)) : undefined;
     try {
       const all = await discoverNetns();
-      return await takeEnvSnapshot(only ? all.filter((n) => only.has(n.inode)) : all);
+      const namespaces = only ? all.filter((n) => only.has(n.inode)) : all;
+      const env = await takeEnvSnapshot(namespaces);
+      // Qdiscs that can hold or drop packets are watched per interval from now on.
+      if (this.state === "RUNNING" && !this.qdiscPoller) this.qdiscPoller = new QdiscPoller(env, namespaces);
+      return env;
     } catch (e) {
       log.warn({ session: this.id, err: (e as Error).message }, "environment snapshot failed");
       return undefined;
@@ -246,8 +259,44 @@ export class ProfilingSession extends EventEmitter {
     this.emitSnapshot(s, false);
   }
 
+  /** One `tc` per watched namespace, never two polls at once; results join the next interval. */
+  private pollQdiscs(): void {
+    const poller = this.qdiscPoller;
+    if (!poller?.active || this.qdiscPolling) return;
+    this.qdiscPolling = true;
+    void poller
+      .poll()
+      .then((deltas) => {
+        for (const [inode, list] of deltas) {
+          const prev = new Map(
+            (this.pendingQdiscs.get(inode) ?? []).map((q) => [`${q.device} ${q.handle}`, q]),
+          );
+          this.pendingQdiscs.set(
+            inode,
+            list.map((q) => {
+              const p = prev.get(`${q.device} ${q.handle}`);
+              if (!p) return q;
+              const sum = { ...q };
+              for (const k of QDISC_COUNTERS) sum[k] += p[k];
+              return sum;
+            }),
+          );
+        }
+      })
+      .finally(() => (this.qdiscPolling = false));
+  }
+
   private emitSnapshot(host: HostSample | undefined, final: boolean): void {
-    const interval = buildInterval(this.seq++, host, this.pendingReadings, this.pendingEvents, final);
+    if (host) this.pollQdiscs();
+    const interval = buildInterval(
+      this.seq++,
+      host,
+      this.pendingReadings,
+      this.pendingEvents,
+      final,
+      host ? this.pendingQdiscs : undefined,
+    );
+    if (host) this.pendingQdiscs = new Map();
     this.pendingReadings = [];
     this.pendingEvents = [];
     this.lastSnapshot = interval;
@@ -338,6 +387,9 @@ export class ProfilingSession extends EventEmitter {
         .sort((a, b) => b.share - a.share)
         .slice(0, 20),
       probeCosts: [...costs.values()],
+      frameClasses: frameClassShares(p.stacks),
+      callDepth: { send: depthBelow(p.stacks, SEND_ENTRIES), receive: depthBelow(p.stacks, RECEIVE_ENTRIES) },
+      processShares: processShares(p.stacks),
     };
   }
 

@@ -30,7 +30,7 @@ const dev = (name: string, mtu: number, gro: boolean): EnvSnapshot["netns"][numb
 });
 const env = (devices: EnvSnapshot["netns"][number]["devices"]): EnvSnapshot => ({
   takenAt: 0,
-  netns: [{ inode: 1, names: ["c1"], devices }],
+  netns: [{ inode: 1, names: ["c1"], devices, qdiscs: [] }],
   irqAffinity: {},
   perfEventMaxStack: 127,
   pmu: { core: false, uncoreImc: [], amdDf: false, resctrlMbm: false },

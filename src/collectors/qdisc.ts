@@ -1,0 +1,79 @@
+/**
+ * Queueing disciplines from `tc -s -j qdisc show`: the tree (kind, handle, parent, options such
+ * as a tbf's rate) and the counters a shaping or dropping qdisc moves (sent, drops, overlimits,
+ * requeues, backlog). veth and bridges default to `noqueue`, which never queues: only namespaces
+ * with another kind are polled per interval.
+ */
+export interface Qdisc {
+  device: string;
+  kind: string;
+  handle: string;
+  /** "root" or the parent's handle. */
+  parent: string;
+  /** The qdisc's own parameters as tc prints them (tbf: rate in bytes/s, burst, lat; fq_codel: limit…). */
+  options: Record<string, unknown>;
+  bytes: number;
+  packets: number;
+  drops: number;
+  overlimits: number;
+  requeues: number;
+  backlog: number;
+  qlen: number;
+}
+
+interface TcQdisc {
+  kind?: string;
+  handle?: string;
+  dev?: string;
+  root?: boolean;
+  parent?: string;
+  options?: Record<string, unknown>;
+  bytes?: number;
+  packets?: number;
+  drops?: number;
+  overlimits?: number;
+  requeues?: number;
+  backlog?: number;
+  qlen?: number;
+}
+
+export function parseTcQdiscJson(text: string): Qdisc[] {
+  let list: TcQdisc[];
+  try {
+    list = JSON.parse(text) as TcQdisc[];
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  return list.map((q) => ({
+    device: q.dev ?? "",
+    kind: q.kind ?? "",
+    handle: q.handle ?? "",
+    parent: q.root ? "root" : (q.parent ?? ""),
+    options: q.options ?? {},
+    bytes: q.bytes ?? 0,
+    packets: q.packets ?? 0,
+    drops: q.drops ?? 0,
+    overlimits: q.overlimits ?? 0,
+    requeues: q.requeues ?? 0,
+    backlog: q.backlog ?? 0,
+    qlen: q.qlen ?? 0,
+  }));
+}
+
+/** Kinds that never hold or drop a packet: nothing to watch per interval. */
+export const PASS_THROUGH_QDISCS: ReadonlySet<string> = new Set(["noqueue"]);
+
+export const QDISC_COUNTERS = ["packets", "bytes", "drops", "overlimits", "requeues"] as const;
+
+/** Counter deltas per qdisc (matched by device and handle); backlog and qlen are gauges. */
+export function qdiscDelta(a: readonly Qdisc[], b: readonly Qdisc[]): Qdisc[] {
+  const prev = new Map(a.map((q) => [`${q.device} ${q.handle}`, q]));
+  return b.map((q) => {
+    const p = prev.get(`${q.device} ${q.handle}`);
+    if (!p) return q;
+    const d = { ...q };
+    for (const k of QDISC_COUNTERS) d[k] = Math.max(0, q[k] - p[k]);
+    return d;
+  });
+}

@@ -1,0 +1,58 @@
+import type { WeightedStack } from "./function-shares.js";
+
+/**
+ * What a kernel function does on the network path, by its name: the one classifier the report and
+ * the diagnosis use. Order matters: the first class whose pattern matches wins (conntrack before
+ * netfilter, encapsulation before socket).
+ */
+export const FRAME_CLASSES = [
+  [
+    "encapsulation",
+    /^(vxlan_|__vxlan_|udp_tunnel|iptunnel_|ip_tunnel|__iptunnel|gro_cells|geneve_|gre_|ipip_)/,
+  ],
+  ["bridge", /^(br_|__br_|nbp_)/],
+  ["conntrack", /^(nf_conntrack|__nf_conntrack|nf_ct_|__nf_ct_|nf_nat|__nf_nat|nf_confirm)/],
+  ["netfilter", /^(nf_hook|nf_hook_slow|nft_|__nft_|nf_tables|ipt_|ip6t_|ebt_|xt_|nf_)/],
+  [
+    "qdisc",
+    /^(__qdisc_run|qdisc_|sch_direct_xmit|__dev_xmit_skb|pfifo_|tbf_|htb_|fq_codel_|fq_|netem_|dequeue_skb)/,
+  ],
+  [
+    "socket",
+    /^(udp_sendmsg|udpv6_sendmsg|tcp_sendmsg|tcp_recvmsg|udp_recvmsg|__udp_enqueue|udp_queue_rcv|sock_|__sock_|skb_copy_datagram|inet_sendmsg|inet_recvmsg|__sys_sendto|__sys_recvfrom)/,
+  ],
+  ["driver", /^(veth_|virtnet_|virtqueue_|e1000|ixgbe_|i40e_|ice_|mlx5|bnxt_|macvlan_|ipvlan_|tun_)/],
+] as const satisfies ReadonlyArray<readonly [string, RegExp]>;
+
+export type FrameClass = (typeof FRAME_CLASSES)[number][0];
+
+export function classifyFrame(fn: string): FrameClass | undefined {
+  for (const [name, re] of FRAME_CLASSES) if (re.test(fn)) return name;
+  return undefined;
+}
+
+/**
+ * Share of busy (non-idle) samples whose kernel stack holds at least one frame of each class:
+ * "netfilter 42%" means 42% of the busy samples were somewhere inside netfilter work.
+ */
+export function frameClassShares(
+  stacks: Iterable<WeightedStack>,
+): Array<{ class: FrameClass; share: number; samples: number }> {
+  const counts = new Map<FrameClass, number>();
+  let busy = 0;
+  for (const s of stacks) {
+    if (s.context === "idle") continue;
+    busy += s.samples;
+    const seen = new Set<FrameClass>();
+    for (const f of s.frames) {
+      const c = classifyFrame(f);
+      if (c) seen.add(c);
+    }
+    for (const c of seen) counts.set(c, (counts.get(c) ?? 0) + s.samples);
+  }
+  return FRAME_CLASSES.map(([c]) => ({
+    class: c,
+    samples: counts.get(c) ?? 0,
+    share: busy ? (counts.get(c) ?? 0) / busy : 0,
+  }));
+}
