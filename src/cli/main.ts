@@ -176,6 +176,12 @@ export function buildProgram(): Command {
     );
   };
 
+  /** The command line names the run unless --label does; the daemon takes labels up to 200 characters. */
+  const commandLabel = (argv: string[]): string => {
+    const full = argv.join(" ");
+    return full.length <= 200 ? full : `${full.slice(0, 199)}…`;
+  };
+
   const recordOptions = (
     opts: RecordFlags,
     target: Target,
@@ -307,8 +313,10 @@ export function buildProgram(): Command {
       const run = await withDaemon(
         { version: pkg.version, progress: say, ...(opts.socket ? { socket: opts.socket } : {}) },
         (api) =>
-          recordSession(api, recordOptions(opts, { host: {} }, 0, opts.label ?? argv.join(" "), say), () =>
-            runBenchmark(argv, say),
+          recordSession(
+            api,
+            recordOptions(opts, { host: {} }, 0, opts.label ?? commandLabel(argv), say),
+            () => runBenchmark(argv, say),
           ),
       );
       await finish(run, opts);

@@ -1,3 +1,4 @@
+import { tracepointHasField } from "./drop-reasons.js";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -119,6 +120,13 @@ export function checkRequirement(req: string, caps: KernelCapabilities): { ok: b
     return caps.symbols.has(sym)
       ? { ok: true, reason: "" }
       : { ok: false, reason: `kernel symbol ${sym} not in /proc/kallsyms (module not loaded?)` };
+  }
+  if (req.startsWith("tracepoint-field:")) {
+    const [, cat, ev, field] = req.split(":");
+    if (!caps.tracefs) return { ok: false, reason: "tracefs is not mounted" };
+    return tracepointHasField(caps.tracefs, cat!, ev!, field!)
+      ? { ok: true, reason: "" }
+      : { ok: false, reason: `tracepoint ${cat}:${ev} has no field '${field}' in this kernel` };
   }
   if (req.startsWith("tracepoint:")) {
     if (!caps.tracefs)

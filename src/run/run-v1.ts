@@ -72,6 +72,7 @@ export function upgradeV1Run(v1: Obj): Obj {
       frameClasses: [],
       callDepth: { send: [], receive: [] },
       processShares: [],
+      dropStacks: [],
     },
   };
 }

@@ -4,6 +4,7 @@ import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 import type { HistBucket } from "../bpftrace/messages.js";
 import type { ProbeReading } from "../probes/probe-run.js";
 import { functionShares } from "../profile/function-shares.js";
+import { dropReasonNames } from "../probes/drop-reasons.js";
 import type {
   HardwareSample,
   Interval,
@@ -135,6 +136,30 @@ function probeValues(readings: readonly ProbeReading[]): {
                 attributes: { netns: String(dev.netns), ifindex: String(dev.ifindex), direction },
               });
         break;
+      case "drops": {
+        const names = dropReasonNames();
+        for (const r of d.data.reasons)
+          counters.push({
+            probe: "drops",
+            metric: "packets",
+            value: r.packets,
+            unit: "packets",
+            attributes: {
+              reason: names.get(r.reason) ?? `reason ${r.reason}`,
+              code: String(r.reason),
+              netns: String(r.netns),
+            },
+          });
+        for (const l of d.data.locations)
+          counters.push({
+            probe: "drops",
+            metric: "packets_at",
+            value: l.packets,
+            unit: "packets",
+            attributes: { function: l.fn },
+          });
+        break;
+      }
       case "stacks":
         break;
     }

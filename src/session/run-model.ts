@@ -115,6 +115,11 @@ export const RunFileSchema = z.object({
     processShares: z
       .array(z.object({ pid: num, comm: z.string(), samples: num, share: num }))
       .describe("share of busy stack samples per process"),
+    dropStacks: z
+      .array(z.object({ reason: num, reasonName: z.string(), frames: z.array(z.string()), samples: num }))
+      .describe(
+        "the drops probe's sampled kernel stacks of dropped packets, most frequent first (empty without it)",
+      ),
   }),
   environment: z
     .object({

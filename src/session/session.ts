@@ -24,6 +24,7 @@ import { functionShares } from "../profile/function-shares.js";
 import { frameClassShares } from "../profile/frame-classes.js";
 import { depthBelow, RECEIVE_ENTRIES, SEND_ENTRIES } from "../profile/call-depth.js";
 import { processShares } from "../profile/process-shares.js";
+import { dropReasonNames } from "../probes/drop-reasons.js";
 import { buildInterval } from "./interval-builder.js";
 import type { Interval, ProbeCostFigure, ProcessCpu, SessionEventValue } from "./interval-model.js";
 import type { RunFile } from "./run-model.js";
@@ -86,6 +87,8 @@ export class ProfilingSession extends EventEmitter {
   private envStop?: Promise<EnvSnapshot | undefined>;
   private commandRecord?: CommandRecord;
   private qdiscPoller?: QdiscPoller;
+  /** The drops probe's sampled stacks, per reason and stack, over the session. */
+  private readonly dropStacks = new Map<string, { reason: number; frames: string[]; samples: number }>();
   private qdiscPolling = false;
   /** Qdisc counter deltas polled since the last interval was emitted, per namespace. */
   private pendingQdiscs = new Map<number, Qdisc[]>();
@@ -126,6 +129,9 @@ export class ProfilingSession extends EventEmitter {
     const stacks = this.runs.find((r) => r.name === "stacks");
     if (stacks) this.profile = new StackProfileBuilder(Number(stacks.params.hz));
     const started: ProbeLease[] = [];
+    // Read while the probes attach (bpftrace compiles for most of a second), and before the window
+    // opens: the qdisc and conntrack counters it holds are the run's baseline.
+    this.envStart = this.takeEnvironment();
     try {
       await Promise.all(
         this.runs.map(async (r) => {
@@ -146,10 +152,9 @@ export class ProfilingSession extends EventEmitter {
         },
         (s) => this.onHostSample(s),
       );
+      await this.envStart;
       await this.collector.start();
       this.window.startMs = Date.now();
-      // Off the critical path: the environment is read while the first interval runs.
-      this.envStart = this.takeEnvironment();
     } catch (e) {
       // No half-attached sessions: whatever started is stopped before the error is returned.
       await Promise.all(started.map((r) => r.stop()));
@@ -232,6 +237,13 @@ export class ProfilingSession extends EventEmitter {
   private onReading(r: ProbeReading): void {
     this.pendingReadings.push(r);
     if (r.data.probe === "stacks") this.profile.add(r.data.data.samples);
+    if (r.data.probe === "drops")
+      for (const s of r.data.data.stacks) {
+        const k = `${s.reason}\u0000${s.frames.join(";")}`;
+        const prev = this.dropStacks.get(k);
+        if (prev) prev.samples += s.samples;
+        else this.dropStacks.set(k, { ...s });
+      }
     for (const m of r.fullMaps)
       this.pendingEvents.push({
         code: "MAP_FULL",
@@ -390,6 +402,10 @@ export class ProfilingSession extends EventEmitter {
       frameClasses: frameClassShares(p.stacks),
       callDepth: { send: depthBelow(p.stacks, SEND_ENTRIES), receive: depthBelow(p.stacks, RECEIVE_ENTRIES) },
       processShares: processShares(p.stacks),
+      dropStacks: [...this.dropStacks.values()]
+        .sort((a, b) => b.samples - a.samples)
+        .slice(0, 10)
+        .map((s) => ({ ...s, reasonName: dropReasonNames().get(s.reason) ?? `reason ${s.reason}` })),
     };
   }
 

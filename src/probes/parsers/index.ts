@@ -6,6 +6,7 @@ import { parseSoftirq, type SoftirqSnapshot } from "./softirq.js";
 import { parseStacks, type StacksSnapshot, type UserFrameResolver } from "./stacks.js";
 import { parseUdpSendmsg, type UdpSendSnapshot } from "./udp-sendmsg.js";
 import { parseVxlan, type VxlanSnapshot } from "./vxlan.js";
+import { parseDrops, type DropsSnapshot } from "./drops.js";
 
 /** The typed reading of one probe for one interval, tagged by probe name. */
 export type ProbeData =
@@ -14,7 +15,8 @@ export type ProbeData =
   | { probe: "stacks"; data: StacksSnapshot }
   | { probe: "udp_sendmsg"; data: UdpSendSnapshot }
   | { probe: "vxlan"; data: VxlanSnapshot }
-  | { probe: "netdev"; data: NetdevSnapshot };
+  | { probe: "netdev"; data: NetdevSnapshot }
+  | { probe: "drops"; data: DropsSnapshot };
 
 export type ProbeName = ProbeData["probe"];
 
@@ -38,6 +40,8 @@ export function parseBatch(
       return { probe, data: parseVxlan(batch) };
     case "netdev":
       return { probe, data: parseNetdev(batch, Number(params.sample_every ?? 1)) };
+    case "drops":
+      return { probe, data: parseDrops(batch) };
     default:
       return undefined;
   }

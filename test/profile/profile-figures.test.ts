@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { depthBelow, RECEIVE_ENTRIES, SEND_ENTRIES } from "../../src/profile/call-depth.js";
+import { classifyFrame, frameClassShares } from "../../src/profile/frame-classes.js";
+import { processShares } from "../../src/profile/process-shares.js";
+import type { ProfileStack } from "../../src/profile/stack-profile.js";
+
+const stack = (
+  frames: string[],
+  samples: number,
+  comm = "iperf3",
+  context: ProfileStack["context"] = "task",
+): ProfileStack => ({
+  frames,
+  userFrames: [],
+  pid: comm === "swapper/0" ? 0 : 42,
+  comm,
+  cpu: 0,
+  context,
+  samples,
+});
+
+test("frames are classed by what they do: conntrack before netfilter, encapsulation, bridge, qdisc", () => {
+  assert.equal(classifyFrame("vxlan_xmit_one"), "encapsulation");
+  assert.equal(classifyFrame("br_handle_frame"), "bridge");
+  assert.equal(classifyFrame("nf_conntrack_in"), "conntrack");
+  assert.equal(classifyFrame("nft_do_chain"), "netfilter");
+  assert.equal(classifyFrame("sch_direct_xmit"), "qdisc");
+  assert.equal(classifyFrame("udp_sendmsg"), "socket");
+  assert.equal(classifyFrame("veth_xmit"), "driver");
+  assert.equal(classifyFrame("memcpy"), undefined);
+});
+
+test("class shares count a busy sample once per class, idle samples not at all", () => {
+  const shares = frameClassShares([
+    stack(["nft_do_chain", "nf_hook_slow", "ip_output"], 3),
+    stack(["vxlan_xmit", "dev_hard_start_xmit"], 1),
+    stack(["default_idle"], 10, "swapper/0", "idle"),
+  ]);
+  const by = new Map(shares.map((s) => [s.class, s.share]));
+  assert.equal(by.get("netfilter"), 0.75);
+  assert.equal(by.get("encapsulation"), 0.25);
+});
+
+test("call depth counts frames below the outermost entry (an overlay re-enters receive after decap)", () => {
+  const d = depthBelow(
+    [
+      stack(["a", "b", "udp_sendmsg", "sock_sendmsg"], 2),
+      stack(["x", "__netif_receive_skb", "y", "z", "__netif_receive_skb", "net_rx_action"], 1),
+      stack(["memcpy"], 5),
+    ],
+    SEND_ENTRIES,
+  );
+  assert.deepEqual(d, [{ depth: 2, samples: 2 }]);
+  const r = depthBelow(
+    [stack(["x", "__netif_receive_skb", "y", "z", "__netif_receive_skb", "net_rx_action"], 1)],
+    RECEIVE_ENTRIES,
+  );
+  assert.deepEqual(r, [{ depth: 5, samples: 1 }]);
+});
+
+test("busy-sample shares per process, idle excluded", () => {
+  const s = processShares([
+    stack(["f"], 3, "iperf3"),
+    stack(["g"], 1, "ovsbusy"),
+    stack(["default_idle"], 6, "swapper/0", "idle"),
+  ]);
+  assert.deepEqual(
+    s.map((x) => [x.comm, x.share]),
+    [
+      ["iperf3", 0.75],
+      ["ovsbusy", 0.25],
+    ],
+  );
+});
