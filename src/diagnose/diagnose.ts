@@ -1,55 +1,70 @@
 import type { RunFile } from "../run/run-file.js";
+import type { Finding } from "./finding.js";
+import { RULES } from "./rules/index.js";
+import type { RuleContext } from "./rules/rule.js";
 import { runFigures, type RunFigures } from "./run-figures.js";
-import {
-  addedFunctions,
-  configurationCauses,
-  coreSaturation,
-  deeperPath,
-  drops,
-  memoryTraffic,
-  softirqsPerPacket,
-  throughputGap,
-  type Finding,
-} from "./findings.js";
+import { hardwareNote, symptom, type Verdict } from "./verdict.js";
+
+export type { Finding } from "./finding.js";
+
+type PlainFigures = Omit<
+  RunFigures,
+  "functionShares" | "environment" | "classSamples" | "snmp" | "dropReasons" | "conntrack" | "benchmarkComms"
+>;
 
 export interface Diagnosis {
   baseline: string;
   subject: string;
+  /** The answer first: is the subject materially slower, faster, or the same within noise? */
+  verdict: Verdict;
   findings: Finding[];
-  figures: {
-    baseline: Omit<RunFigures, "functionShares" | "environment">;
-    subject: Omit<RunFigures, "functionShares" | "environment">;
-  };
+  figures: { baseline: PlainFigures; subject: PlainFigures };
 }
 
-function plain(f: RunFigures): Diagnosis["figures"]["baseline"] {
-  const { functionShares: _f, environment: _e, ...rest } = f;
+function plain(f: RunFigures): PlainFigures {
+  const {
+    functionShares: _f,
+    environment: _e,
+    classSamples: _c,
+    snmp: _s,
+    dropReasons: _d,
+    conntrack: _ct,
+    benchmarkComms: _b,
+    ...rest
+  } = f;
   return rest;
 }
 
-/** The findings that exist only by comparison with a baseline (the rest are read off one run). */
-export function comparativeFindings(b: RunFigures, s: RunFigures): Finding[] {
-  return [throughputGap(b, s), addedFunctions(b, s), deeperPath(b, s), softirqsPerPacket(b, s)].filter(
-    (f): f is Finding => f !== undefined,
-  );
+/**
+ * Every cause rule against one pair of runs. With a material symptom the differences found are
+ * causes, ranked by how much of the gap or extra cost they explain; without one they are notes
+ * (a difference that moved nothing the benchmark measured).
+ */
+export function causeFindings(b: RunFigures, s: RunFigures, ctx?: Omit<RuleContext, "b" | "s">): Finding[] {
+  const c: RuleContext = { b, s, gap: ctx?.gap ?? 0, costRise: ctx?.costRise ?? 0 };
+  const material = c.gap > 0 || c.costRise > 0;
+  const rank = { high: 3, medium: 2, low: 1 };
+  return RULES.map((r) => r.evaluate(c))
+    .filter((f): f is NonNullable<typeof f> => f !== undefined)
+    .map((f): Finding => ({ ...f, kind: material ? "cause" : "note", impact: f.explains ?? 0 }))
+    .sort((x, y) => y.impact - x.impact || rank[y.confidence] - rank[x.confidence]);
 }
 
-/** Compares a baseline run with a subject run and ranks the causes by impact. */
+/** Compares a baseline run with a subject run: the verdict, then causes ranked by what they explain. */
 export function diagnose(baseline: RunFile, subject: RunFile): Diagnosis {
   const b = runFigures(baseline);
   const s = runFigures(subject);
-  const found = [
-    ...comparativeFindings(b, s),
-    coreSaturation(s),
-    drops(s),
-    ...configurationCauses(s, b),
-  ].filter((f): f is Finding => f !== undefined);
-  found.sort((x, y) => y.impact - x.impact);
-  found.push(memoryTraffic(b, s));
+  const sym = symptom(b, s);
+  const findings = [
+    ...(sym.finding ? [sym.finding] : []),
+    ...causeFindings(b, s, { gap: sym.gap, costRise: sym.costRise }),
+    hardwareNote(b, s),
+  ];
   return {
     baseline: b.label,
     subject: s.label,
-    findings: found,
+    verdict: sym.verdict,
+    findings,
     figures: { baseline: plain(b), subject: plain(s) },
   };
 }
@@ -58,7 +73,9 @@ export function diagnose(baseline: RunFile, subject: RunFile): Diagnosis {
 export function formatFindings(findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   findings.forEach((f, i) => {
-    lines.push(`${i + 1}. [${f.code}] ${f.title}`);
+    const share = f.explains !== undefined ? `, explains ~${Math.round(f.explains * 100)}%` : "";
+    lines.push(`${i + 1}. ${f.kind} [${f.code}] ${f.title} (${f.confidence} confidence${share})`);
+    if (f.kind !== "symptom") lines.push(`     why: ${f.mechanism}`);
     for (const e of f.evidence)
       lines.push(
         `     ${e.what}: ${e.baseline !== undefined ? `${e.baseline} → ` : ""}${e.subject}   (${e.source})`,
@@ -85,6 +102,7 @@ export function formatRunFigures(name: string, f: Diagnosis["figures"]["baseline
 export function formatDiagnosis(d: Diagnosis): string {
   return [
     `Diagnosis: ${d.subject} compared with ${d.baseline}`,
+    `verdict: ${d.verdict}${d.findings.some((f) => f.kind === "cause") ? "" : d.verdict === "no-material-difference" ? " (no cause to name)" : " (no cause found in the evidence recorded)"}`,
     "",
     ...formatRunFigures("baseline", d.figures.baseline),
     ...formatRunFigures("subject", d.figures.subject),
@@ -102,7 +120,7 @@ export function findingsHtml(findings: readonly Finding[]): string {
   return findings
     .map(
       (f) =>
-        `<li><b>[${esc(f.code)}]</b> ${esc(f.title)}<table><tr><th>evidence</th><th>baseline</th><th>subject</th><th>source</th></tr>${f.evidence
+        `<li><b>${esc(f.kind)} [${esc(f.code)}]</b> ${esc(f.title)} <i>(${esc(f.confidence)} confidence${f.explains !== undefined ? `, explains ~${Math.round(f.explains * 100)}%` : ""})</i><br><span class="note">${esc(f.mechanism)}</span><table><tr><th>evidence</th><th>baseline</th><th>subject</th><th>source</th></tr>${f.evidence
           .map(
             (e) =>
               `<tr><td>${esc(e.what)}</td><td>${esc(e.baseline ?? "")}</td><td>${esc(e.subject)}</td><td>${esc(e.source)}</td></tr>`,
@@ -114,5 +132,5 @@ export function findingsHtml(findings: readonly Finding[]): string {
 
 /** The diagnosis as a section of the HTML report. */
 export function diagnosisHtml(d: Diagnosis): string {
-  return `<section id="diagnosis"><h2>Diagnosis: ${esc(d.subject)} vs ${esc(d.baseline)}</h2><ol>${findingsHtml(d.findings)}</ol></section>`;
+  return `<section id="diagnosis"><h2>Diagnosis: ${esc(d.subject)} vs ${esc(d.baseline)} — ${esc(d.verdict)}</h2><ol>${findingsHtml(d.findings)}</ol></section>`;
 }

@@ -1,7 +1,9 @@
 import type { HostRole, MultiHostRun } from "../run/multi-host-run.js";
-import { comparativeFindings, esc, findingsHtml, formatFindings } from "./diagnose.js";
-import { configurationCauses, coreSaturation, drops, type Finding } from "./findings.js";
+import { causeFindings, esc, findingsHtml, formatFindings } from "./diagnose.js";
+import type { Finding } from "./finding.js";
+import { configurationCauses, coreSaturation, drops } from "./single-run-findings.js";
 import { runFigures, type RunFigures } from "./run-figures.js";
+import { symptom } from "./verdict.js";
 
 /** A finding and the host it was found on. */
 export interface HostFinding extends Finding {
@@ -81,6 +83,9 @@ function sideFinding(
     const p = pathShare(f, ENCAP);
     return {
       code: "ENCAP_ON_SENDER",
+      kind: "note",
+      mechanism: "the sender encapsulates every packet (VXLAN transmit) before it reaches the wire",
+      confidence: "low",
       title:
         p.share > 0
           ? `encapsulation on the sender: ${pct(p.share)} of its busy CPU samples are in VXLAN transmit (vxlan_xmit and below)`
@@ -93,12 +98,24 @@ function sideFinding(
     const p = pathShare(f, RECEIVE);
     return {
       code: "RECEIVE_ON_RECEIVER",
+      kind: "note",
+      mechanism: "the receiver decapsulates every packet and delivers it through a second receive path",
+      confidence: "low",
       title: `receive path on the receiver: ${pct(p.share)} of its busy CPU samples are in decapsulation and socket receive (${RECEIVE.slice(0, 3).join(", ")}, …)`,
       impact: p.share,
       evidence: [...p.evidence, ...deviceRates(run)],
     };
   }
   return undefined;
+}
+
+/** A role against the same role in the baseline: the symptom decides whether differences are causes. */
+function roleCauses(b: RunFigures, s: RunFigures): Finding[] {
+  const sym = symptom(b, s);
+  return [
+    ...(sym.finding ? [sym.finding] : []),
+    ...causeFindings(b, s, { gap: sym.gap, costRise: sym.costRise }),
+  ];
 }
 
 const tag = (host: string, role: HostRole, f: Finding): HostFinding => ({
@@ -120,6 +137,9 @@ export function diagnoseHosts(subject: MultiHostRun, baseline?: MultiHostRun): H
       findings.push(
         tag(h.name, h.role, {
           code: "HOST_MISSING",
+          kind: "note",
+          mechanism: "a host that was not recorded cannot be compared",
+          confidence: "high",
           title: `not recorded: ${h.error}`,
           impact: 1,
           evidence: [{ what: "address", subject: h.address, source: "record --hosts" }],
@@ -134,7 +154,7 @@ export function diagnoseHosts(subject: MultiHostRun, baseline?: MultiHostRun): H
       coreSaturation(f),
       drops(f),
       ...configurationCauses(f),
-      ...(base?.run ? comparativeFindings(runFigures(base.run), f) : []),
+      ...(base?.run ? roleCauses(runFigures(base.run), f) : []),
     ].filter((x): x is Finding => x !== undefined);
     findings.push(...found.map((x) => tag(h.name, h.role, x)));
   }

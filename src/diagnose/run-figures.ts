@@ -1,68 +1,221 @@
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
-import type { RunFile } from "../run/run-file.js";
+import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
+import { frameClassShares } from "../profile/frame-classes.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
+import type { RunFile, RunSnapshot } from "../run/run-file.js";
+import { mean, standardError } from "./noise.js";
+
+/** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
+const MIN_INTERVAL_SECONDS = 0.5;
+
+export interface QdiscFigure {
+  netns: string;
+  device: string;
+  kind: string;
+  handle: string;
+  /** Shaping rate in bit/s where the qdisc has one (tbf, htb class rates are not read). */
+  rateBitsPerSecond?: number;
+  packets: number;
+  drops: number;
+  overlimits: number;
+}
+
+export interface DepthFigure {
+  mean: number;
+  se: number;
+  samples: number;
+}
 
 /** The numbers a diagnosis compares, each computed once from a run file with its source named. */
 export interface RunFigures {
   label: string;
+  protocol: string;
   packets: number;
   bytes: number;
+  seconds: number;
   packetsPerSecond: number;
   bitsPerSecond: number;
+  rateSource: string;
+  packetsSource: string;
+  /** Per full interval: packets/s of the busiest device (not lo), for the run's own noise. */
+  rateSeries: number[];
+  /** The busiest device's bits/s over the window: more than the benchmark's own means other traffic. */
+  pathBitsPerSecond: number;
+  pathDevice: string;
   /** All CPUs' busy time (100 − idle − iowait) over the snapshots. */
   busySeconds: number;
+  cpus: number;
   cpuUsPerPacket: number | undefined;
   cpuUsPerKB: number | undefined;
+  cpuPerPacketSeries: number[];
   netSoftirqs: number;
   softirqsPerPacket: number | undefined;
+  softirqsPerPacketSeries: number[];
   softirqsPerPacketByVector: Record<string, number>;
   /** Network softirq handler time per packet, from the softirq probe (ns). */
   softirqNsPerPacket: number | undefined;
+  /** NET_RX softirqs per CPU over the window (RPS and IRQ affinity move them). */
+  netRxByCpu: Record<string, number>;
   /** Function → share of busy stack samples containing it (inclusive). */
   functionShares: Map<string, number>;
   busySamples: number;
+  /** Frame class → busy samples with at least one frame of it. */
+  classSamples: Map<string, number>;
+  /** udp_sendmsg probe depth (opt-in, exact) and the default stacks' depth below the entries. */
   depth: { mean: number; max: number; samples: number } | undefined;
+  stackDepth: { send: DepthFigure | undefined; receive: DepthFigure | undefined };
   /** Per snapshot: the busiest core's sys+softirq+irq and the mean of the others. */
   saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number }>;
   deviceDrops: Array<{ device: string; netns: string; drops: number }>;
   udpRcvbufErrors: number;
+  /** "Protocol.Metric" → sum over the window and every namespace (/proc/net/snmp and netstat). */
+  snmp: Map<string, number>;
+  /** Drop reason → packets (drops probe). */
+  dropReasons: Map<string, number>;
+  conntrack: Map<string, number>;
+  conntrackEntriesMax: number;
+  conntrackMax: number | undefined;
+  qdiscs: QdiscFigure[];
+  netfilterRules: number;
   environment?: EnvSnapshot;
-  hardware: { supported: boolean; reason: string };
+  hardware: { supported: boolean; reason: string; totals: Record<string, number> };
+  packetsSourceIsDevice: boolean;
   /** Where the packet count came from: the benchmark's report or the path's device counters. */
-  packetsSource: string;
-  /** The top processes by CPU over the window. */
   processes: RunFile["processes"];
+  processShares: RunFile["summary"]["processShares"];
+  /** The benchmark's own processes (the command's name), never a competitor. */
+  benchmarkComms: Set<string>;
   /** What changed in the environment between session start and stop. */
   environmentChanges: NonNullable<RunFile["environment"]>["changes"];
+  /** The lab's id when the run crossed a lab topology: its namespaces are named "<id>-…". */
+  labId?: string;
+}
+
+const full = (s: RunSnapshot): boolean => !s.final && s.seconds >= MIN_INTERVAL_SECONDS;
+
+function depthFigure(buckets: ReadonlyArray<{ depth: number; samples: number }>): DepthFigure | undefined {
+  const xs = buckets.flatMap((b) => Array<number>(Math.min(b.samples, 10_000)).fill(b.depth));
+  if (xs.length === 0) return undefined;
+  return { mean: mean(xs), se: standardError(xs), samples: xs.length };
+}
+
+/** Qdisc activity over the run: counters at stop minus at start, matched by namespace, device, handle. */
+function qdiscFigures(run: RunFile): QdiscFigure[] {
+  const env = run.environment;
+  if (!env?.stop) return [];
+  const start = new Map(
+    env.start.netns.flatMap((n) =>
+      (n.qdiscs ?? []).map((q) => [`${n.inode} ${q.device} ${q.handle}`, q] as const),
+    ),
+  );
+  return env.stop.netns.flatMap((n) =>
+    (n.qdiscs ?? [])
+      .filter((q) => !PASS_THROUGH_QDISCS.has(q.kind))
+      .map((q) => {
+        const p = start.get(`${n.inode} ${q.device} ${q.handle}`);
+        const rate = typeof q.options.rate === "number" ? q.options.rate * 8 : undefined;
+        return {
+          netns: n.names[0] ?? String(n.inode),
+          device: q.device,
+          kind: q.kind,
+          handle: q.handle,
+          ...(rate !== undefined ? { rateBitsPerSecond: rate } : {}),
+          packets: q.packets - (p?.packets ?? 0),
+          drops: q.drops - (p?.drops ?? 0),
+          overlimits: q.overlimits - (p?.overlimits ?? 0),
+        };
+      }),
+  );
+}
+
+/** Intervals carrying at least half the median rate: the benchmark was running through them. */
+function activeIntervals(
+  rate: number[],
+  cpu: number[],
+  softirq: number[],
+): { rate: number[]; cpu: number[]; softirq: number[] } {
+  const nonzero = rate.filter((r) => r > 0).sort((a, b) => a - b);
+  const median = nonzero[Math.floor(nonzero.length / 2)] ?? 0;
+  const keep = rate.map((r) => r > 0 && r >= median / 2);
+  // cpu and softirq series hold an entry only for intervals with traffic (rate > 0).
+  const withTraffic = keep.filter((_k, i) => rate[i]! > 0);
+  return {
+    rate: rate.filter((_r, i) => keep[i]),
+    cpu: cpu.filter((_c, i) => withTraffic[i]),
+    softirq: softirq.filter((_c, i) => withTraffic[i]),
+  };
 }
 
 export function runFigures(run: RunFile): RunFigures {
   const b = run.benchmark;
-  const packets = b?.packetsReceived ?? 0;
-  const bytes = b ? (b.bitsPerSecond * b.seconds) / 8 : 0;
+  const intervals = run.snapshots.filter((s) => !s.final);
+  // The path: the busiest device over the window, not loopback.
+  const devTotals = new Map<string, { pkts: number; bits: number; name: string }>();
+  for (const s of intervals)
+    for (const d of s.devices) {
+      if (d.device === "lo") continue;
+      const k = `${d.netnsName || d.netns}/${d.device}`;
+      const t = devTotals.get(k) ?? { pkts: 0, bits: 0, name: k };
+      t.pkts += Math.max(d.rxPacketsPerSecond, d.txPacketsPerSecond) * s.seconds;
+      t.bits += Math.max(d.rxBitsPerSecond, d.txBitsPerSecond) * s.seconds;
+      devTotals.set(k, t);
+    }
+  const path = [...devTotals.values()].sort((x, y) => y.pkts - x.pkts)[0];
+  const seconds = intervals.reduce((a, s) => a + s.seconds, 0);
+  const pathRate = (s: RunSnapshot): number =>
+    Math.max(
+      0,
+      ...s.devices
+        .filter((d) => `${d.netnsName || d.netns}/${d.device}` === path?.name)
+        .map((d) => Math.max(d.rxPacketsPerSecond, d.txPacketsPerSecond)),
+    );
+  // Without the benchmark's figures (a v1 run, or a run with no traffic report), the path's busiest
+  // device stands in, and the sources say so.
+  const fromDevice = !b || b.packetsReceived === 0;
+  const packets = !fromDevice ? b.packetsReceived : Math.round(path?.pkts ?? 0);
+  const bytes = b && b.bitsPerSecond > 0 ? (b.bitsPerSecond * b.seconds) / 8 : (path?.bits ?? 0) / 8;
   let busySeconds = 0;
   let netSoftirqs = 0;
+  let softirqNs = 0;
   const byVector: Record<string, number> = {};
+  const netRxByCpu: Record<string, number> = {};
   const saturation: RunFigures["saturation"] = [];
   const drops = new Map<string, { device: string; netns: string; drops: number }>();
-  let rcvbuf = 0;
-  let softirqNs = 0;
-  for (const s of run.snapshots) {
-    if (s.final) continue;
-    for (const c of s.cpus) busySeconds += ((100 - c.idle - c.iowait) / 100) * s.seconds;
+  const snmp = new Map<string, number>();
+  const dropReasons = new Map<string, number>();
+  const conntrack = new Map<string, number>();
+  let ctEntriesMax = 0;
+  const rateSeries: number[] = [];
+  const cpuPerPacketSeries: number[] = [];
+  const softirqSeries: number[] = [];
+  for (const s of intervals) {
+    let busy = 0;
+    for (const c of s.cpus) busy += ((100 - c.idle - c.iowait) / 100) * s.seconds;
+    busySeconds += busy;
+    let net = 0;
     for (const x of s.softirqs) {
       if (x.vector !== "NET_RX" && x.vector !== "NET_TX") continue;
-      netSoftirqs += x.perSecond * s.seconds;
+      net += x.perSecond * s.seconds;
       softirqNs += x.probeTimeNsPerSecond * s.seconds;
       byVector[x.vector] = (byVector[x.vector] ?? 0) + x.perSecond * s.seconds;
+      if (x.vector === "NET_RX") netRxByCpu[x.cpu] = (netRxByCpu[x.cpu] ?? 0) + x.perSecond * s.seconds;
+    }
+    netSoftirqs += net;
+    if (full(s)) {
+      const pps = pathRate(s);
+      rateSeries.push(pps);
+      if (pps > 0) {
+        cpuPerPacketSeries.push((busy * 1e6) / (pps * s.seconds));
+        softirqSeries.push(net / (pps * s.seconds));
+      }
     }
     const kernel = s.cpus.map((c) => ({
       cpu: c.cpu,
       k: c.sys + c.softirq + c.irq,
       busy: 100 - c.idle - c.iowait,
     }));
-    const top = [...kernel].sort((a, b2) => b2.k - a.k)[0];
-    if (top) {
+    const top = [...kernel].sort((x, y) => y.k - x.k)[0];
+    if (top && full(s)) {
       const others = kernel.filter((k) => k.cpu !== top.cpu);
       saturation.push({
         cpu: top.cpu,
@@ -77,47 +230,91 @@ export function runFigures(run: RunFile): RunFigures {
       prev.drops += d.dropsPerSecond * s.seconds;
       drops.set(k, prev);
     }
-    for (const c of s.counters)
-      if (c.probe === "snmp" && c.metric === "RcvbufErrors" && c.attributes.protocol === "Udp")
-        rcvbuf += c.value;
+    for (const c of s.counters) {
+      const a = c.attributes;
+      if (c.probe === "snmp")
+        snmp.set(`${a.protocol}.${c.metric}`, (snmp.get(`${a.protocol}.${c.metric}`) ?? 0) + c.value);
+      else if (c.probe === "drops" && c.metric === "packets")
+        dropReasons.set(a.reason ?? "", (dropReasons.get(a.reason ?? "") ?? 0) + c.value);
+      else if (c.probe === "conntrack") {
+        if (c.metric === "entries") ctEntriesMax = Math.max(ctEntriesMax, c.value);
+        else conntrack.set(c.metric, (conntrack.get(c.metric) ?? 0) + c.value);
+      }
+    }
   }
+  // The benchmark's ramp-up and wind-down intervals are not steady-state noise: keep the active ones.
+  const active = activeIntervals(rateSeries, cpuPerPacketSeries, softirqSeries);
   const { shares: functionShares, busySamples } = sharesOf(run.profile.stacks);
+  const classSamples = new Map(
+    frameClassShares(run.profile.stacks).map((c) => [c.class as string, c.samples]),
+  );
   let dn = 0;
   let dsum = 0;
   let dmax = 0;
-  for (const s of run.snapshots) {
+  for (const s of run.snapshots)
     for (const d of s.callDepth) {
       dn += d.samples;
       dsum += d.depth * d.samples;
       dmax = Math.max(dmax, d.depth);
     }
-  }
+  const env = run.environment?.start;
+  const ctMaxes = (env?.netns ?? []).map((n) => n.conntrackMax).filter((x): x is number => x !== undefined);
+  const comm = run.command
+    ? (run.command.argv.find((a) => /iperf3|sockperf|netperf/.test(a)) ?? run.command.argv[0])
+    : b?.tool;
   const fig: RunFigures = {
     label: run.label || run.target,
+    protocol: b?.protocol ?? "",
     packets,
     bytes,
-    packetsPerSecond: b ? packets / b.seconds : 0,
-    bitsPerSecond: b?.bitsPerSecond ?? 0,
+    seconds: b?.seconds ?? seconds,
+    packetsPerSecond:
+      !fromDevice && b.seconds > 0 ? packets / b.seconds : seconds > 0 ? packets / seconds : 0,
+    bitsPerSecond: b && b.bitsPerSecond > 0 ? b.bitsPerSecond : seconds > 0 ? (path?.bits ?? 0) / seconds : 0,
+    rateSource: b && b.bitsPerSecond > 0 ? b.source : `device counters: ${path?.name ?? "none"}`,
+    packetsSource: !fromDevice ? b.packetsSource : `device counters: ${path?.name ?? "none"}`,
+    packetsSourceIsDevice: fromDevice || b.packetsSource.startsWith("device counters"),
+    rateSeries: active.rate,
+    pathBitsPerSecond: path && seconds > 0 ? path.bits / seconds : 0,
+    pathDevice: path?.name ?? "",
     busySeconds,
+    cpus: run.host.cpus,
     cpuUsPerPacket: packets ? (busySeconds * 1e6) / packets : undefined,
     cpuUsPerKB: bytes ? (busySeconds * 1e6) / (bytes / 1024) : undefined,
+    cpuPerPacketSeries: active.cpu,
     netSoftirqs,
     softirqsPerPacket: packets ? netSoftirqs / packets : undefined,
+    softirqsPerPacketSeries: active.softirq,
     softirqNsPerPacket: packets && softirqNs > 0 ? softirqNs / packets : undefined,
     softirqsPerPacketByVector: Object.fromEntries(
       Object.entries(byVector).map(([k, v]) => [k, packets ? v / packets : 0]),
     ),
+    netRxByCpu,
     functionShares,
     busySamples,
+    classSamples,
     depth: dn ? { mean: dsum / dn, max: dmax, samples: dn } : undefined,
+    stackDepth: {
+      send: depthFigure(run.summary.callDepth.send),
+      receive: depthFigure(run.summary.callDepth.receive),
+    },
     saturation,
-    deviceDrops: [...drops.values()].sort((a, c) => c.drops - a.drops),
-    udpRcvbufErrors: rcvbuf,
-    hardware: { supported: run.hardware.supported, reason: run.hardware.reason },
-    packetsSource: b?.packetsSource || "no packet count in this run",
+    deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),
+    udpRcvbufErrors: snmp.get("Udp.RcvbufErrors") ?? 0,
+    snmp,
+    dropReasons,
+    conntrack,
+    conntrackEntriesMax: ctEntriesMax,
+    conntrackMax: ctMaxes.length ? Math.max(...ctMaxes) : undefined,
+    qdiscs: qdiscFigures(run),
+    netfilterRules: (env?.netns ?? []).reduce((a, n) => a + (n.netfilter?.rules ?? 0), 0),
+    hardware: { supported: run.hardware.supported, reason: run.hardware.reason, totals: run.hardware.totals },
     processes: run.processes,
+    processShares: run.summary.processShares,
+    benchmarkComms: new Set(comm ? [comm.split("/").pop()!] : []),
     environmentChanges: run.environment?.changes ?? [],
   };
-  if (run.environment) fig.environment = run.environment.start;
+  if (env) fig.environment = env;
+  if (run.lab) fig.labId = run.lab.id;
   return fig;
 }

@@ -1,0 +1,28 @@
+/** One finding: a symptom (what got worse), a cause (why, with its mechanism) or a note. */
+export type FindingKind = "symptom" | "cause" | "note";
+export type Confidence = "high" | "medium" | "low";
+
+export interface Evidence {
+  what: string;
+  baseline?: string;
+  subject: string;
+  source: string;
+}
+
+export interface Finding {
+  code: string;
+  kind: FindingKind;
+  title: string;
+  /** One line: how this cause makes the path slower. */
+  mechanism: string;
+  confidence: Confidence;
+  /** 0..1: the share of the gap (or of the extra CPU per packet) this cause accounts for, where it can be estimated. */
+  explains?: number;
+  /** Ranking key (explains where known). */
+  impact: number;
+  evidence: Evidence[];
+}
+
+export const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)}%`;
+export const num = (x: number | undefined, digits = 2): string =>
+  x === undefined ? "n/a" : x.toFixed(digits);

@@ -1,0 +1,82 @@
+/**
+ * When a difference between two runs counts. Every rule asks these questions, so an A/A pair (the
+ * same run twice) reports nothing: a difference must exceed the noise the runs themselves show
+ * AND a minimum effect size.
+ */
+
+/**
+ * Identical back-to-back runs on a shared or virtualised host differ by up to ±10% in rate
+ * (measured on the development VM: A/A ratios 0.895–1.071 over 6 pairs of 4 s UDP runs), a
+ * run-to-run variation that the intervals inside one run do not show. Smaller rate or cost
+ * changes cannot be told from noise with one run per side.
+ */
+export const MIN_RATE_EFFECT = 0.1;
+
+/**
+ * Three standard errors: with a dozen rules each testing a few figures per diagnosis, two would
+ * let about one A/A pair in twenty report something by chance; three, about one in three hundred.
+ */
+export const Z_MATERIAL = 3;
+
+/** A share of busy samples must move by 5 points as well: smaller shifts are not a cause worth naming. */
+export const MIN_SHARE_DELTA = 0.05;
+
+export function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
+
+/** Standard error of the mean of a per-interval series (sample standard deviation / √n). */
+export function standardError(xs: readonly number[]): number {
+  if (xs.length < 2) return Number.POSITIVE_INFINITY;
+  const m = mean(xs);
+  const v = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+  return Math.sqrt(v / xs.length);
+}
+
+/**
+ * Relative change subject vs baseline of a quantity measured per interval, and whether it is
+ * material: beyond MIN_RATE_EFFECT and beyond Z_MATERIAL standard errors of the difference.
+ * The levels are the runs' own totals (more exact); the series give the noise.
+ */
+export function relativeChange(
+  base: { level: number; series: readonly number[] },
+  subj: { level: number; series: readonly number[] },
+  minEffect = MIN_RATE_EFFECT,
+): { change: number; z: number; material: boolean } {
+  if (base.level <= 0) return { change: 0, z: 0, material: false };
+  const change = subj.level / base.level - 1;
+  const seB = standardError(base.series) / (mean(base.series) || 1);
+  const seS = standardError(subj.series) / (mean(subj.series) || 1);
+  const se = Math.sqrt(seB ** 2 + seS ** 2) * (subj.level / base.level);
+  const z = se > 0 && Number.isFinite(se) ? Math.abs(change) / se : 0;
+  return { change, z, material: Math.abs(change) >= minEffect && z >= Z_MATERIAL };
+}
+
+/**
+ * Two proportions (events out of trials), e.g. a function's share of busy samples or lost packets
+ * out of packets: the difference, its z (pooled standard error), and whether it is material.
+ */
+export function proportionChange(
+  base: { events: number; trials: number },
+  subj: { events: number; trials: number },
+  minDelta: number,
+): { delta: number; z: number; material: boolean; p1: number; p2: number } {
+  const p1 = base.trials > 0 ? base.events / base.trials : 0;
+  const p2 = subj.trials > 0 ? subj.events / subj.trials : 0;
+  const pooled =
+    base.trials + subj.trials > 0 ? (base.events + subj.events) / (base.trials + subj.trials) : 0;
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / Math.max(1, base.trials) + 1 / Math.max(1, subj.trials)));
+  const delta = p2 - p1;
+  const z = se > 0 ? Math.abs(delta) / se : delta !== 0 ? Number.POSITIVE_INFINITY : 0;
+  return {
+    delta,
+    z,
+    material: Math.abs(delta) >= minDelta && z >= Z_MATERIAL && base.trials > 0 && subj.trials > 0,
+    p1,
+    p2,
+  };
+}
+
+export function confidenceOf(z: number): "high" | "medium" | "low" {
+  return z >= 2 * Z_MATERIAL ? "high" : z >= Z_MATERIAL ? "medium" : "low";
+}

@@ -1,0 +1,207 @@
+import type { EnvSnapshot } from "../../collectors/env-snapshot.js";
+import { confidenceOf, proportionChange, relativeChange } from "../noise.js";
+import type { Evidence } from "../finding.js";
+import type { RunFigures } from "../run-figures.js";
+import type { Rule, RuleContext } from "./rule.js";
+
+/**
+ * Devices by namespace name and device name, so the two runs' environments can be compared. A lab
+ * names its namespaces "<lab id>-h1"; two lab runs have two ids, so the id is left out of the key.
+ */
+function nsKey(f: RunFigures, n: { names: string[]; inode: number }): string {
+  const name = n.names[0] ?? String(n.inode);
+  return f.labId && name.startsWith(`${f.labId}-`) ? name.slice(f.labId.length + 1) : name;
+}
+
+function devices(f: RunFigures): Map<string, EnvSnapshot["netns"][number]["devices"][number]> {
+  const m = new Map<string, EnvSnapshot["netns"][number]["devices"][number]>();
+  for (const n of f.environment?.netns ?? [])
+    for (const d of n.devices) m.set(`${nsKey(f, n)}/${d.link.name}`, d);
+  return m;
+}
+
+/** A subject more costly per packet than the baseline beyond noise: the effect a config change must show. */
+function costEffect({ b, s }: RuleContext): { change: number; z: number } | undefined {
+  if (b.cpuUsPerPacket === undefined || s.cpuUsPerPacket === undefined) return undefined;
+  const c = relativeChange(
+    { level: b.cpuUsPerPacket, series: b.cpuPerPacketSeries },
+    { level: s.cpuUsPerPacket, series: s.cpuPerPacketSeries },
+  );
+  return c.material && c.change > 0 ? c : undefined;
+}
+
+/** Fragmentation or PMTU trouble the subject shows and the baseline does not. */
+function mtuEffect(
+  b: RunFigures,
+  s: RunFigures,
+): { what: string; base: number; subj: number; z: number } | undefined {
+  const per = (f: RunFigures, k: string): { events: number; trials: number } => ({
+    events: f.snmp.get(k) ?? 0,
+    trials: Math.max(1, f.packets, f.snmp.get("Ip.OutRequests") ?? 0),
+  });
+  for (const k of [
+    "Ip.FragCreates",
+    "Ip.FragFails",
+    "Ip.ReasmFails",
+    "Icmp.OutDestUnreachs",
+    "Icmp.InDestUnreachs",
+    "Tcp.RetransSegs",
+  ]) {
+    const c = proportionChange(per(b, k), per(s, k), 1e-3);
+    if (c.material && c.delta > 0)
+      return { what: k, base: b.snmp.get(k) ?? 0, subj: s.snmp.get(k) ?? 0, z: c.z };
+  }
+  return undefined;
+}
+
+/**
+ * An MTU that differs from the baseline's on a device the path crosses, with an effect the
+ * baseline does not show: fragments created or failed, destination-unreachable (fragmentation
+ * needed), or retransmissions. A configuration the baseline shares is not a difference.
+ */
+export const mtuMismatch: Rule = {
+  code: "MTU_MISMATCH",
+  evaluate({ b, s }) {
+    const before = devices(b);
+    const changed = [...devices(s)]
+      .filter(([k, d]) => before.has(k) && before.get(k)!.link.mtu !== d.link.mtu)
+      .map(([k, d]) => ({ k, before: before.get(k)!.link.mtu, after: d.link.mtu }));
+    // Inside the subject: a VXLAN device whose underlay cannot carry its frames plus 50 bytes, or a
+    // bridge member larger than the VXLAN device on the same bridge.
+    for (const n of s.environment?.netns ?? [])
+      for (const v of n.devices.filter((d) => d.link.kind === "vxlan")) {
+        for (const d of n.devices)
+          if (
+            d !== v &&
+            d.link.master !== undefined &&
+            d.link.master === v.link.master &&
+            d.link.mtu > v.link.mtu
+          ) {
+            const k = `${nsKey(s, n)}/${d.link.name}`;
+            if (!changed.some((c) => c.k === k) && before.get(k)?.link.mtu !== d.link.mtu)
+              changed.push({ k, before: before.get(k)?.link.mtu ?? 0, after: d.link.mtu });
+          }
+      }
+    const effect = mtuEffect(b, s);
+    if (changed.length === 0 || !effect) return undefined;
+    return {
+      code: this.code,
+      title: `MTU changed on ${changed.map((c) => `${c.k} (${c.before} → ${c.after})`).join(", ")}, and the subject shows ${effect.what} ${effect.subj} vs ${effect.base}`,
+      mechanism:
+        "a frame larger than the next hop's MTU is fragmented or, on a bridge or with DF set, dropped; VXLAN adds 50 bytes to every frame",
+      confidence: confidenceOf(effect.z),
+      evidence: [
+        ...changed.map((c): Evidence => ({
+          what: `${c.k} MTU`,
+          baseline: String(c.before || "absent"),
+          subject: String(c.after),
+          source: "environment snapshot (ip -d link)",
+        })),
+        {
+          what: effect.what,
+          baseline: String(effect.base),
+          subject: String(effect.subj),
+          source: "/proc/net/snmp",
+        },
+      ],
+    };
+  },
+};
+
+/** An offload on in the baseline and off in the subject, on the same device, with a cost per packet that rose. */
+export const offloadChanged: Rule = {
+  code: "OFFLOAD_CHANGED",
+  evaluate(ctx) {
+    const before = devices(ctx.b);
+    const off: Evidence[] = [];
+    for (const [k, d] of devices(ctx.s)) {
+      const p = before.get(k);
+      if (!p) continue;
+      for (const [f, o] of Object.entries(d.offloads))
+        if (!o.on && p.offloads[f]?.on)
+          off.push({
+            what: `${k} ${f}`,
+            baseline: "on",
+            subject: "off",
+            source: "environment snapshot (ethtool -k)",
+          });
+    }
+    const effect = costEffect(ctx);
+    if (off.length === 0 || !effect) return undefined;
+    return {
+      code: this.code,
+      title: `offloads turned off (${off
+        .slice(0, 3)
+        .map((e) => e.what)
+        .join(", ")}) and CPU per packet rose by ${(effect.change * 100).toFixed(0)}%`,
+      mechanism:
+        "without checksum, segmentation or receive offload the kernel checksums, segments or handles each packet in software",
+      confidence: confidenceOf(effect.z),
+      evidence: [
+        ...off,
+        {
+          what: "CPU µs per packet",
+          baseline: ctx.b.cpuUsPerPacket!.toFixed(2),
+          subject: ctx.s.cpuUsPerPacket!.toFixed(2),
+          source: "/proc/stat busy time ÷ packets",
+        },
+      ],
+    };
+  },
+};
+
+/** RPS masks that differ from the baseline's, with NET_RX work spread differently over the CPUs. */
+export const rpsChanged: Rule = {
+  code: "RPS_CHANGED",
+  evaluate({ b, s }) {
+    const before = devices(b);
+    const changed: Evidence[] = [];
+    for (const [k, d] of devices(s)) {
+      const p = before.get(k);
+      if (!p) continue;
+      for (const [q, m] of Object.entries(d.rps))
+        if (p.rps[q] !== undefined && p.rps[q] !== m)
+          changed.push({
+            what: `${k} ${q} rps_cpus`,
+            baseline: p.rps[q],
+            subject: m,
+            source: "environment snapshot (sysfs)",
+          });
+    }
+    if (changed.length === 0) return undefined;
+    const top = (f: RunFigures): number => {
+      const v = Object.values(f.netRxByCpu);
+      const total = v.reduce((a, x) => a + x, 0);
+      return total > 0 ? Math.max(...v) / total : 0;
+    };
+    const tb = top(b);
+    const ts = top(s);
+    const moved = proportionChange(
+      { events: tb * 1000, trials: 1000 },
+      { events: ts * 1000, trials: 1000 },
+      0.1,
+    );
+    if (!moved.material) return undefined;
+    return {
+      code: this.code,
+      title: `RPS changed (${changed
+        .slice(0, 2)
+        .map((e) => `${e.what} ${e.baseline} → ${e.subject}`)
+        .join(
+          ", ",
+        )}): the busiest CPU's share of NET_RX softirqs went from ${(tb * 100).toFixed(0)}% to ${(ts * 100).toFixed(0)}%`,
+      mechanism:
+        "RPS hands received packets to other CPUs by flow hash: it spreads softirq work, at the cost of an inter-processor interrupt per batch",
+      confidence: "medium",
+      evidence: [
+        ...changed.slice(0, 4),
+        {
+          what: "busiest CPU's share of NET_RX softirqs",
+          baseline: `${(tb * 100).toFixed(0)}%`,
+          subject: `${(ts * 100).toFixed(0)}%`,
+          source: "/proc/softirqs per CPU",
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,45 @@
+import type { RunFigures } from "../run-figures.js";
+import type { Rule } from "./rule.js";
+
+/** A core this busy with kernel work has nothing left; the others this idle could have helped. */
+const SATURATED_KERNEL_PERCENT = 85;
+const OTHERS_IDLE_PERCENT = 60;
+
+const saturatedShare = (f: RunFigures): number =>
+  f.saturation.length
+    ? f.saturation.filter(
+        (x) => x.kernelPercent >= SATURATED_KERNEL_PERCENT && x.othersBusyPercent <= OTHERS_IDLE_PERCENT,
+      ).length / f.saturation.length
+    : 0;
+
+/** One core saturated with kernel work in most of the subject's intervals, not in the baseline's. */
+export const coreSaturation: Rule = {
+  code: "SINGLE_CORE_SATURATION",
+  evaluate({ b, s }) {
+    const sb = saturatedShare(b);
+    const ss = saturatedShare(s);
+    if (ss < 0.5 || sb >= 0.5) return undefined;
+    const rps = s.environment?.netns.flatMap((n) => n.devices.flatMap((d) => Object.values(d.rps))) ?? [];
+    const rpsOff = rps.length > 0 && rps.every((m) => /^[0,]+$/.test(m));
+    return {
+      code: this.code,
+      title: `one core is saturated with kernel work in ${(ss * 100).toFixed(0)}% of the subject's intervals (baseline ${(sb * 100).toFixed(0)}%)${rpsOff ? "; RPS is off on every device" : ""}`,
+      mechanism:
+        "the kernel steers a flow's packets to one CPU by its hash; when that CPU is full, idle cores do not help (RPS/RFS or more flows spread the work)",
+      confidence: "medium",
+      evidence: [
+        {
+          what: `intervals with one core ≥${SATURATED_KERNEL_PERCENT}% kernel time, the rest ≤${OTHERS_IDLE_PERCENT}% busy`,
+          baseline: `${Math.round(sb * b.saturation.length)} of ${b.saturation.length}`,
+          subject: `${Math.round(ss * s.saturation.length)} of ${s.saturation.length}`,
+          source: "/proc/stat per core",
+        },
+        {
+          what: "RPS masks",
+          subject: rps.length ? (rpsOff ? "all 0 (off)" : "set on some devices") : "not recorded",
+          source: "environment snapshot (sysfs rps_cpus)",
+        },
+      ],
+    };
+  },
+};

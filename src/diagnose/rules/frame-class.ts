@@ -1,0 +1,99 @@
+import { confidenceOf, MIN_SHARE_DELTA, proportionChange } from "../noise.js";
+import { pct } from "../finding.js";
+import type { RunFigures } from "../run-figures.js";
+import { classifyFrame } from "../../profile/frame-classes.js";
+import { explainedShare, type Rule, type RuleContext } from "./rule.js";
+
+/** The top functions of a class whose share grew, for the evidence. */
+function classFunctions(
+  b: RunFigures,
+  s: RunFigures,
+  classes: readonly string[],
+): Array<{ fn: string; base: number; share: number }> {
+  return [...s.functionShares]
+    .filter(([fn]) => classes.includes(classifyFrame(fn) ?? ""))
+    .map(([fn, share]) => ({ fn, share, base: b.functionShares.get(fn) ?? 0 }))
+    .filter((x) => x.share > x.base)
+    .sort((x, y) => y.share - y.base - (x.share - x.base))
+    .slice(0, 5);
+}
+
+/**
+ * More of the busy CPU time inside one kind of kernel work than in the baseline, with the
+ * difference tested on the sample counts (two proportions) and at least MIN_SHARE_DELTA.
+ */
+function classRule(
+  code: string,
+  classes: readonly string[],
+  describe: (
+    ctx: RuleContext,
+    c: { p1: number; p2: number },
+  ) => {
+    title: string;
+    mechanism: string;
+    extra?: Array<{ what: string; baseline?: string; subject: string; source: string }>;
+  },
+): Rule {
+  return {
+    code,
+    evaluate(ctx) {
+      const { b, s } = ctx;
+      if (b.busySamples === 0 || s.busySamples === 0) return undefined;
+      // A sample counts once even when it holds frames of several of the classes.
+      const n = (f: RunFigures): number => Math.max(...classes.map((c) => f.classSamples.get(c) ?? 0));
+      const c = proportionChange(
+        { events: n(b), trials: b.busySamples },
+        { events: n(s), trials: s.busySamples },
+        MIN_SHARE_DELTA,
+      );
+      if (!c.material || c.delta <= 0) return undefined;
+      const d = describe(ctx, c);
+      const explains = explainedShare(c.delta, ctx);
+      return {
+        code,
+        title: d.title,
+        mechanism: d.mechanism,
+        confidence: confidenceOf(c.z),
+        ...(explains !== undefined ? { explains } : {}),
+        evidence: [
+          {
+            what: `busy samples in ${classes.join("/")} work`,
+            baseline: `${pct(c.p1)} of ${b.busySamples}`,
+            subject: `${pct(c.p2)} of ${s.busySamples}`,
+            source: "stacks probe, frames classed by src/profile/frame-classes.ts",
+          },
+          ...classFunctions(b, s, classes).map((x) => ({
+            what: x.fn,
+            baseline: pct(x.base),
+            subject: pct(x.share),
+            source: "share of busy stack samples containing it",
+          })),
+          ...(d.extra ?? []),
+        ],
+      };
+    },
+  };
+}
+
+export const encapsulation = classRule("ENCAPSULATION_WORK", ["encapsulation", "bridge"], (_ctx, c) => ({
+  title:
+    c.p1 < 0.01
+      ? `the subject's path adds encapsulation and bridge work, in ${pct(c.p2)} of busy samples (the baseline has none)`
+      : `encapsulation and bridge work grew from ${pct(c.p1)} to ${pct(c.p2)} of busy samples`,
+  mechanism:
+    "each packet is encapsulated (VXLAN: outer Ethernet, IP, UDP headers, a second route lookup) and crosses a bridge and more devices, each handled in softirq again",
+}));
+
+export const netfilter = classRule("NETFILTER_COST", ["netfilter", "conntrack"], ({ b, s }, c) => ({
+  title: `netfilter work grew from ${pct(c.p1)} to ${pct(c.p2)} of busy samples; the subject's ruleset has ${s.netfilterRules} rules (baseline ${b.netfilterRules})`,
+  mechanism:
+    "every packet walks the rules of each netfilter hook it crosses, one by one: cost per packet grows with the ruleset",
+  extra: [
+    {
+      what: "netfilter rules (all namespaces)",
+      baseline: String(b.netfilterRules),
+      subject: String(s.netfilterRules),
+      source: "nft -j list ruleset in the environment snapshot",
+    },
+  ],
+}));

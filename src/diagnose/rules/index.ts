@@ -1,0 +1,30 @@
+import { competingTraffic } from "./competing-traffic.js";
+import { mtuMismatch, offloadChanged, rpsChanged } from "./config-changes.js";
+import { conntrackPressure } from "./conntrack-pressure.js";
+import { coreSaturation } from "./core-saturation.js";
+import { cpuCompetition } from "./cpu-competition.js";
+import { deeperPath } from "./deeper-path.js";
+import { encapsulation, netfilter } from "./frame-class.js";
+import { packetLoss } from "./packet-loss.js";
+import { qdiscLimit } from "./qdisc-limit.js";
+import { retransmissions } from "./retransmissions.js";
+import type { Rule } from "./rule.js";
+import { softirqWork } from "./softirq-work.js";
+
+/** Every cause rule; a new cause is one new file here and one scenario in the suite. */
+export const RULES: readonly Rule[] = [
+  qdiscLimit,
+  cpuCompetition,
+  competingTraffic,
+  packetLoss,
+  retransmissions,
+  netfilter,
+  conntrackPressure,
+  encapsulation,
+  deeperPath,
+  softirqWork,
+  coreSaturation,
+  mtuMismatch,
+  offloadChanged,
+  rpsChanged,
+];

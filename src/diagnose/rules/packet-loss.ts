@@ -1,0 +1,71 @@
+import { confidenceOf, proportionChange } from "../noise.js";
+import { pct } from "../finding.js";
+import { explainedShare, type Rule } from "./rule.js";
+
+/** A loss worth naming: one packet in a hundred more than the baseline lost. */
+const MIN_LOSS_DELTA = 0.01;
+
+/**
+ * More packets lost on the path, per packet, than in the baseline: by drop reason where the drops
+ * probe ran, by device and socket-buffer counters otherwise. A/A pairs lose alike and say nothing.
+ */
+export const packetLoss: Rule = {
+  code: "PACKET_LOSS",
+  evaluate(ctx) {
+    const { b, s } = ctx;
+    if (!b.packets || !s.packets) return undefined;
+    const lost = (f: typeof s): number =>
+      f.deviceDrops.reduce((a, d) => a + d.drops, 0) +
+      f.udpRcvbufErrors +
+      [...f.dropReasons.values()].reduce((a, x) => a + x, 0);
+    const lb = lost(b);
+    const ls = lost(s);
+    const c = proportionChange(
+      { events: lb, trials: lb + b.packets },
+      { events: ls, trials: ls + s.packets },
+      MIN_LOSS_DELTA,
+    );
+    if (!c.material || c.delta <= 0) return undefined;
+    const reasons = [...s.dropReasons]
+      .map(([r, n]) => ({ r, n, before: b.dropReasons.get(r) ?? 0 }))
+      .filter((x) => x.n > x.before)
+      .sort((x, y) => y.n - y.before - (x.n - x.before));
+    const explains = explainedShare(c.delta, ctx);
+    const rcvbuf =
+      s.udpRcvbufErrors / (s.packets + ls) - b.udpRcvbufErrors / (b.packets + lb) >= MIN_LOSS_DELTA;
+    return {
+      code: this.code,
+      title: `the subject lost ${pct(c.p2)} of its packets, the baseline ${pct(c.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : ""}`,
+      mechanism: rcvbuf
+        ? "the receiving socket's buffer overflows when the application reads slower than packets arrive (a small SO_RCVBUF makes it overflow sooner)"
+        : "every dropped packet was paid for on the path and never delivered",
+      confidence: confidenceOf(c.z),
+      ...(explains !== undefined ? { explains } : {}),
+      evidence: [
+        {
+          what: "lost / delivered packets",
+          baseline: `${Math.round(lb)} / ${b.packets}`,
+          subject: `${Math.round(ls)} / ${s.packets}`,
+          source: `drops counters; ${s.packetsSource}`,
+        },
+        ...reasons.slice(0, 4).map((x) => ({
+          what: `drop reason ${x.r}`,
+          baseline: String(x.before),
+          subject: String(x.n),
+          source: "drops probe (skb:kfree_skb)",
+        })),
+        {
+          what: "UDP receive buffer errors",
+          baseline: String(b.udpRcvbufErrors),
+          subject: String(s.udpRcvbufErrors),
+          source: "/proc/net/snmp Udp.RcvbufErrors",
+        },
+        ...s.deviceDrops.slice(0, 3).map((d) => ({
+          what: `${d.netns}/${d.device} drops`,
+          subject: d.drops.toFixed(0),
+          source: "/proc/<pid>/net/dev",
+        })),
+      ],
+    };
+  },
+};

@@ -1,0 +1,60 @@
+import { confidenceOf, MIN_RATE_EFFECT } from "../noise.js";
+import { num } from "../finding.js";
+import type { QdiscFigure } from "../run-figures.js";
+import type { Rule } from "./rule.js";
+
+/**
+ * A queueing discipline that limits or drops: overlimits (a shaper held packets back) or drops in
+ * the subject, on a qdisc the baseline did not have or that stayed quiet there. A shaper whose
+ * rate the subject's throughput reaches explains the whole gap.
+ */
+export const qdiscLimit: Rule = {
+  code: "QDISC_LIMIT",
+  evaluate({ b, s, gap }) {
+    const key = (q: QdiscFigure): string => `${q.netns} ${q.device} ${q.kind}`;
+    const base = new Map(b.qdiscs.map((q) => [key(q), q]));
+    const active = s.qdiscs
+      .filter((q) => q.overlimits + q.drops > 0)
+      .filter((q) => {
+        const p = base.get(key(q));
+        // Per packet the subject's qdisc must hold back materially more than the baseline's.
+        const per = (x: QdiscFigure): number => (x.overlimits + x.drops) / Math.max(1, x.packets);
+        return !p || per(q) > per(p) * (1 + MIN_RATE_EFFECT) + 1e-3;
+      })
+      .sort((x, y) => y.overlimits + y.drops - (x.overlimits + x.drops));
+    const q = active[0];
+    if (!q) return undefined;
+    const capped =
+      q.rateBitsPerSecond !== undefined &&
+      s.bitsPerSecond >= q.rateBitsPerSecond * 0.8 &&
+      s.bitsPerSecond <= q.rateBitsPerSecond * 1.2;
+    return {
+      code: this.code,
+      title: `the ${q.kind} qdisc on ${q.netns}/${q.device}${q.rateBitsPerSecond ? ` (rate ${num(q.rateBitsPerSecond / 1e6, 1)} Mbit/s)` : ""} held back or dropped packets: ${q.overlimits} overlimits, ${q.drops} drops`,
+      mechanism: capped
+        ? "a shaper sends no faster than its rate: the subject's throughput sits at the qdisc's rate"
+        : "a queueing discipline that delays (overlimits) or drops packets cuts throughput, and TCP backs off on its drops",
+      confidence: capped ? "high" : confidenceOf(Math.sqrt(q.overlimits + q.drops)),
+      ...(capped && gap > 0 ? { explains: 1 } : {}),
+      evidence: [
+        ...active.slice(0, 3).map((x) => ({
+          what: `${x.netns}/${x.device} ${x.kind} ${x.handle} overlimits / drops / packets`,
+          baseline: base.has(key(x))
+            ? `${base.get(key(x))!.overlimits} / ${base.get(key(x))!.drops} / ${base.get(key(x))!.packets}`
+            : "no such qdisc",
+          subject: `${x.overlimits} / ${x.drops} / ${x.packets}`,
+          source: "tc -s qdisc at session start and stop",
+        })),
+        ...(q.rateBitsPerSecond
+          ? [
+              {
+                what: "qdisc rate vs subject throughput (Mbit/s)",
+                subject: `${num(q.rateBitsPerSecond / 1e6, 1)} vs ${num(s.bitsPerSecond / 1e6, 1)}`,
+                source: "tc options; the benchmark's report",
+              },
+            ]
+          : []),
+      ],
+    };
+  },
+};

@@ -1,0 +1,46 @@
+import { confidenceOf, proportionChange } from "../noise.js";
+import { pct } from "../finding.js";
+import type { Rule } from "./rule.js";
+
+/** One segment in a thousand retransmitted is already enough to cap a TCP flow's window. */
+const MIN_RETRANS_DELTA = 0.001;
+
+/**
+ * TCP retransmitted more of its segments than in the baseline: a lost segment halves the
+ * congestion window, so a small loss rate costs much of the throughput (rate ∝ 1/√loss).
+ */
+export const retransmissions: Rule = {
+  code: "TCP_RETRANSMISSIONS",
+  evaluate({ b, s }) {
+    const r = (f: typeof s): { events: number; trials: number } => ({
+      events: f.snmp.get("Tcp.RetransSegs") ?? 0,
+      trials: f.snmp.get("Tcp.OutSegs") ?? 0,
+    });
+    const rb = r(b);
+    const rs = r(s);
+    if (rs.trials === 0) return undefined;
+    const c = proportionChange(rb, rs, MIN_RETRANS_DELTA);
+    if (!c.material || c.delta <= 0) return undefined;
+    return {
+      code: this.code,
+      title: `TCP retransmitted ${pct(c.p2, 2)} of its segments (${rs.events}), the baseline ${pct(c.p1, 2)} (${rb.events})`,
+      mechanism:
+        "each loss halves TCP's congestion window and waits for recovery: throughput falls with the square root of the loss rate",
+      confidence: confidenceOf(c.z),
+      evidence: [
+        {
+          what: "retransmitted / sent segments",
+          baseline: `${rb.events} / ${rb.trials}`,
+          subject: `${rs.events} / ${rs.trials}`,
+          source: "/proc/net/snmp Tcp.RetransSegs, Tcp.OutSegs",
+        },
+        {
+          what: "TcpExt.TCPLostRetransmit",
+          baseline: String(b.snmp.get("TcpExt.TCPLostRetransmit") ?? 0),
+          subject: String(s.snmp.get("TcpExt.TCPLostRetransmit") ?? 0),
+          source: "/proc/net/netstat",
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,39 @@
+import { confidenceOf, relativeChange } from "../noise.js";
+import { num } from "../finding.js";
+import { explainedShare, type Rule } from "./rule.js";
+
+/** More network softirqs per packet than the baseline, beyond the runs' per-interval noise. */
+export const softirqWork: Rule = {
+  code: "MORE_SOFTIRQ_WORK_PER_PACKET",
+  evaluate(ctx) {
+    const { b, s } = ctx;
+    if (b.softirqsPerPacket === undefined || s.softirqsPerPacket === undefined) return undefined;
+    const c = relativeChange(
+      { level: b.softirqsPerPacket, series: b.softirqsPerPacketSeries },
+      { level: s.softirqsPerPacket, series: s.softirqsPerPacketSeries },
+    );
+    if (!c.material || c.change <= 0) return undefined;
+    const explains = explainedShare(1 - 1 / (1 + c.change), ctx);
+    return {
+      code: this.code,
+      title: `each packet costs more network softirqs: ${num(s.softirqsPerPacket, 3)} vs ${num(b.softirqsPerPacket, 3)} (+${(c.change * 100).toFixed(0)}%)`,
+      mechanism: "every device a packet crosses (veth, bridge, VXLAN, wire) is processed in softirq again",
+      confidence: confidenceOf(c.z),
+      ...(explains !== undefined ? { explains } : {}),
+      evidence: [
+        {
+          what: "NET_RX+NET_TX softirqs per packet",
+          baseline: num(b.softirqsPerPacket, 3),
+          subject: num(s.softirqsPerPacket, 3),
+          source: `/proc/softirqs ÷ packets (${s.packetsSource})`,
+        },
+        {
+          what: "softirq time per packet (ns)",
+          baseline: num(b.softirqNsPerPacket, 0),
+          subject: num(s.softirqNsPerPacket, 0),
+          source: "softirq probe, when it ran",
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,97 @@
+import { confidenceOf, relativeChange } from "./noise.js";
+import { num, pct, type Finding } from "./finding.js";
+import type { RunFigures } from "./run-figures.js";
+
+export type Verdict = "no-material-difference" | "slower" | "faster";
+
+/**
+ * The symptom: packet rate (bit rate where packets are not counted) and CPU per packet, subject
+ * against baseline, each material only beyond the runs' own per-interval noise and MIN_RATE_EFFECT.
+ */
+export function symptom(
+  b: RunFigures,
+  s: RunFigures,
+): { verdict: Verdict; gap: number; costRise: number; finding?: Finding } {
+  const byPackets = b.packetsPerSecond > 0 && s.packetsPerSecond > 0;
+  const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
+  const rate = relativeChange(
+    { level: level(b), series: b.rateSeries },
+    { level: level(s), series: s.rateSeries },
+  );
+  const cost =
+    b.cpuUsPerPacket !== undefined && s.cpuUsPerPacket !== undefined
+      ? relativeChange(
+          { level: b.cpuUsPerPacket, series: b.cpuPerPacketSeries },
+          { level: s.cpuUsPerPacket, series: s.cpuPerPacketSeries },
+        )
+      : { change: 0, z: 0, material: false };
+  const gap = rate.material ? -rate.change : 0;
+  const costRise = cost.material ? cost.change : 0;
+  const worse = gap > 0 || costRise > 0;
+  const better = gap < 0 || (costRise < 0 && gap === 0);
+  const verdict: Verdict = worse ? "slower" : better ? "faster" : "no-material-difference";
+  if (verdict === "no-material-difference") return { verdict, gap: 0, costRise: 0 };
+  const what = byPackets ? "packets per second" : "throughput";
+  const parts = [
+    rate.material
+      ? `${pct(Math.abs(rate.change))} ${rate.change < 0 ? "lower" : "higher"} ${what}`
+      : `the same ${what} (within noise)`,
+    cost.material ? `${pct(Math.abs(cost.change))} ${cost.change > 0 ? "more" : "less"} CPU per packet` : "",
+  ].filter(Boolean);
+  return {
+    verdict,
+    gap: Math.max(0, gap),
+    costRise: Math.max(0, costRise),
+    finding: {
+      code: verdict === "slower" ? "SLOWER" : "FASTER",
+      kind: "symptom",
+      title: `${s.label} vs ${b.label}: ${parts.join(", ")}`,
+      mechanism: "what the benchmark and the kernel's own counters measured; the causes below explain it",
+      confidence: confidenceOf(Math.max(rate.z, cost.z)),
+      impact: 2,
+      evidence: [
+        { what: `${what}`, baseline: num(level(b), 0), subject: num(level(s), 0), source: s.packetsSource },
+        {
+          what: "Mbit/s",
+          baseline: num(b.bitsPerSecond / 1e6, 1),
+          subject: num(s.bitsPerSecond / 1e6, 1),
+          source: s.rateSource,
+        },
+        {
+          what: "CPU µs per packet (all cores)",
+          baseline: num(b.cpuUsPerPacket),
+          subject: num(s.cpuUsPerPacket),
+          source: "/proc/stat busy time over the window ÷ packets",
+        },
+        {
+          what: "per-interval noise (rate z, cost z)",
+          subject: `${rate.z.toFixed(1)}, ${cost.z.toFixed(1)}`,
+          source: "the runs' own interval-to-interval variation",
+        },
+      ],
+    },
+  };
+}
+
+/** Hardware counters: a figure where both runs have them, otherwise the reason — a note, never a cause. */
+export function hardwareNote(b: RunFigures, s: RunFigures): Finding {
+  const reason = !s.hardware.supported ? s.hardware.reason : !b.hardware.supported ? b.hardware.reason : "";
+  const per = (f: RunFigures, e: string): string =>
+    f.packets && f.hardware.totals[e] !== undefined ? (f.hardware.totals[e] / f.packets).toFixed(1) : "n/a";
+  return {
+    code: "CACHE_AND_MEMORY",
+    kind: "note",
+    title: reason
+      ? `cache misses and memory traffic per packet: not measurable here (${reason})`
+      : `cache misses per packet: ${per(s, "cache-misses")} vs ${per(b, "cache-misses")}`,
+    mechanism: "more work per packet touches more cache lines and memory",
+    confidence: "low",
+    impact: 0,
+    evidence: ["cycles", "instructions", "cache-misses", "LLC-load-misses"].map((e) => ({
+      what: `${e} per packet`,
+      baseline: per(b, e),
+      subject: per(s, e),
+      source: reason ? `not measurable: ${reason}` : "perf stat",
+    })),
+  };
+}
