@@ -12,7 +12,6 @@ const MECHANISM = {
   OFFLOAD_DISABLED: "without offloads the kernel checksums, segments or merges each packet in software",
 } as const;
 
-
 export function coreSaturation(s: RunFigures): Finding | undefined {
   const hot = s.saturation.filter((x) => x.kernelPercent >= 85 && x.othersBusyPercent <= 60);
   if (hot.length === 0 || hot.length < s.saturation.length / 3) return undefined;
