@@ -39,9 +39,18 @@ export interface RunFigures {
   packetsSource: string;
   /** Per full interval: packets/s of the busiest device (not lo), for the run's own noise. */
   rateSeries: number[];
+  /** Per full interval: bits/s of the same device (TCP is compared in bits). */
+  bitsSeries: number[];
   /** The busiest device's bits/s over the window: more than the benchmark's own means other traffic. */
   pathBitsPerSecond: number;
+  pathPacketsPerSecond: number;
   pathDevice: string;
+  /** Datagrams the benchmark sent per second (UDP), 0 when it does not count them. */
+  sentPacketsPerSecond: number;
+  /** The benchmark counted its own packets (UDP datagrams), so rates and costs can be per packet. */
+  countsPackets: boolean;
+  /** Per full interval: busy CPU µs per KB of the path's traffic. */
+  cpuPerKBSeries: number[];
   /** All CPUs' busy time (100 − idle − iowait) over the snapshots. */
   busySeconds: number;
   cpus: number;
@@ -133,7 +142,8 @@ function activeIntervals(
   rate: number[],
   cpu: number[],
   softirq: number[],
-): { rate: number[]; cpu: number[]; softirq: number[] } {
+  cpuKB: number[],
+): { rate: number[]; cpu: number[]; softirq: number[]; cpuKB: number[]; keep: boolean[] } {
   const nonzero = rate.filter((r) => r > 0).sort((a, b) => a - b);
   const median = nonzero[Math.floor(nonzero.length / 2)] ?? 0;
   const keep = rate.map((r) => r > 0 && r >= median / 2);
@@ -143,6 +153,8 @@ function activeIntervals(
     rate: rate.filter((_r, i) => keep[i]),
     cpu: cpu.filter((_c, i) => withTraffic[i]),
     softirq: softirq.filter((_c, i) => withTraffic[i]),
+    cpuKB: cpuKB.filter((_c, i) => withTraffic[i]),
+    keep,
   };
 }
 
@@ -172,6 +184,13 @@ export function runFigures(run: RunFile): RunFigures {
   // Without the benchmark's figures (a v1 run, or a run with no traffic report), the path's busiest
   // device stands in, and the sources say so.
   const fromDevice = !b || b.packetsReceived === 0;
+  const pathBits = (s: RunSnapshot): number =>
+    Math.max(
+      0,
+      ...s.devices
+        .filter((d) => `${d.netnsName || d.netns}/${d.device}` === path?.name)
+        .map((d) => Math.max(d.rxBitsPerSecond, d.txBitsPerSecond)),
+    );
   const packets = !fromDevice ? b.packetsReceived : Math.round(path?.pkts ?? 0);
   const bytes = b && b.bitsPerSecond > 0 ? (b.bitsPerSecond * b.seconds) / 8 : (path?.bits ?? 0) / 8;
   let busySeconds = 0;
@@ -186,7 +205,9 @@ export function runFigures(run: RunFile): RunFigures {
   const conntrack = new Map<string, number>();
   let ctEntriesMax = 0;
   const rateSeries: number[] = [];
+  const bitsSeries: number[] = [];
   const cpuPerPacketSeries: number[] = [];
+  const cpuPerKBSeries: number[] = [];
   const softirqSeries: number[] = [];
   for (const s of intervals) {
     let busy = 0;
@@ -204,8 +225,11 @@ export function runFigures(run: RunFile): RunFigures {
     if (full(s)) {
       const pps = pathRate(s);
       rateSeries.push(pps);
+      bitsSeries.push(pathBits(s));
       if (pps > 0) {
         cpuPerPacketSeries.push((busy * 1e6) / (pps * s.seconds));
+        const bits = pathBits(s);
+        cpuPerKBSeries.push(bits > 0 ? (busy * 1e6) / ((bits * s.seconds) / 8 / 1024) : 0);
         softirqSeries.push(net / (pps * s.seconds));
       }
     }
@@ -243,7 +267,8 @@ export function runFigures(run: RunFile): RunFigures {
     }
   }
   // The benchmark's ramp-up and wind-down intervals are not steady-state noise: keep the active ones.
-  const active = activeIntervals(rateSeries, cpuPerPacketSeries, softirqSeries);
+  const active = activeIntervals(rateSeries, cpuPerPacketSeries, softirqSeries, cpuPerKBSeries);
+  const activeBits = bitsSeries.filter((_b, i) => rateSeries[i]! > 0 && active.keep[i]);
   const { shares: functionShares, busySamples } = sharesOf(run.profile.stacks);
   const classSamples = new Map(
     frameClassShares(run.profile.stacks).map((c) => [c.class as string, c.samples]),
@@ -275,7 +300,12 @@ export function runFigures(run: RunFile): RunFigures {
     packetsSource: !fromDevice ? b.packetsSource : `device counters: ${path?.name ?? "none"}`,
     packetsSourceIsDevice: fromDevice || b.packetsSource.startsWith("device counters"),
     rateSeries: active.rate,
+    bitsSeries: activeBits,
     pathBitsPerSecond: path && seconds > 0 ? path.bits / seconds : 0,
+    pathPacketsPerSecond: path && seconds > 0 ? path.pkts / seconds : 0,
+    sentPacketsPerSecond: b && b.seconds > 0 ? b.packetsSent / b.seconds : 0,
+    countsPackets: !fromDevice && !b.packetsSource.startsWith("device counters"),
+    cpuPerKBSeries: active.cpuKB,
     pathDevice: path?.name ?? "",
     busySeconds,
     cpus: run.host.cpus,

@@ -8,23 +8,41 @@ export type Verdict = "no-material-difference" | "slower" | "faster";
  * The symptom: packet rate (bit rate where packets are not counted) and CPU per packet, subject
  * against baseline, each material only beyond the runs' own per-interval noise and MIN_RATE_EFFECT.
  */
+/**
+ * Per packet only where the benchmark counted its packets (UDP datagrams): TCP's segments on the
+ * devices change with segmentation offloads, so TCP is compared in bits and CPU per KB.
+ */
+export function perPacket(b: RunFigures, s: RunFigures): boolean {
+  return b.countsPackets && s.countsPackets && b.packetsPerSecond > 0 && s.packetsPerSecond > 0;
+}
+
+/** CPU per packet (per KB when packets are not the benchmark's own count), subject against baseline. */
+export function costChange(
+  b: RunFigures,
+  s: RunFigures,
+  byPackets: boolean,
+): { change: number; z: number; material: boolean } {
+  const level = (f: RunFigures): number | undefined => (byPackets ? f.cpuUsPerPacket : f.cpuUsPerKB);
+  const lb = level(b);
+  const ls = level(s);
+  if (lb === undefined || ls === undefined) return { change: 0, z: 0, material: false };
+  return relativeChange(
+    { level: lb, series: byPackets ? b.cpuPerPacketSeries : b.cpuPerKBSeries },
+    { level: ls, series: byPackets ? s.cpuPerPacketSeries : s.cpuPerKBSeries },
+  );
+}
+
 export function symptom(
   b: RunFigures,
   s: RunFigures,
 ): { verdict: Verdict; gap: number; costRise: number; finding?: Finding } {
-  const byPackets = b.packetsPerSecond > 0 && s.packetsPerSecond > 0;
+  const byPackets = perPacket(b, s);
   const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
   const rate = relativeChange(
-    { level: level(b), series: b.rateSeries },
-    { level: level(s), series: s.rateSeries },
+    { level: level(b), series: byPackets ? b.rateSeries : b.bitsSeries },
+    { level: level(s), series: byPackets ? s.rateSeries : s.bitsSeries },
   );
-  const cost =
-    b.cpuUsPerPacket !== undefined && s.cpuUsPerPacket !== undefined
-      ? relativeChange(
-          { level: b.cpuUsPerPacket, series: b.cpuPerPacketSeries },
-          { level: s.cpuUsPerPacket, series: s.cpuPerPacketSeries },
-        )
-      : { change: 0, z: 0, material: false };
+  const cost = costChange(b, s, byPackets);
   const gap = rate.material ? -rate.change : 0;
   const costRise = cost.material ? cost.change : 0;
   const worse = gap > 0 || costRise > 0;
@@ -36,7 +54,9 @@ export function symptom(
     rate.material
       ? `${pct(Math.abs(rate.change))} ${rate.change < 0 ? "lower" : "higher"} ${what}`
       : `the same ${what} (within noise)`,
-    cost.material ? `${pct(Math.abs(cost.change))} ${cost.change > 0 ? "more" : "less"} CPU per packet` : "",
+    cost.material
+      ? `${pct(Math.abs(cost.change))} ${cost.change > 0 ? "more" : "less"} CPU per ${byPackets ? "packet" : "KB"}`
+      : "",
   ].filter(Boolean);
   return {
     verdict,

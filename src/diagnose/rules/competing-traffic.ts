@@ -7,18 +7,28 @@ import { explainedShare, type Rule } from "./rule.js";
 const OTHER_TRAFFIC = 0.3;
 
 /**
- * Other traffic on the benchmark's path: the busiest device carried materially more bits than the
- * benchmark reports, and more so than in the baseline. Needs the benchmark's own report (a rate
+ * Other traffic on the benchmark's path: the busiest device carried materially more packets than
+ * the benchmark sent (UDP), and more so than in the baseline. Needs the benchmark's own report (a rate
  * read from the devices cannot be compared with itself).
  */
+const ratioText = (f: RunFigures): string =>
+  f.sentPacketsPerSecond > 0
+    ? `${f.pathPacketsPerSecond.toFixed(0)} vs ${f.sentPacketsPerSecond.toFixed(0)} packets/s`
+    : `${(f.pathBitsPerSecond / 1e6).toFixed(1)} vs ${(f.bitsPerSecond / 1e6).toFixed(1)} Mbit/s`;
+
 export const competingTraffic: Rule = {
   code: "COMPETING_TRAFFIC",
   evaluate(ctx) {
     const { b, s } = ctx;
+    // UDP: the path's packets against the datagrams the benchmark sent (headers and encapsulation
+    // do not change a packet count; losses downstream do not either). TCP: bits, which a
+    // reliable stream delivers as sent.
+    // TCP is left out: its bytes on a device differ from its goodput by ACKs, headers, segmentation
+    // and resends in ways that overlap with another flow's share.
     const extra = (f: RunFigures): number | undefined =>
-      f.bitsPerSecond > 0 && !f.rateSource.startsWith("device counters")
-        ? f.pathBitsPerSecond / f.bitsPerSecond - 1
-        : undefined;
+      !f.countsPackets || f.sentPacketsPerSecond <= 0
+        ? undefined
+        : f.pathPacketsPerSecond / f.sentPacketsPerSecond - 1;
     const es = extra(s);
     const eb = extra(b);
     if (es === undefined || eb === undefined) return undefined;
@@ -34,9 +44,9 @@ export const competingTraffic: Rule = {
       ...(explains !== undefined ? { explains } : {}),
       evidence: [
         {
-          what: "busiest device Mbit/s vs benchmark Mbit/s",
-          baseline: `${(b.pathBitsPerSecond / 1e6).toFixed(1)} vs ${(b.bitsPerSecond / 1e6).toFixed(1)}`,
-          subject: `${(s.pathBitsPerSecond / 1e6).toFixed(1)} vs ${(s.bitsPerSecond / 1e6).toFixed(1)}`,
+          what: "busiest device vs the benchmark's own (packets/s sent, or Mbit/s)",
+          baseline: ratioText(b),
+          subject: ratioText(s),
           source: `device counters (${s.pathDevice}); ${s.rateSource}`,
         },
       ],

@@ -1,8 +1,9 @@
 import type { EnvSnapshot } from "../../collectors/env-snapshot.js";
-import { confidenceOf, proportionChange, relativeChange } from "../noise.js";
+import { confidenceOf, proportionChange } from "../noise.js";
+import { costChange, perPacket } from "../verdict.js";
 import type { Evidence } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
-import type { Rule, RuleContext } from "./rule.js";
+import { explainedShare, type Rule, type RuleContext } from "./rule.js";
 
 /**
  * Devices by namespace name and device name, so the two runs' environments can be compared. A lab
@@ -20,17 +21,13 @@ function devices(f: RunFigures): Map<string, EnvSnapshot["netns"][number]["devic
   return m;
 }
 
-/** A subject more costly per packet than the baseline beyond noise: the effect a config change must show. */
+/** CPU per packet (per KB for TCP) changed beyond noise, in either direction: the effect a config change must show. */
 function costEffect({ b, s }: RuleContext): { change: number; z: number } | undefined {
-  if (b.cpuUsPerPacket === undefined || s.cpuUsPerPacket === undefined) return undefined;
-  const c = relativeChange(
-    { level: b.cpuUsPerPacket, series: b.cpuPerPacketSeries },
-    { level: s.cpuUsPerPacket, series: s.cpuPerPacketSeries },
-  );
-  return c.material && c.change > 0 ? c : undefined;
+  const c = costChange(b, s, perPacket(b, s));
+  return c.material ? c : undefined;
 }
 
-/** Fragmentation or PMTU trouble the subject shows and the baseline does not. */
+/** Fragmentation, PMTU trouble or loss the subject shows and the baseline does not. */
 function mtuEffect(
   b: RunFigures,
   s: RunFigures,
@@ -40,7 +37,6 @@ function mtuEffect(
     trials: Math.max(1, f.packets, f.snmp.get("Ip.OutRequests") ?? 0),
   });
   for (const k of [
-    "Ip.FragCreates",
     "Ip.FragFails",
     "Ip.ReasmFails",
     "Icmp.OutDestUnreachs",
@@ -51,6 +47,15 @@ function mtuEffect(
     if (c.material && c.delta > 0)
       return { what: k, base: b.snmp.get(k) ?? 0, subj: s.snmp.get(k) ?? 0, z: c.z };
   }
+  // A bridge does not fragment: a frame above the next port's MTU is dropped without a counter
+  // of its own, so the benchmark's loss is the effect.
+  const lost = (f: RunFigures): { events: number; trials: number } => {
+    const sent = f.sentPacketsPerSecond * f.seconds;
+    return { events: Math.max(0, sent - f.packets), trials: Math.max(1, sent) };
+  };
+  const c = proportionChange(lost(b), lost(s), 0.01);
+  if (c.material && c.delta > 0)
+    return { what: "datagrams lost", base: lost(b).events, subj: lost(s).events, z: c.z };
   return undefined;
 }
 
@@ -108,42 +113,56 @@ export const mtuMismatch: Rule = {
   },
 };
 
-/** An offload on in the baseline and off in the subject, on the same device, with a cost per packet that rose. */
+/**
+ * An offload that differs from the baseline on the same device (turned off, or on), with CPU per
+ * packet (per KB for TCP) changed beyond noise — in either direction, since an offload turned on
+ * explains a faster subject as much as one turned off explains a slower one.
+ */
 export const offloadChanged: Rule = {
   code: "OFFLOAD_CHANGED",
   evaluate(ctx) {
     const before = devices(ctx.b);
-    const off: Evidence[] = [];
+    const changed: Evidence[] = [];
     for (const [k, d] of devices(ctx.s)) {
       const p = before.get(k);
       if (!p) continue;
-      for (const [f, o] of Object.entries(d.offloads))
-        if (!o.on && p.offloads[f]?.on)
-          off.push({
+      for (const [f, o] of Object.entries(d.offloads)) {
+        const was = p.offloads[f];
+        if (was && was.on !== o.on)
+          changed.push({
             what: `${k} ${f}`,
-            baseline: "on",
-            subject: "off",
+            baseline: was.on ? "on" : "off",
+            subject: o.on ? "on" : "off",
             source: "environment snapshot (ethtool -k)",
           });
+      }
     }
     const effect = costEffect(ctx);
-    if (off.length === 0 || !effect) return undefined;
+    if (changed.length === 0 || !effect) return undefined;
+    const unit = perPacket(ctx.b, ctx.s) ? "packet" : "KB";
+    const cost = (f: typeof ctx.b): number | undefined =>
+      unit === "packet" ? f.cpuUsPerPacket : f.cpuUsPerKB;
     return {
       code: this.code,
-      title: `offloads turned off (${off
+      title: `offloads changed (${changed
         .slice(0, 3)
-        .map((e) => e.what)
-        .join(", ")}) and CPU per packet rose by ${(effect.change * 100).toFixed(0)}%`,
+        .map((e) => `${e.what} ${e.baseline} → ${e.subject}`)
+        .join(
+          ", ",
+        )}) and CPU per ${unit} ${effect.change > 0 ? "rose" : "fell"} by ${Math.abs(effect.change * 100).toFixed(0)}%`,
       mechanism:
-        "without checksum, segmentation or receive offload the kernel checksums, segments or handles each packet in software",
+        "without checksum, segmentation or receive offload the kernel checksums, segments or handles each packet in software; with them it handles fewer, larger ones",
       confidence: confidenceOf(effect.z),
+      ...(effect.change > 0
+        ? { explains: explainedShare(effect.change / (1 + effect.change), ctx) ?? 0 }
+        : {}),
       evidence: [
-        ...off,
+        ...changed,
         {
-          what: "CPU µs per packet",
-          baseline: ctx.b.cpuUsPerPacket!.toFixed(2),
-          subject: ctx.s.cpuUsPerPacket!.toFixed(2),
-          source: "/proc/stat busy time ÷ packets",
+          what: `CPU µs per ${unit}`,
+          baseline: (cost(ctx.b) ?? 0).toFixed(2),
+          subject: (cost(ctx.s) ?? 0).toFixed(2),
+          source: `/proc/stat busy time ÷ ${unit === "packet" ? "packets" : "KB"}`,
         },
       ],
     };

@@ -1,0 +1,350 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { Diagnosis } from "../../src/diagnose/diagnose.js";
+import { waitForListen } from "../../src/lab/ip-command.js";
+import { runCli } from "../helpers/cli.js";
+import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
+import { handOverlay, type HandOverlay } from "../helpers/hand-overlay.js";
+import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+
+/**
+ * `npm run scenarios` (root, about 5 minutes). Not part of the CI gate: on the shared 2-core VM
+ * two identical back-to-back runs still differ by 20-30% now and then (the A/A scenarios flip),
+ * which no within-run noise test can see; its results are reported in the README as measured.
+ *
+ * The diagnosis on pairs recorded the way users record: a plain `overlayscope run` around iperf3
+ * through an overlay built by hand, once clean (baseline) and once with one cause injected
+ * (subject). Each scenario asserts the verdict where the mechanism implies one, that the injected
+ * cause is named, and that no cause outside the mechanism's own consequences is.
+ */
+let ov: HandOverlay | undefined;
+let daemon: RunningDaemon | undefined;
+const servers: ChildProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), "overlayscope-scenarios-"));
+const PORT = 5340;
+const HOST_PORT = 5341;
+// Six seconds: at the default 19 Hz a run then holds a few hundred busy stack samples, enough to
+// tell a 5-point share difference from sampling noise.
+const SECONDS = "6";
+
+const sh = (ns: string, script: string): void => {
+  execFileSync("ip", ["netns", "exec", ns, "sh", "-c", script], { stdio: ["ignore", "ignore", "pipe"] });
+};
+
+before(async () => {
+  if (kernelSkipReason()) return;
+  ov = handOverlay("ossc", 93);
+  servers.push(
+    spawn("ip", ["netns", "exec", ov.c2, "iperf3", "-s", "-p", String(PORT)], { stdio: "ignore" }),
+  );
+  // The host path: the same two hosts talking over the wire, no overlay.
+  servers.push(
+    spawn("ip", ["netns", "exec", ov.h2, "iperf3", "-s", "-p", String(HOST_PORT)], { stdio: "ignore" }),
+  );
+  await waitForListen(ov.c2, "tcp", PORT);
+  await waitForListen(ov.h2, "tcp", HOST_PORT);
+  // One daemon for the suite, as a user's host has: each run attaches to it.
+  daemon = await startDaemon();
+  // A first run against a fresh daemon pays one-off costs inside its window (the daemon reads the
+  // benchmark's ELF symbol tables for user stacks once): it is recorded and set aside.
+  await record(client("overlay", "udp"));
+  await record(client("overlay", "tcp"));
+});
+
+after(async () => {
+  for (const s of servers) s.kill("SIGKILL");
+  await daemon?.stop();
+  ov?.down();
+  // OVERLAYSCOPE_KEEP_RUNS=1 keeps the recorded pairs for a look with `overlayscope diagnose`.
+  if (process.env.OVERLAYSCOPE_KEEP_RUNS === "1") console.log(`runs kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+});
+
+type Path = "overlay" | "host";
+function client(path: Path, protocol: "udp" | "tcp", extra: string[] = []): string[] {
+  const [ns, addr, port] =
+    path === "overlay" ? [ov!.c1, ov!.serverAddr, PORT] : [ov!.h1, "192.168.93.2", HOST_PORT];
+  const udp = protocol === "udp" ? ["-u", "-b", "0", "-l", "64"] : [];
+  return [
+    "ip",
+    "netns",
+    "exec",
+    ns,
+    "iperf3",
+    "-c",
+    addr,
+    "-p",
+    String(port),
+    "-t",
+    SECONDS,
+    ...udp,
+    ...extra,
+  ];
+}
+
+let n = 0;
+async function record(argv: string[]): Promise<string> {
+  const out = join(dir, `run-${n++}.json`);
+  const r = await runCli(["run", "--socket", daemon!.socket, "-o", out, "--", ...argv]);
+  assert.equal(r.code, 0, r.stderr);
+  return out;
+}
+
+async function diagnosePair(base: string, subject: string): Promise<Diagnosis> {
+  const r = await runCli(["diagnose", base, subject, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Diagnosis;
+}
+
+interface Scenario {
+  name: string;
+  protocol: "udp" | "tcp";
+  baselinePath?: Path;
+  /** Arguments the subject's benchmark adds (the injected cause). */
+  clientExtra?: string[];
+  /** Arguments both runs' benchmark take. */
+  benchmarkExtra?: string[];
+  inject?: () => void | (() => void);
+  /** Started beside the subject's benchmark and stopped after it. */
+  beside?: () => ChildProcess[];
+  verdict?: Diagnosis["verdict"];
+  /** The cause that must be named (as a cause when the verdict is slower, else it may be a note). */
+  expect?: string;
+  top?: boolean;
+  /** Named whenever the verdict is not no-material-difference. */
+  expectIfMaterial?: string;
+  /** Causes that may follow from the injected one by its mechanism; anything else fails. */
+  allowed: string[];
+}
+
+const perl = (): ChildProcess => spawn("perl", ["-e", '$0 = "ovsbusy"; 1 while 1'], { stdio: "ignore" });
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: "A/A, UDP 64 B through the overlay",
+    protocol: "udp",
+    verdict: "no-material-difference",
+    allowed: [],
+  },
+  { name: "A/A, TCP through the overlay", protocol: "tcp", verdict: "no-material-difference", allowed: [] },
+  {
+    name: "host vs overlay, UDP 64 B",
+    protocol: "udp",
+    baselinePath: "host",
+    verdict: "slower",
+    expect: "ENCAPSULATION_WORK",
+    allowed: [
+      "ENCAPSULATION_WORK",
+      "MORE_SOFTIRQ_WORK_PER_PACKET",
+      "DEEPER_CALL_PATH",
+      "NETFILTER_COST",
+      "PACKET_LOSS",
+      "SINGLE_CORE_SATURATION",
+    ],
+  },
+  {
+    name: "host vs overlay, TCP",
+    protocol: "tcp",
+    baselinePath: "host",
+    verdict: "slower",
+    expect: "ENCAPSULATION_WORK",
+    allowed: [
+      "ENCAPSULATION_WORK",
+      "MORE_SOFTIRQ_WORK_PER_PACKET",
+      "DEEPER_CALL_PATH",
+      "NETFILTER_COST",
+      "SINGLE_CORE_SATURATION",
+      "TCP_RETRANSMISSIONS",
+    ],
+  },
+  {
+    name: "a CPU hog beside the benchmark (UDP)",
+    protocol: "udp",
+    beside: () => [perl(), perl()],
+    verdict: "slower",
+    expect: "CPU_COMPETITION",
+    top: true,
+    allowed: ["CPU_COMPETITION", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
+  },
+  {
+    name: "a token bucket on the underlay (TCP)",
+    protocol: "tcp",
+    inject: () => {
+      sh(ov!.h1, "tc qdisc add dev wire0 root tbf rate 50mbit burst 32kbit latency 20ms");
+      return () => sh(ov!.h1, "tc qdisc del dev wire0 root");
+    },
+    verdict: "slower",
+    expect: "QDISC_LIMIT",
+    top: true,
+    allowed: ["QDISC_LIMIT", "TCP_RETRANSMISSIONS", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+  },
+  {
+    name: "a large netfilter ruleset on the receiving host (UDP)",
+    protocol: "udp",
+    inject: () => {
+      const rules = Array.from(
+        { length: 3000 },
+        (_x, i) => `add rule inet osfilter in ip saddr 172.31.${i >> 8}.${i & 255} drop`,
+      );
+      const file = join(dir, "rules.nft");
+      writeFileSync(
+        file,
+        [
+          "add table inet osfilter",
+          "add chain inet osfilter in { type filter hook input priority 0; }",
+          ...rules,
+        ].join("\n"),
+      );
+      sh(ov!.h2, `nft -f ${file}`);
+      return () => sh(ov!.h2, "nft delete table inet osfilter");
+    },
+    verdict: "slower",
+    expect: "NETFILTER_COST",
+    top: true,
+    allowed: [
+      "NETFILTER_COST",
+      "PACKET_LOSS",
+      "MORE_SOFTIRQ_WORK_PER_PACKET",
+      "SINGLE_CORE_SATURATION",
+      "DEEPER_CALL_PATH",
+    ],
+  },
+  {
+    name: "checksum offload off in the sending container (TCP)",
+    protocol: "tcp",
+    inject: () => {
+      sh(ov!.c1, "ethtool -K eth0 tx off");
+      return () => sh(ov!.c1, "ethtool -K eth0 tx on");
+    },
+    expect: "OFFLOAD_CHANGED",
+    top: true,
+    // Without segmentation offload every MTU-sized segment crosses each layer on its own: more
+    // encapsulation, bridge-netfilter and deeper stacks per byte follow from the one change.
+    allowed: [
+      "OFFLOAD_CHANGED",
+      "MORE_SOFTIRQ_WORK_PER_PACKET",
+      "SINGLE_CORE_SATURATION",
+      "TCP_RETRANSMISSIONS",
+      "DEEPER_CALL_PATH",
+      "ENCAPSULATION_WORK",
+      "NETFILTER_COST",
+    ],
+  },
+  {
+    name: "a tiny socket buffer (UDP, -w 4K)",
+    protocol: "udp",
+    clientExtra: ["-w", "4K"],
+    expect: "PACKET_LOSS",
+    allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+  },
+  {
+    name: "a second flow competing on the path (UDP)",
+    protocol: "udp",
+    beside: () => [
+      spawn(
+        "ip",
+        [
+          "netns",
+          "exec",
+          ov!.c1,
+          "iperf3",
+          "-c",
+          ov!.serverAddr,
+          "-p",
+          String(PORT + 10),
+          "-u",
+          "-b",
+          "0",
+          "-l",
+          "64",
+          "-t",
+          "30",
+        ],
+        {
+          stdio: "ignore",
+        },
+      ),
+    ],
+    inject: () => {
+      const s = spawn("ip", ["netns", "exec", ov!.c2, "iperf3", "-s", "-1", "-p", String(PORT + 10)], {
+        stdio: "ignore",
+      });
+      execFileSync("sleep", ["0.5"]);
+      return () => s.kill("SIGKILL");
+    },
+    verdict: "slower",
+    expect: "COMPETING_TRAFFIC",
+    allowed: ["COMPETING_TRAFFIC", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
+  },
+  {
+    name: "RPS turned on at the receiving container (UDP)",
+    protocol: "udp",
+    inject: () => {
+      sh(ov!.c2, "echo 3 > /sys/class/net/eth0/queues/rx-0/rps_cpus");
+      return () => sh(ov!.c2, "echo 0 > /sys/class/net/eth0/queues/rx-0/rps_cpus");
+    },
+    // On two CPUs whose softirq work is already spread, RPS may change nothing measurable: then
+    // nothing may be named; when it moves NET_RX work, the change must be named.
+    expectIfMaterial: "RPS_CHANGED",
+    allowed: ["RPS_CHANGED", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
+  },
+  {
+    // Both containers at 1500 over a 1450 overlay, datagrams of 1460 B: the baseline's 1450 MTU
+    // fragments them at the sender; at 1500 the bridge cannot pass them to the VXLAN device (a
+    // bridge does not fragment) and they are lost.
+    name: "containers' MTU larger than the overlay carries (UDP 1460 B)",
+    protocol: "udp",
+    benchmarkExtra: ["-l", "1460", "-b", "200M"],
+    inject: () => {
+      for (const c of [ov!.c1, ov!.c2]) sh(c, "ip link set eth0 mtu 1500");
+      return () => {
+        for (const c of [ov!.c1, ov!.c2]) sh(c, "ip link set eth0 mtu 1450");
+      };
+    },
+    expect: "MTU_MISMATCH",
+    allowed: ["MTU_MISMATCH", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+  },
+];
+
+for (const sc of SCENARIOS)
+  test(`scenario: ${sc.name}`, async (t) => {
+    if (!requireKernel(t)) return;
+    const base = await record(client(sc.baselinePath ?? "overlay", sc.protocol, sc.benchmarkExtra));
+    const undo = sc.inject?.();
+    const beside = sc.beside?.() ?? [];
+    let subject: string;
+    try {
+      subject = await record(
+        client("overlay", sc.protocol, [...(sc.benchmarkExtra ?? []), ...(sc.clientExtra ?? [])]),
+      );
+    } finally {
+      for (const p of beside) p.kill("SIGKILL");
+      if (typeof undo === "function") undo();
+    }
+    const d = await diagnosePair(base, subject);
+    const causes = d.findings.filter((f) => f.kind === "cause").map((f) => f.code);
+    const all = d.findings.map((f) => `${f.kind}:${f.code}`).join(", ");
+    if (sc.verdict) assert.equal(d.verdict, sc.verdict, all);
+    if (d.verdict === "no-material-difference")
+      assert.deepEqual(causes, [], "no cause without a material difference");
+    if (sc.expect) {
+      const named = d.findings.find((f) => f.code === sc.expect);
+      assert.ok(named, `${sc.expect} named: ${all}`);
+      if (d.verdict === "slower") assert.equal(named.kind, "cause", all);
+      if (sc.top) assert.equal(causes[0], sc.expect, `top cause: ${all}`);
+    }
+    if (sc.expectIfMaterial && d.verdict !== "no-material-difference")
+      assert.ok(causes.includes(sc.expectIfMaterial), `${sc.expectIfMaterial} named: ${all}`);
+    const invented = d.findings.filter(
+      (f) => f.kind !== "symptom" && f.code !== "CACHE_AND_MEMORY" && !sc.allowed.includes(f.code),
+    );
+    assert.deepEqual(
+      invented.map((f) => f.code),
+      [],
+      `nothing that was not injected: ${all}`,
+    );
+  });
