@@ -69,6 +69,13 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
  * Validates client-supplied parameters against the manifest and fills defaults. Every value that
  * reaches a script passes through here; unknown names are refused rather than ignored.
  */
+const PARAM_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** A client's string as it may appear in an error: JSON-quoted (control characters escaped), at most 80 characters. */
+export function clientText(s: string): string {
+  return JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+}
+
 export function resolveParams(
   manifest: Manifest,
   given: Record<string, unknown>,
@@ -77,6 +84,13 @@ export function resolveParams(
 ): ParamValues {
   const specs = new Map(manifest.params.map((p) => [p.name, p]));
   for (const name of Object.keys(given)) {
+    // A key outside the grammar of parameter names is refused before it is echoed anywhere: it
+    // could carry newlines, non-ASCII or kilobytes (a field path travels in gRPC metadata).
+    if (!PARAM_NAME.test(name))
+      throw invalidArgument(
+        `${fieldPrefix}`,
+        `parameter names are lowercase letters, digits and _ (at most 32), got ${clientText(name)}`,
+      );
     if (!specs.has(name)) {
       const known = manifest.params.filter((p) => p.type !== "filter").map((p) => p.name);
       throw invalidArgument(

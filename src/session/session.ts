@@ -155,6 +155,8 @@ export class ProfilingSession extends EventEmitter {
       await this.envStart;
       await this.collector.start();
       this.window.startMs = Date.now();
+      // Inside the guarded start: a launch that throws (E2BIG, EACCES) undoes the probes.
+      if (this.opts.target.command) this.launch(this.opts.target.command);
     } catch (e) {
       // No half-attached sessions: whatever started is stopped before the error is returned.
       await Promise.all(started.map((r) => r.stop()));
@@ -162,7 +164,6 @@ export class ProfilingSession extends EventEmitter {
       this.state = "FAILED";
       throw e;
     }
-    if (this.opts.target.command) this.launch(this.opts.target.command);
     if (this.opts.target.target.kind === "pid") this.watchPid(this.opts.target.target.pid);
     if (this.opts.durationMs > 0) {
       this.durationTimer = setTimeout(

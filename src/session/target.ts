@@ -8,6 +8,9 @@ import { invalidArgument, OverlayscopeError } from "../util/errors.js";
 export const CGROUP_ROOT = "/sys/fs/cgroup";
 const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const ARG_MAX = 4096;
+/** Well under Linux's 2 MiB exec limit (ARG_MAX), which the environment also counts against. */
+const MAX_ARGV_BYTES = 128 * 1024;
+const MAX_ARGS = 4096;
 
 /** A validated target, plus what to launch for a command target. */
 export interface ResolvedTarget {
@@ -117,6 +120,13 @@ export async function resolveTarget(
         throw invalidArgument(`${field}.command.argv`, "must name a program");
       if (argv.some((a) => a.length > ARG_MAX || a.includes("\0")))
         throw invalidArgument(`${field}.command.argv`, "arguments must be under 4096 bytes without NUL");
+      // The kernel refuses an exec whose arguments together pass its limit (E2BIG): refused here,
+      // before anything is attached, rather than after.
+      if (argv.length > MAX_ARGS || argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0) > MAX_ARGV_BYTES)
+        throw invalidArgument(
+          `${field}.command.argv`,
+          `at most ${MAX_ARGS} arguments and ${MAX_ARGV_BYTES / 1024} KiB in all`,
+        );
       const netns = t!.command?.netns ?? "";
       if (netns !== "" && (!NETNS_NAME.test(netns) || !existsSync(`/var/run/netns/${netns}`))) {
         throw netns !== "" && NETNS_NAME.test(netns)

@@ -45,7 +45,9 @@ test("cli-record: record --all while UDP crosses the overlay captures VXLAN fram
       "-l",
       "64",
       "-t",
-      "6",
+      // Longer than any recording start can take (an embedded daemon, attach, the environment
+      // snapshot); the flow is killed once the recording is written.
+      "60",
     ],
     { stdio: "ignore" },
   );

@@ -48,11 +48,19 @@ test("the tick sampler is chosen here, keeps to its rate and sees VXLAN work wit
     total >= ceiling * 0.3,
     `${total} samples of at most ${ceiling.toFixed(0)}: the tick was not sampled`,
   );
-  assert.ok(
-    samples.every(
-      (s) => !s.frames.some((f) => f === "hrtimer_interrupt" || f === "asm_sysvec_apic_timer_interrupt"),
-    ),
-    "tick handler frames left in a sample",
+  // What the CPU was running starts each stack; a timer interrupt further down is one the tick
+  // nested in (rare, and kept on purpose: it is the sample's context), not the tick's own frames.
+  const TICK_OWN = new Set([
+    "tick_nohz_handler",
+    "__hrtimer_run_queues",
+    "hrtimer_interrupt",
+    "__sysvec_apic_timer_interrupt",
+  ]);
+  const left = samples.filter((s) => TICK_OWN.has(s.frames[0] ?? ""));
+  assert.equal(
+    left.length,
+    0,
+    `tick handler frames left at the top of ${left.length} samples: ${left[0]?.frames.slice(0, 6).join(" < ")}`,
   );
   const vxlan = samples.filter((s) => s.frames.some((f) => f.startsWith("vxlan_")));
   assert.ok(vxlan.length > 0, "no VXLAN frames sampled");

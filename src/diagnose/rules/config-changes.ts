@@ -137,19 +137,24 @@ export const offloadChanged: Rule = {
           });
       }
     }
-    const effect = costEffect(ctx);
+    // The effect: CPU per packet/KB beyond noise, or else the material rate gap itself (an offload
+    // that stops segmentation in hardware halves a TCP flow before its cost per KB settles).
+    const cost = costEffect(ctx);
+    const effect = cost ?? (ctx.gap > 0 ? { change: ctx.gap / (1 - ctx.gap), z: 3 } : undefined);
     if (changed.length === 0 || !effect) return undefined;
     const unit = perPacket(ctx.b, ctx.s) ? "packet" : "KB";
-    const cost = (f: typeof ctx.b): number | undefined =>
+    const costOf = (f: typeof ctx.b): number | undefined =>
       unit === "packet" ? f.cpuUsPerPacket : f.cpuUsPerKB;
     return {
       code: this.code,
       title: `offloads changed (${changed
         .slice(0, 3)
         .map((e) => `${e.what} ${e.baseline} → ${e.subject}`)
-        .join(
-          ", ",
-        )}) and CPU per ${unit} ${effect.change > 0 ? "rose" : "fell"} by ${Math.abs(effect.change * 100).toFixed(0)}%`,
+        .join(", ")}) and ${
+        cost
+          ? `CPU per ${unit} ${cost.change > 0 ? "rose" : "fell"} by ${Math.abs(cost.change * 100).toFixed(0)}%`
+          : `throughput fell by ${(ctx.gap * 100).toFixed(0)}%`
+      }`,
       mechanism:
         "without checksum, segmentation or receive offload the kernel checksums, segments or handles each packet in software; with them it handles fewer, larger ones",
       confidence: confidenceOf(effect.z),
@@ -160,8 +165,8 @@ export const offloadChanged: Rule = {
         ...changed,
         {
           what: `CPU µs per ${unit}`,
-          baseline: (cost(ctx.b) ?? 0).toFixed(2),
-          subject: (cost(ctx.s) ?? 0).toFixed(2),
+          baseline: (costOf(ctx.b) ?? 0).toFixed(2),
+          subject: (costOf(ctx.s) ?? 0).toFixed(2),
           source: `/proc/stat busy time ÷ ${unit === "packet" ? "packets" : "KB"}`,
         },
       ],
