@@ -1,6 +1,6 @@
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
-import { frameClassShares } from "../profile/frame-classes.js";
+import { classifyFrame, frameClassShares } from "../profile/frame-classes.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
 import type { RunFile, RunSnapshot } from "../run/run-file.js";
 import { mean, standardError } from "./noise.js";
@@ -68,7 +68,7 @@ export interface RunFigures {
   /** Function → share of busy stack samples containing it (inclusive). */
   functionShares: Map<string, number>;
   busySamples: number;
-  /** Frame class → busy samples with at least one frame of it. */
+  /** Frame class → busy samples with at least one frame of it; "a+b" keys count samples with either. */
   classSamples: Map<string, number>;
   /** udp_sendmsg probe depth (opt-in, exact) and the default stacks' depth below the entries. */
   depth: { mean: number; max: number; samples: number } | undefined;
@@ -156,6 +156,20 @@ function activeIntervals(
     cpuKB: cpuKB.filter((_c, i) => withTraffic[i]),
     keep,
   };
+}
+
+/** The class groups the frame-class rules compare. */
+export const CLASS_GROUPS = [
+  ["encapsulation", "bridge"],
+  ["netfilter", "conntrack"],
+] as const;
+
+function samplesInAny(stacks: RunFile["profile"]["stacks"], classes: readonly string[]): number {
+  let n = 0;
+  for (const s of stacks)
+    if (s.context !== "idle" && s.frames.some((f) => classes.includes(classifyFrame(f) ?? "")))
+      n += s.samples;
+  return n;
 }
 
 export function runFigures(run: RunFile): RunFigures {
@@ -273,6 +287,9 @@ export function runFigures(run: RunFile): RunFigures {
   const classSamples = new Map(
     frameClassShares(run.profile.stacks).map((c) => [c.class as string, c.samples]),
   );
+  // The rules ask about groups of classes: a sample counts once when it holds frames of either.
+  for (const group of CLASS_GROUPS)
+    classSamples.set(group.join("+"), samplesInAny(run.profile.stacks, group));
   let dn = 0;
   let dsum = 0;
   let dmax = 0;

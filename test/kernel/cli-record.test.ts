@@ -67,7 +67,9 @@ test("cli-record: record --all while UDP crosses the overlay captures VXLAN fram
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { output: string }).output, out);
-    assert.match(r.stderr, /recording: \d+ s \/ 3 s/, "progress on stderr");
+    // Progress goes to stderr: the session line always; the per-second line when an interval
+    // arrives before the 3 s are up (a loaded machine can delay the first past the end).
+    assert.match(r.stderr, /recording session [0-9a-f-]+ \(.*\) after \d+ ms/, "progress on stderr");
     const run = await readRunFile(out);
     assert.ok(run.snapshots.length >= 3);
     assert.ok(

@@ -40,7 +40,7 @@ function classRule(
       const { b, s } = ctx;
       if (b.busySamples === 0 || s.busySamples === 0) return undefined;
       // A sample counts once even when it holds frames of several of the classes.
-      const n = (f: RunFigures): number => Math.max(...classes.map((c) => f.classSamples.get(c) ?? 0));
+      const n = (f: RunFigures): number => f.classSamples.get(classes.join("+")) ?? 0;
       const c = proportionChange(
         { events: n(b), trials: b.busySamples },
         { events: n(s), trials: s.busySamples },
