@@ -64,6 +64,22 @@ export function parseTcQdiscJson(text: string): Qdisc[] {
 /** Kinds that never hold or drop a packet: nothing to watch per interval. */
 export const PASS_THROUGH_QDISCS: ReadonlySet<string> = new Set(["noqueue"]);
 
+/**
+ * What kernels and distributions install on their own (work-conserving queues): every real NIC
+ * has one, so polling them would fork `tc` every interval on every host. Their drops over the run
+ * still come from the environment snapshots at start and stop; only qdiscs someone added (a
+ * shaper, netem, a classful tree) are watched per interval.
+ */
+export const DEFAULT_QDISCS: ReadonlySet<string> = new Set([
+  "noqueue",
+  "pfifo_fast",
+  "fq_codel",
+  "mq",
+  "pfifo",
+  "bfifo",
+  "fq",
+]);
+
 export const QDISC_COUNTERS = ["packets", "bytes", "drops", "overlimits", "requeues"] as const;
 
 /** Counter deltas per qdisc (matched by device and handle); backlog and qlen are gauges. */
