@@ -5,6 +5,7 @@ import type { Snapshot__Output } from "../generated/overlayscope/v1/Snapshot.js"
 import type { StartSessionRequest } from "../generated/overlayscope/v1/StartSessionRequest.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import type { RunFile } from "../run/run-file.js";
+import type { CommandRecord } from "../session/session-run.js";
 import { OverlayscopeError, invalidArgument } from "../util/errors.js";
 import { onShutdown } from "../util/shutdown.js";
 
@@ -68,14 +69,7 @@ function streamUntilFinal(
 }
 
 /** A benchmark that ran during the session, as the client saw it; the session keeps it in the run. */
-export interface CommandRun {
-  argv: string[];
-  pid: number;
-  exitCode: number | null;
-  startedAtMs: number;
-  endedAtMs: number;
-  output: string;
-}
+export type CommandRun = CommandRecord;
 
 /**
  * Records one session: start, stream snapshots until the duration, the command's exit or Ctrl-C,

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { BenchmarkResultSchema } from "../benchmarks/benchmark-result.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
-import { DepthBucketSchema, FunctionShareSchema, IntervalSchema, ProbeCostSchema } from "./interval-model.js";
+import {
+  DepthBucketSchema,
+  FunctionShareSchema,
+  IntervalSchema,
+  ProbeCostSchema,
+  ProcessCpuSchema,
+} from "./interval-model.js";
 
 /**
  * The run: everything one session saw, made by the session (src/session/session-run.ts) and
@@ -47,13 +53,7 @@ export const EnvChangeSchema = z.object({
   after: z.string(),
 });
 
-export const ProcessTotalSchema = z.object({
-  pid: num,
-  comm: z.string(),
-  netns: num,
-  netnsName: z.string(),
-  cgroup: z.string(),
-  cpuSeconds: num,
+export const ProcessTotalSchema = ProcessCpuSchema.extend({
   cpuShare: num.describe("of all CPUs' time over the window (1 = every CPU for the whole window)"),
 });
 
