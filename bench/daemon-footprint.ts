@@ -5,10 +5,7 @@
  *
  *   node --import tsx bench/daemon-footprint.ts [--seconds 20]
  */
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { bpftraceChildren, cpuSeconds, rssKiB, startDaemonProcess } from "./daemon-process.js";
 import { ProfilerApi } from "../src/client/api.js";
 import { connect } from "../src/client/client.js";
 import { parseLine } from "../src/bpftrace/messages.js";
@@ -20,44 +17,10 @@ import type { Snapshot__Output } from "../src/generated/overlayscope/v1/Snapshot
 const i = process.argv.indexOf("--seconds");
 const SECONDS = i >= 0 ? Number(process.argv[i + 1]) : 20;
 
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(m?.[1] ?? 0);
-}
-
-// The daemon runs as its own process, as in production, so its CPU is not mixed with the clients'.
-const dir = mkdtempSync(join(tmpdir(), "overlayscope-bench-"));
-const socket = join(dir, "d.sock");
-const BIN = join(import.meta.dirname, "..", "bin", "overlayscope");
-const daemon = spawn(process.execPath, [BIN, "daemon", "--socket", socket], {
-  stdio: ["ignore", "ignore", "pipe"],
-});
-let daemonLog = "";
-daemon.stderr.on("data", (d: Buffer) => (daemonLog += d.toString()));
-while (!daemonLog.includes("daemon listening")) {
-  if (daemon.exitCode !== null) throw new Error(`daemon exited: ${daemonLog}`);
-  await new Promise((r) => setTimeout(r, 50));
-}
+const daemonProcess = await startDaemonProcess();
+const daemon = daemonProcess.child;
+const socket = daemonProcess.socket;
 const api = new ProfilerApi(connect({ address: `unix://${socket}` }));
-const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
-/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-}
-/** Direct children of a process (bpftrace runs under setpriv, which execs into it). */
-function childrenOf(pid: number): number[] {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(pid);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 // Time to first data: StartSession until the first snapshot arrives on a stream.
 const ttfd: number[] = [];
@@ -101,9 +64,7 @@ const wall = (performance.now() - t0) / 1000;
 const nodeCpuPct = ((cpuSeconds(daemon.pid!) - cpu0) / wall) * 100;
 const clientCpu = process.cpuUsage(clientCpu0);
 const clientCpuPct = ((clientCpu.user + clientCpu.system) / 1e6 / wall) * 100;
-const bpftrace = childrenOf(daemon.pid!).filter(
-  (p) => readFileSync(`/proc/${p}/comm`, "utf8").trim() === "bpftrace",
-);
+const bpftrace = bpftraceChildren(daemon.pid!);
 const bpfRss = bpftrace.map((p) => rssKiB(p));
 const selfRss = rssKiB(daemon.pid!);
 for (const st of streams) st.cancel();
@@ -162,5 +123,4 @@ console.log(
 );
 for (const c of clients) c.close();
 api.close();
-daemon.kill("SIGTERM");
-await new Promise((r) => daemon.once("exit", r));
+await daemonProcess.stop();

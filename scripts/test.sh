@@ -13,4 +13,15 @@ if [ "$(id -u)" -eq 0 ]; then bash scripts/bpftrace-debian13.sh >/dev/null; fi
 mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/scenarios/*' | sort)
 # Kernel tests build namespaces and attach probes: run files one at a time so they do not compete
 # for the two cores and distort each other's numbers.
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+marker=$(mktemp /tmp/overlayscope-test-start.XXXXXX)
+status=0
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=$?
+# Nothing a test or the code under test made in /tmp may outlive the run (66 directories once did).
+left=$(find /tmp -maxdepth 1 -name 'overlayscope-*' -newer "$marker" -not -path "$marker")
+rm -f "$marker"
+if [ -n "$left" ]; then
+  echo "test.sh: left behind in /tmp after the tests:" >&2
+  echo "$left" >&2
+  status=1
+fi
+exit "$status"

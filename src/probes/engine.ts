@@ -1,4 +1,4 @@
-import { OverlayscopeError } from "../util/errors.js";
+import { clientText, OverlayscopeError } from "../util/errors.js";
 import { probeCapabilities, readKallsyms, type KernelCapabilities } from "./capabilities.js";
 import { loadCatalogue, type CatalogueEntry } from "./manifest.js";
 import { resolveParams } from "./params.js";
@@ -64,7 +64,7 @@ export class ProbeEngine {
       if (!entry) {
         throw new OverlayscopeError(
           "INVALID_ARGUMENT",
-          `${field}.name: unknown probe '${req.name}' (known: ${[...this.catalogue.keys()].join(", ")})`,
+          `${field}.name: unknown probe ${clientText(req.name)} (known: ${[...this.catalogue.keys()].join(", ")})`,
           {
             field: `${field}.name`,
           },

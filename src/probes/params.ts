@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { invalidArgument } from "../util/errors.js";
+import { clientText, invalidArgument } from "../util/errors.js";
 import type { Manifest, ParamSpec } from "./manifest.js";
 
 /** Linux interface names: at most 15 bytes, no '/', ':' or white space; we also refuse quotes. */
@@ -22,7 +22,7 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
     case "int": {
       const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
       if (typeof n !== "number" || !Number.isInteger(n))
-        throw invalidArgument(field, `must be an integer, got ${JSON.stringify(value)}`);
+        throw invalidArgument(field, `must be an integer, got ${clientText(String(value))}`);
       if (n < spec.min || n > spec.max)
         throw invalidArgument(field, `must be ${spec.min}..${spec.max}, got ${n}`);
       return n;
@@ -30,12 +30,12 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
     case "bool":
       if (typeof value === "boolean") return value;
       if (value === "true" || value === "false") return value === "true";
-      throw invalidArgument(field, `must be true or false, got ${JSON.stringify(value)}`);
+      throw invalidArgument(field, `must be true or false, got ${clientText(String(value))}`);
     case "enum":
       if (typeof value !== "string" || !spec.choices.includes(value)) {
         throw invalidArgument(
           field,
-          `must be one of ${spec.choices.join(", ")}, got ${JSON.stringify(value)}`,
+          `must be one of ${spec.choices.join(", ")}, got ${clientText(String(value))}`,
         );
       }
       return value;
@@ -43,7 +43,7 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
       if (typeof value !== "string" || !IFNAME.test(value)) {
         throw invalidArgument(
           field,
-          `must be an interface name (${IFNAME.source}), got ${JSON.stringify(value)}`,
+          `must be an interface name (${IFNAME.source}), got ${clientText(String(value))}`,
         );
       }
       const has = ctx.hasDevice ?? ((n: string) => existsSync(`/sys/class/net/${n}`));
@@ -54,7 +54,7 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
       if (typeof value !== "string" || !KSYM.test(value)) {
         throw invalidArgument(
           field,
-          `must be a kernel function name (${KSYM.source}), got ${JSON.stringify(value)}`,
+          `must be a kernel function name (${KSYM.source}), got ${clientText(String(value))}`,
         );
       }
       if (ctx.hasSymbol && !ctx.hasSymbol(value))
@@ -71,10 +71,6 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
  */
 const PARAM_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
-/** A client's string as it may appear in an error: JSON-quoted (control characters escaped), at most 80 characters. */
-export function clientText(s: string): string {
-  return JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
-}
 
 export function resolveParams(
   manifest: Manifest,

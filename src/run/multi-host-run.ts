@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { writeOutputFile } from "../util/output-file.js";
 import { z } from "zod";
 import { RunFileSchema, type RunFile } from "./run-file.js";
 
@@ -38,7 +38,7 @@ export type HostSection = z.infer<typeof HostSectionSchema>;
 export type MultiHostRun = z.infer<typeof MultiHostRunSchema>;
 
 export async function writeMultiHostRun(path: string, run: MultiHostRun): Promise<void> {
-  await writeFile(path, `${JSON.stringify(run, null, 1)}\n`);
+  await writeOutputFile(path, `${JSON.stringify(run, null, 1)}\n`);
 }
 
 /** Packets a host sent minus packets it received on its devices over the run. */

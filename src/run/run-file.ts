@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { writeOutputFile } from "../util/output-file.js";
 import { z } from "zod";
 import { RUN_SCHEMA_ID, RunFileSchema as RunV2Schema, type RunFile } from "../session/run-model.js";
 import { upgradeV1Run, RUN_V1_SCHEMA_ID } from "./run-v1.js";
@@ -17,5 +17,5 @@ export const RunFileSchema = z.preprocess(
 
 /** The one writer: every path (record, run, lab bench, record --hosts) writes the run the session made. */
 export async function writeRunFile(path: string, run: RunFile): Promise<void> {
-  await writeFile(path, `${JSON.stringify(run, null, 1)}\n`);
+  await writeOutputFile(path, `${JSON.stringify(run, null, 1)}\n`);
 }

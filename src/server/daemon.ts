@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat } from "node:fs/promises";
+import { connect as connectSocket } from "node:net";
 import { dirname } from "node:path";
 import { Server, ServerCredentials, type Metadata } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
@@ -39,6 +40,30 @@ function tokenCheck(token: string | undefined): (m: Metadata) => void {
   };
 }
 
+/**
+ * Whether something accepts connections on a unix socket path. A stale socket file left by a
+ * crash refuses (ECONNREFUSED) and may be replaced; a live one belongs to another daemon, whose
+ * clients would silently lose it if we unlinked the path and bound our own.
+ */
+function socketIsLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connectSocket(path);
+    c.once("connect", () => (c.destroy(), resolve(true)));
+    c.once("error", () => resolve(false));
+  });
+}
+
+/** Refuses to take over a socket another daemon is serving on; removes a stale one. */
+async function claimSocket(path: string): Promise<void> {
+  if (await socketIsLive(path))
+    throw new OverlayscopeError(
+      "FAILED_PRECONDITION",
+      `another daemon is serving on ${path}: stop it first, or give this one another --socket`,
+      { field: "socket" },
+    );
+  await rm(path, { force: true });
+}
+
 /** The running daemon: one gRPC server, one session manager, an ordered shutdown. */
 export class Daemon {
   private shuttingDown?: Promise<void>;
@@ -48,6 +73,8 @@ export class Daemon {
     readonly sessions: SessionManager,
     readonly health: HealthImplementation,
     readonly config: DaemonConfig,
+    /** The socket file we bound: removed at shutdown only if the path still is that file. */
+    private readonly socketInode: number,
     readonly tcpPort: number | undefined,
     private readonly metrics?: { exporter: DaemonMetrics; server: HttpServer; port: number },
   ) {}
@@ -57,6 +84,9 @@ export class Daemon {
   }
 
   static async start(config: DaemonConfig, version: string): Promise<Daemon> {
+    // First, before anything is attached or calibrated: a second daemon on a live socket stops here.
+    await mkdir(dirname(config.socket), { recursive: true, mode: 0o700 });
+    await claimSocket(config.socket);
     const tracefs = await ensureTracefs();
     if (tracefs !== "present") log.info({ tracefs }, "tracefs");
     if (config.calibrate)
@@ -85,11 +115,12 @@ export class Daemon {
     health.addToServer(server);
     new ReflectionService(definition).addToServer(server);
 
-    await mkdir(dirname(config.socket), { recursive: true, mode: 0o700 });
-    await rm(config.socket, { force: true });
+    // Checked again: another daemon may have bound while the engine was being made.
+    await claimSocket(config.socket);
     await bindAsync(server, `unix://${config.socket}`, ServerCredentials.createInsecure());
     // Root only: the socket controls BPF programs.
     await chmod(config.socket, 0o600);
+    const socketInode = (await stat(config.socket)).ino;
     let tcpPort: number | undefined;
     if (config.listen) {
       let creds: ServerCredentials;
@@ -123,7 +154,7 @@ export class Daemon {
       { socket: config.socket, listen: config.listen, tcpPort, metricsPort: metrics?.port },
       "daemon listening",
     );
-    return new Daemon(server, sessions, health, config, tcpPort, metrics);
+    return new Daemon(server, sessions, health, config, socketInode, tcpPort, metrics);
   }
 
   /**
@@ -140,7 +171,8 @@ export class Daemon {
       await this.sessions.closeAll();
       await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
       clearTimeout(force);
-      await rm(this.config.socket, { force: true });
+      const current = await stat(this.config.socket).catch(() => undefined);
+      if (current?.ino === this.socketInode) await rm(this.config.socket, { force: true });
       if (this.metrics) {
         await new Promise<void>((resolve) => this.metrics!.server.close(() => resolve()));
         await this.metrics.exporter.stop();

@@ -1,7 +1,7 @@
 import { availableParallelism, hostname, release } from "node:os";
-import type { Metadata, sendUnaryData, ServerUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
+import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
 import type { StreamSessionRequest__Output } from "../generated/overlayscope/v1/StreamSessionRequest.js";
-import { status } from "@grpc/grpc-js";
+import { Metadata, status } from "@grpc/grpc-js";
 import type { ProfilerHandlers } from "../generated/overlayscope/v1/Profiler.js";
 import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
 import { toFolded } from "../export/folded.js";
@@ -44,6 +44,25 @@ export interface ServiceContext {
   encodeOnce?: (snapshot: object) => Buffer;
 }
 
+/** Trailer of a StreamSession: how many snapshots this client missed while it was not reading. */
+export const DROPPED_TRAILER = "overlayscope-snapshots-dropped";
+
+/** At most one log line per this many ms about refused calls; a client retrying in a loop must not flood the log. */
+const REFUSAL_LOG_MS = 10_000;
+let lastRefusalLog = 0;
+let refusalsSince = 0;
+
+/** Refused calls (no or wrong token) are logged, rate-limited, with the peer: an operator sees probing. */
+function noteRefusal(e: unknown, peer: string, method: string): void {
+  if (!(e instanceof OverlayscopeError) || e.code !== "UNAUTHENTICATED") return;
+  refusalsSince++;
+  const now = Date.now();
+  if (now - lastRefusalLog < REFUSAL_LOG_MS) return;
+  log.warn({ peer, method, refused: refusalsSince }, "refused unauthenticated calls");
+  lastRefusalLog = now;
+  refusalsSince = 0;
+}
+
 /** Runs a unary handler: authorize, compute, answer once; errors become status with field names. */
 function unary<Req, Res>(ctx: ServiceContext, fn: (req: Req) => Promise<Res> | Res) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
@@ -54,6 +73,7 @@ function unary<Req, Res>(ctx: ServiceContext, fn: (req: Req) => Promise<Res> | R
         (res) => callback(null, res),
         (e: unknown) => {
           if (!(e instanceof OverlayscopeError)) log.error({ err: e }, "handler failed");
+          noteRefusal(e, call.getPeer(), call.getPath());
           callback(toServiceError(e));
         },
       );
@@ -172,22 +192,45 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
           );
         }
         const release = s.addWatcher();
-        const onSnap = (snap: Snapshot): void => {
+        // A reader that stops reading (HTTP/2 flow control) must not make the daemon queue every
+        // snapshot it misses: while a write waits for "drain", only the newest snapshot is kept;
+        // the ones replaced are counted and told to this client in the trailers at the end.
+        let draining = false;
+        let pending: Snapshot | undefined;
+        let dropped = 0;
+        const send = (snap: Snapshot): void => {
+          if (draining) {
+            if (pending) dropped++;
+            pending = snap;
+            return;
+          }
           // Pre-encoded bytes pass through the StreamSession serializer untouched.
-          call.write(ctx.encodeOnce ? (ctx.encodeOnce(snap) as unknown as Snapshot) : snap);
-          if (snap.final) finish();
+          const more = call.write(ctx.encodeOnce ? (ctx.encodeOnce(snap) as unknown as Snapshot) : snap);
+          if (snap.final) return finish();
+          if (!more) {
+            draining = true;
+            call.once("drain", () => {
+              draining = false;
+              const next = pending;
+              pending = undefined;
+              if (next) send(next);
+            });
+          }
+        };
+        const detach = (): void => {
+          s.off("snapshot", send);
+          release();
         };
         const finish = (): void => {
-          s.off("snapshot", onSnap);
-          release();
-          call.end();
+          detach();
+          const trailers = new Metadata();
+          trailers.set(DROPPED_TRAILER, String(dropped));
+          call.end(trailers);
         };
-        s.on("snapshot", onSnap);
-        call.once("cancelled", () => {
-          s.off("snapshot", onSnap);
-          release();
-        });
+        s.on("snapshot", send);
+        call.once("cancelled", detach);
       } catch (e) {
+        noteRefusal(e, call.getPeer(), call.getPath());
         const err = toServiceError(e);
         call.emit("error", {
           code: err.code ?? status.INTERNAL,

@@ -1,6 +1,6 @@
 import type { StartSessionRequest__Output } from "../generated/overlayscope/v1/StartSessionRequest.js";
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
-import { invalidArgument, OverlayscopeError } from "../util/errors.js";
+import { clientText, invalidArgument, OverlayscopeError } from "../util/errors.js";
 import { ProfilingSession } from "./session.js";
 import { resolveTarget, type HostScope } from "./target.js";
 import { loadCalibration } from "../probes/dispatch-calibration.js";
@@ -88,7 +88,7 @@ export class SessionManager {
   }
 
   get(id: string, field = "id"): ProfilingSession {
-    if (!UUID.test(id)) throw invalidArgument(field, `not a session id: ${JSON.stringify(id.slice(0, 64))}`);
+    if (!UUID.test(id)) throw invalidArgument(field, `not a session id: ${clientText(id)}`);
     const s = this.sessions.get(id);
     if (!s) throw new OverlayscopeError("NOT_FOUND", `${field}: no session ${id}`, { field });
     return s;

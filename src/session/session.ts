@@ -27,6 +27,7 @@ import { processShares } from "../profile/process-shares.js";
 import { dropReasonNames } from "../probes/drop-reasons.js";
 import { buildInterval } from "./interval-builder.js";
 import type { Interval, ProbeCostFigure, ProcessCpu, SessionEventValue } from "./interval-model.js";
+import { IntervalHistory } from "./interval-history.js";
 import type { RunFile } from "./run-model.js";
 import { assembleRun, type CommandRecord } from "./session-run.js";
 import { QdiscPoller } from "../collectors/qdisc-poller.js";
@@ -34,6 +35,8 @@ import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 
 const log = componentLogger("session");
 
+/** Processes remembered for the run's per-process totals (it reports the top ones). */
+const MAX_PROCESS_TOTALS = 4096;
 /** A report is a few KB (a -J report with per-second intervals ~1.5 KB/s); the tail is kept, and it must fit a gRPC message. */
 const MAX_COMMAND_OUTPUT = 1024 * 1024;
 
@@ -78,8 +81,8 @@ export class ProfilingSession extends EventEmitter {
   private collector?: HostCollector;
   private pendingReadings: ProbeReading[] = [];
   private pendingEvents: SessionEventValue[] = [];
-  /** Every interval, in order: the run is made of them. */
-  private readonly intervals: Interval[] = [];
+  /** Every interval, in order (merged in equal groups past a bound): the run is made of them. */
+  private readonly intervals = new IntervalHistory();
   private readonly processTotals = new Map<string, ProcessCpu>();
   /** When data was recorded: from the collectors' baseline to the stop request (or the command's exit). */
   private window = { startMs: 0, endMs: 0 };
@@ -269,6 +272,12 @@ export class ProfilingSession extends EventEmitter {
       if (prev && prev.comm === p.comm) prev.cpuSeconds += p.cpuSeconds;
       else this.processTotals.set(k, { ...p, netnsName: names.get(p.netns) ?? "" });
     }
+    // A day beside a fork-heavy workload meets tens of thousands of pids: past the bound, the half
+    // that used the least CPU is forgotten (the run names the top processes only).
+    if (this.processTotals.size > MAX_PROCESS_TOTALS) {
+      const least = [...this.processTotals].sort((a, b) => a[1].cpuSeconds - b[1].cpuSeconds);
+      for (const [k] of least.slice(0, least.length - MAX_PROCESS_TOTALS / 2)) this.processTotals.delete(k);
+    }
     this.emitSnapshot(s, false);
   }
 
@@ -393,7 +402,7 @@ export class ProfilingSession extends EventEmitter {
   summary(): RunFile["summary"] & { durationSeconds: number } {
     const p = this.stackProfile();
     const costs = new Map<string, ProbeCostFigure>();
-    for (const i of this.intervals) for (const c of i.probeCosts) costs.set(c.probe, c);
+    for (const i of this.intervals.all()) for (const c of i.probeCosts) costs.set(c.probe, c);
     return {
       durationSeconds: p.durationSeconds,
       stackSamples: p.stacks.reduce((a, s) => a + s.samples, 0),
@@ -445,7 +454,7 @@ export class ProfilingSession extends EventEmitter {
         costClass: this.engine.catalogue.get(r.name)?.manifest.costClass ?? "",
       })),
       ...(this.commandRecord ? { command: this.commandRecord } : {}),
-      intervals: this.intervals,
+      intervals: this.intervals.all(),
       profile: this.stackProfile(),
       summary,
       ...(await (this.envStart ?? Promise.resolve(undefined)).then((e) => (e ? { envStart: e } : {}))),

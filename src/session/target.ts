@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
-import { isAbsolute, normalize } from "node:path";
+import { constants, existsSync } from "node:fs";
+import { access, stat, statfs } from "node:fs/promises";
+import { delimiter, isAbsolute, join, normalize } from "node:path";
 import type { Target as WireTarget } from "../generated/overlayscope/v1/Target.js";
 import type { Target } from "../probes/target-filter.js";
-import { invalidArgument, OverlayscopeError } from "../util/errors.js";
+import { clientText, invalidArgument, OverlayscopeError } from "../util/errors.js";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
 const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -21,6 +21,49 @@ export interface ResolvedTarget {
 
 function notFound(field: string, message: string): OverlayscopeError {
   return new OverlayscopeError("NOT_FOUND", `${field}: ${message}`, { field });
+}
+
+/** cgroup2's filesystem magic (statfs f_type): a v1 hierarchy's directory ids are not cgroup ids. */
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+/**
+ * A filesystem error about a client-named path as a status: missing is NOT_FOUND, refused is
+ * PERMISSION_DENIED (the daemon may run without CAP_DAC_OVERRIDE, or under an LSM), else
+ * FAILED_PRECONDITION. The message never echoes more than clientText does.
+ */
+function pathError(field: string, kind: string, path: string, e: unknown): OverlayscopeError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const at = `${kind} ${clientText(path)}`;
+  if (code === "ENOENT" || code === "ENOTDIR") return notFound(field, `no ${at}`);
+  if (code === "ENAMETOOLONG") return invalidArgument(field, `the path is too long for a ${kind}`);
+  if (code === "EACCES" || code === "EPERM")
+    return new OverlayscopeError("PERMISSION_DENIED", `${field}: the daemon may not read the ${at}`, { field });
+  return new OverlayscopeError("FAILED_PRECONDITION", `${field}: cannot use the ${at} (${code ?? "error"})`, {
+    field,
+  });
+}
+
+/**
+ * The program a command target names, as exec would find it: on the daemon's PATH unless it
+ * holds a "/". Checked before anything attaches, so a typo is NOT_FOUND rather than a session
+ * that ends with exit 127.
+ */
+async function resolveProgram(name: string, field: string): Promise<void> {
+  const candidates = name.includes("/")
+    ? [name]
+    : (process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        .split(delimiter)
+        .filter((d) => isAbsolute(d))
+        .map((d) => join(d, name));
+  let found = false;
+  for (const c of candidates) {
+    const s = await stat(c).catch(() => undefined);
+    if (!s?.isFile()) continue;
+    found = true;
+    if (await access(c, constants.X_OK).then(() => true, () => false)) return;
+  }
+  if (found) throw new OverlayscopeError("FAILED_PRECONDITION", `${field}: ${clientText(name)} is not executable`, { field });
+  throw notFound(field, `no program ${clientText(name)}${name.includes("/") ? "" : " on the daemon's PATH"}`);
 }
 
 /**
@@ -57,7 +100,7 @@ async function resolveNetns(
   if (path !== "") {
     const full = path.includes("/") ? normalize(path) : `/var/run/netns/${path}`;
     if (!path.includes("/") && !NETNS_NAME.test(path))
-      throw invalidArgument(`${field}.path`, `not a namespace name: ${JSON.stringify(path)}`);
+      throw invalidArgument(`${field}.path`, `not a namespace name: ${clientText(path)}`);
     if (
       path.includes("/") &&
       !(/^\/(var\/)?run\/netns\/[A-Za-z0-9_.-]+$/.test(full) || /^\/proc\/\d+\/ns\/net$/.test(full))
@@ -67,11 +110,11 @@ async function resolveNetns(
     try {
       const ino = (await stat(full)).ino;
       if (inode !== 0 && inode !== ino)
-        throw invalidArgument(field, `path ${full} is inode ${ino}, not ${inode}`);
+        throw invalidArgument(field, `path ${clientText(full)} is inode ${ino}, not ${inode}`);
       return { path: full, inode: ino };
     } catch (e) {
       if (e instanceof OverlayscopeError) throw e;
-      throw notFound(`${field}.path`, `no network namespace at ${full}`);
+      throw pathError(`${field}.path`, "network namespace", full, e);
     }
   }
   const { discoverNetns } = await import("../collectors/netns.js");
@@ -97,18 +140,27 @@ export async function resolveTarget(
     }
     case "cgroupPath": {
       const raw = t!.cgroupPath ?? "";
+      // Empty would normalise to the root cgroup: everything, which the host target already is.
+      if (raw === "") throw invalidArgument(`${field}.cgroupPath`, "give a cgroup path (for everything, use the host target)");
       const full = normalize(isAbsolute(raw) ? raw : `${CGROUP_ROOT}/${raw}`);
       if (!full.startsWith(`${CGROUP_ROOT}/`) && full !== CGROUP_ROOT)
         throw invalidArgument(`${field}.cgroupPath`, `must be under ${CGROUP_ROOT}`);
       if (/[\0\n]/.test(full)) throw invalidArgument(`${field}.cgroupPath`, "contains a control character");
+      let s;
       try {
-        const s = await stat(full);
-        if (!s.isDirectory()) throw new Error("not a directory");
-        // cgroup v2: the cgroup id bpftrace's `cgroup` builtin returns is the directory's inode.
-        return { target: { kind: "cgroup", path: full, cgroupId: s.ino }, description: `cgroup ${full}` };
-      } catch {
-        throw notFound(`${field}.cgroupPath`, `no cgroup directory ${full}`);
+        s = await stat(full);
+      } catch (e) {
+        throw pathError(`${field}.cgroupPath`, "cgroup directory", full, e);
       }
+      if (!s.isDirectory()) throw notFound(`${field}.cgroupPath`, `${clientText(full)} is not a cgroup directory`);
+      // cgroup v2: the cgroup id bpftrace's `cgroup` builtin returns is the directory's inode.
+      if ((await statfs(full)).type !== CGROUP2_SUPER_MAGIC)
+        throw new OverlayscopeError(
+          "FAILED_PRECONDITION",
+          `${field}.cgroupPath: ${clientText(full)} is not on a cgroup v2 hierarchy (v1 cgroups cannot be targeted)`,
+          { field: `${field}.cgroupPath` },
+        );
+      return { target: { kind: "cgroup", path: full, cgroupId: s.ino }, description: `cgroup ${full}` };
     }
     case "netns": {
       const ns = await resolveNetns(t!.netns?.path ?? "", Number(t!.netns?.inode ?? 0), `${field}.netns`);
@@ -127,6 +179,7 @@ export async function resolveTarget(
           `${field}.command.argv`,
           `at most ${MAX_ARGS} arguments and ${MAX_ARGV_BYTES / 1024} KiB in all`,
         );
+      await resolveProgram(argv[0]!, `${field}.command.argv`);
       const netns = t!.command?.netns ?? "";
       if (netns !== "" && (!NETNS_NAME.test(netns) || !existsSync(`/var/run/netns/${netns}`))) {
         throw netns !== "" && NETNS_NAME.test(netns)

@@ -32,6 +32,14 @@ export function invalidArgument(field: string, message: string): OverlayscopeErr
   return new OverlayscopeError("INVALID_ARGUMENT", `${field}: ${message}`, { field });
 }
 
+/**
+ * A client's string as it may appear in an error: JSON-quoted (control characters escaped), at
+ * most 80 characters, so a 20 KB name cannot push a status past the peer's metadata limit.
+ */
+export function clientText(s: string): string {
+  return JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+}
+
 export function isOverlayscopeError(e: unknown): e is OverlayscopeError {
   return e instanceof OverlayscopeError;
 }

@@ -20,5 +20,6 @@ export function lowerPriority(nice: number): void {
 export function atOriginalPriority(argv: readonly string[]): string[] {
   if (original === undefined) return [...argv];
   const delta = original - getPriority();
-  return delta === 0 ? [...argv] : ["nice", "-n", String(delta), ...argv];
+  // "--": a program whose name starts with "-" is not read as one of nice's options.
+  return delta === 0 ? [...argv] : ["nice", "-n", String(delta), "--", ...argv];
 }

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../helpers/cli.js";
 import { FIXTURES } from "../helpers/fixtures.js";
 import { requireTool } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const CHROMIUM_FLAGS = [
   "--headless",
@@ -21,7 +21,7 @@ const CHROMIUM_FLAGS = [
 
 test("cli-report: the HTML report is self-contained and renders its flame graph and charts in headless Chromium", async (t) => {
   if (!requireTool(t, "chromium")) return;
-  const dir = mkdtempSync(join(tmpdir(), "overlayscope-report-"));
+  const dir = tempDir("report");
   const out = join(dir, "overlay.html");
   const r = await runCli(["report", join(FIXTURES, "runs", "overlay-udp64.json"), "-o", out]);
   assert.equal(r.code, 0, r.stderr);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -14,7 +14,7 @@ function files(dir: string): string[] {
 }
 
 test("src/generated matches what `npm run gen:proto` makes from proto/ (no stale copy)", () => {
-  const out = mkdtempSync(join(tmpdir(), "overlayscope-gen-"));
+  const out = tempDir("gen");
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };

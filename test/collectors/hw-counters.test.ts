@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { HwIntervalBuilder, type HwInterval } from "../../src/collectors/hw-counters.js";
@@ -8,6 +7,7 @@ import { parsePerfCsvLine } from "../../src/collectors/perf-stat-parse.js";
 import { memoryEvents, pmuInventory } from "../../src/collectors/perf-stat.js";
 import { readResctrlMbm } from "../../src/collectors/resctrl.js";
 import { fixtureText } from "../helpers/fixtures.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 function intervals(file: string, mem: string[]): HwInterval[] {
   const out: HwInterval[] = [];
@@ -73,7 +73,7 @@ test("multiplexed counters are marked scaled with their running share; <not coun
 });
 
 test("PMU inventory from an event_source tree: a VM has no cpu PMU, a server has uncore_imc", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "overlayscope-pmu-"));
+  const dir = tempDir("pmu");
   try {
     for (const d of ["breakpoint", "msr", "software", "tracepoint", "uprobe"])
       await mkdir(join(dir, "vm", d), { recursive: true });
@@ -91,7 +91,7 @@ test("PMU inventory from an event_source tree: a VM has no cpu PMU, a server has
 });
 
 test("resctrl MBM: per group and L3 domain; 'Unavailable' is skipped, not zero", async () => {
-  const root = await mkdtemp(join(tmpdir(), "overlayscope-resctrl-"));
+  const root = tempDir("resctrl");
   try {
     const put = async (p: string, v: string): Promise<void> => {
       await mkdir(join(root, p, ".."), { recursive: true });
@@ -113,7 +113,7 @@ test("resctrl MBM: per group and L3 domain; 'Unavailable' is skipped, not zero",
 
 test("resctrl MBM feeds memory traffic per interval where no uncore PMU exists (combined read+write)", async () => {
   const { HostCollector } = await import("../../src/collectors/host-collector.js");
-  const root = await mkdtemp(join(tmpdir(), "overlayscope-mbm-"));
+  const root = tempDir("mbm");
   try {
     const file = join(root, "mon_data", "mon_L3_00", "mbm_total_bytes");
     await mkdir(join(root, "mon_data", "mon_L3_00"), { recursive: true });

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir } from "./temp-dir.js";
 
 export const BIN = join(import.meta.dirname, "..", "..", "bin", "overlayscope");
 
@@ -12,10 +11,18 @@ export interface CliResult {
 }
 
 /** Runs the real executable in a fresh temporary directory. */
-export function runCli(args: readonly string[], timeoutMs = 120_000): Promise<CliResult> {
-  const cwd = mkdtempSync(join(tmpdir(), "overlayscope-cli-"));
+export function runCli(
+  args: readonly string[],
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const cwd = tempDir("cli");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

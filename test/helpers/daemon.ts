@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ProfilerClient } from "../../src/generated/overlayscope/v1/Profiler.js";
 import { connect } from "../../src/client/client.js";
 import { BIN } from "./cli.js";
+import { tempDir } from "./temp-dir.js";
 
 export interface RunningDaemon {
   child: ChildProcess;
@@ -19,14 +19,18 @@ export interface RunningDaemon {
  * Starts the real `overlayscope daemon` on a temporary socket and connects a real client.
  * `netns`: run it inside that network namespace (a lab "host").
  */
-export async function startDaemon(extra: string[] = [], netns?: string): Promise<RunningDaemon> {
-  const dir = mkdtempSync(join(tmpdir(), "overlayscope-daemon-"));
+export async function startDaemon(
+  extra: string[] = [],
+  netns?: string,
+  env: Record<string, string> = {},
+): Promise<RunningDaemon> {
+  const dir = tempDir("daemon");
   const socket = join(dir, "d.sock");
   const argv = [process.execPath, BIN, "daemon", "--socket", socket, ...extra];
   const [cmd, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
   const child = spawn(cmd!, args, {
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, OVERLAYSCOPE_LOG_LEVEL: "info" },
+    env: { ...process.env, OVERLAYSCOPE_LOG_LEVEL: "info", ...env },
   });
   let err = "";
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
@@ -10,6 +9,7 @@ import {
 } from "../../src/probes/dispatch-calibration.js";
 import { DISPATCH_NS_BY_PROG_TYPE, selfCost } from "../../src/probes/self-cost.js";
 import { requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 test("tracepoint dispatch is calibrated on this kernel and then used by every probe's self-cost", async (t) => {
   if (!requireKernel(t)) return;
@@ -21,7 +21,7 @@ test("tracepoint dispatch is calibrated on this kernel and then used by every pr
   assert.equal(c.offMs.length, 3);
   assert.equal(c.onMs.length, 3);
 
-  const file = join(mkdtempSync(join(tmpdir(), "overlayscope-cal-")), "cal.json");
+  const file = join(tempDir("cal"), "cal.json");
   await saveCalibration({ ...c, dispatchNsPerEvent: 321 }, file);
   assert.ok(await loadCalibration(file));
   assert.equal(DISPATCH_NS_BY_PROG_TYPE[5], 321);

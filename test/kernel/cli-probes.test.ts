@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { runCli } from "../helpers/cli.js";
 import { requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 interface Listing {
   kernel: { bpftrace: string; kprobe: { ok: boolean } };
@@ -38,7 +37,7 @@ test("cli-probes: the human table shows cost classes", async (t) => {
 
 test("cli-demo: the demo benchmarks host and overlay, prints a diagnosis and writes a report", async (t) => {
   if (!requireKernel(t)) return;
-  const out = mkdtempSync(join(tmpdir(), "overlayscope-demo-"));
+  const out = tempDir("demo");
   const r = await runCli(["demo", "--seconds", "2", "-o", out, "--json"], 300_000);
   assert.equal(r.code, 0, r.stderr);
   const res = JSON.parse(r.stdout) as {

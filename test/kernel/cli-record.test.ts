@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fromFolded } from "../../src/export/folded.js";
@@ -9,9 +8,10 @@ import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
 import { readRunFile } from "../../src/run/read-run.js";
 import { BIN, runCli } from "../helpers/cli.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 let lab: Lab | undefined;
-const dir = mkdtempSync(join(tmpdir(), "overlayscope-rec-"));
+const dir = tempDir("rec");
 
 before(async () => {
   if (kernelSkipReason()) return;

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after, before, test } from "node:test";
@@ -18,6 +17,7 @@ import type { Snapshot__Output } from "../../src/generated/overlayscope/v1/Snaps
 import type { StartSessionRequest } from "../../src/generated/overlayscope/v1/StartSessionRequest.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 let d: RunningDaemon;
 
@@ -160,7 +160,7 @@ test("bad requests get INVALID_ARGUMENT / NOT_FOUND with the field, before anyth
   await expectStatus(
     start(c, { probes: [{ name: "nosuch" }] }),
     status.INVALID_ARGUMENT,
-    /unknown probe 'nosuch'/,
+    /unknown probe "nosuch"/,
     "probes[0].name",
   );
   await expectStatus(
@@ -345,7 +345,7 @@ test("a session nobody watches ends after the grace period", async (t) => {
 
 test("with a token, calls without it are UNAUTHENTICATED", async (t) => {
   if (!requireKernel(t)) return;
-  const dir = mkdtempSync(join(tmpdir(), "overlayscope-token-"));
+  const dir = tempDir("token");
   writeFileSync(join(dir, "token"), "s3cret-token-0123456789\n", { mode: 0o600 });
   const td = await startDaemon(["--token-file", join(dir, "token")]);
   try {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
@@ -10,12 +9,13 @@ import { loadCatalogue } from "../../src/probes/manifest.js";
 import { resolveParams } from "../../src/probes/params.js";
 import { renderScript } from "../../src/probes/render.js";
 import { requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const run = promisify(execFile);
 
 test("every variant of every probe, kprobe ones included, compiles to BPF (--emit-elf dry run)", async (t) => {
   if (!requireKernel(t)) return;
-  const dir = await mkdtemp(join(tmpdir(), "overlayscope-elf-"));
+  const dir = tempDir("elf");
   try {
     for (const [name, entry] of await loadCatalogue()) {
       const params = resolveParams(entry.manifest, {});

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { parseProcessStat } from "../../src/collectors/process-cpu.js";
@@ -12,6 +11,7 @@ import type { RunFile } from "../../src/run/run-file.js";
 import { runCli } from "../helpers/cli.js";
 import { handOverlay, type HandOverlay } from "../helpers/hand-overlay.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 // Causes injected into a hand-built overlay, all in one plain `run`: a token bucket on the
 // underlay, UDP to a closed port, a busy process and TCP traffic. Each figure the run holds is
@@ -20,7 +20,7 @@ let ov: HandOverlay | undefined;
 let server: ChildProcess | undefined;
 let busy: ChildProcess | undefined;
 let run: RunFile;
-const dir = mkdtempSync(join(tmpdir(), "overlayscope-evidence-"));
+const dir = tempDir("evidence");
 const independent = { before: {} as Record<string, number>, after: {} as Record<string, number> };
 const UDP_DATAGRAMS = 20000;
 

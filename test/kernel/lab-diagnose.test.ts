@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
 import { readRunFile } from "../../src/run/read-run.js";
 import { runCli } from "../helpers/cli.js";
 import { requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "overlayscope-lab-"));
+const dir = tempDir("lab");
 
 function netnsList(): string {
   return execFileSync("ip", ["netns", "list"], { encoding: "utf8" });

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { runIperf } from "../../src/lab/iperf.js";
@@ -10,6 +9,7 @@ import { MultiHostRunSchema, type MultiHostRun } from "../../src/run/multi-host-
 import { BIN, runCli, type CliResult } from "../helpers/cli.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
 import { requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 let lab: Lab | undefined;
 const daemons: RunningDaemon[] = [];
@@ -63,7 +63,7 @@ test("two daemons, one per lab host: record --hosts merges sender and receiver s
       h2,
     ),
   );
-  const dir = mkdtempSync(join(tmpdir(), "overlayscope-multihost-"));
+  const dir = tempDir("multihost");
   const out = join(dir, "both.json");
   // The flow starts once both daemons record: attaching takes seconds when both compile at once.
   let bothRecording!: () => void;
@@ -151,7 +151,7 @@ test("a daemon that disconnects mid-recording is reported; the other host's run 
   const x = await startDaemon();
   const y = await startDaemon();
   daemons.push(x, y);
-  const dir = mkdtempSync(join(tmpdir(), "overlayscope-multihost-"));
+  const dir = tempDir("multihost");
   const out = join(dir, "two.json");
   const recording = runCli([
     "record",
@@ -178,7 +178,7 @@ test("a daemon that disconnects mid-recording is reported; the other host's run 
 
 test("lab bench --per-host: one daemon per lab host, a merged run with iperf3's figures on both sides", async (t) => {
   if (!requireKernel(t)) return;
-  const dir = mkdtempSync(join(tmpdir(), "overlayscope-perhost-"));
+  const dir = tempDir("perhost");
   const r = await runCli([
     "lab",
     "bench",

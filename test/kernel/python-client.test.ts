@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { requireKernel } from "../helpers/kernel.js";
 import { startDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
 test("a Python client (Debian python3-grpcio, stubs generated from our .proto) drives a session", async (t) => {
   if (!requireKernel(t)) return;
-  const out = mkdtempSync(join(tmpdir(), "overlayscope-py-"));
+  const out = tempDir("py");
   execFileSync("protoc", [
     `-I${join(ROOT, "proto")}`,
     `--python_out=${out}`,

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { waitForListen } from "../../src/lab/ip-command.js";
@@ -10,12 +9,13 @@ import type { RunFile } from "../../src/run/run-file.js";
 import { runCli } from "../helpers/cli.js";
 import { handOverlay, udpClientArgv, type HandOverlay } from "../helpers/hand-overlay.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 // What every run carries, however it was made: a plain `run` around a user's own benchmark through
 // an overlay built by hand, `record --pid` of a running server, and `record --netns`.
 let ov: HandOverlay | undefined;
 let server: ChildProcess | undefined;
-const dir = mkdtempSync(join(tmpdir(), "overlayscope-runmodel-"));
+const dir = tempDir("runmodel");
 
 before(async () => {
   if (kernelSkipReason()) return;

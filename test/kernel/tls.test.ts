@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ProfilerApi } from "../../src/client/api.js";
@@ -9,8 +8,9 @@ import { connect } from "../../src/client/client.js";
 import { runCli } from "../helpers/cli.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
 import { kernelSkipReason, requireKernel, requireTool } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "overlayscope-tls-"));
+const dir = tempDir("tls");
 const f = (name: string): string => join(dir, name);
 const ssl = (...args: string[]): void => {
   execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after, test } from "node:test";
@@ -10,6 +9,7 @@ import { ProfilerApi } from "../../src/client/api.js";
 import type { ProfileStack } from "../../src/profile/stack-profile.js";
 import { requireKernel, requireTool } from "../helpers/kernel.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /**
  * A program whose user stack is known: main -> spin_outer -> spin_inner, built with frame
@@ -45,7 +45,7 @@ after(async () => {
 
 test("stacks resolve user frames of the target (main -> spin_outer -> spin_inner) into the profile and pprof", async (t) => {
   if (!requireKernel(t) || !requireTool(t, "gcc")) return;
-  const dir = mkdtempSync(join(tmpdir(), "overlayscope-ustack-"));
+  const dir = tempDir("ustack");
   const bin = join(dir, "spin");
   writeFileSync(join(dir, "spin.c"), SPIN_C);
   execFileSync("gcc", ["-O0", "-fno-omit-frame-pointer", "-o", bin, join(dir, "spin.c")]);

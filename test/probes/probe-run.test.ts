@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { testCaps } from "../helpers/caps.js";
 import { loadCatalogue } from "../../src/probes/manifest.js";
 import type { StacksSnapshot } from "../../src/probes/parsers/stacks.js";
 import { ProbeRun, type ProbeReading } from "../../src/probes/probe-run.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 // A stand-in bpftrace that prints one interval at once; on SIGINT an interval that closed just
 // then and, like bpftrace, its maps once more before exiting, so the
@@ -32,7 +32,7 @@ async function ownTextAddress(): Promise<string> {
 }
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "overlayscope-probe-run-"));
+  dir = tempDir("probe-run");
   fake = join(dir, "bpftrace");
   const line = mapLine(process.pid, await ownTextAddress()).replaceAll("'", "'\\''");
   const tick = JSON.stringify({ type: "printf", data: "overlayscope:tick\n" });

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
@@ -10,6 +9,7 @@ import { runCli } from "../helpers/cli.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
 import { handOverlay, type HandOverlay } from "../helpers/hand-overlay.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /**
  * `npm run scenarios` (root, about 5 minutes). Not part of the CI gate: on the shared 2-core VM
@@ -24,7 +24,7 @@ import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 let ov: HandOverlay | undefined;
 let daemon: RunningDaemon | undefined;
 const servers: ChildProcess[] = [];
-const dir = mkdtempSync(join(tmpdir(), "overlayscope-scenarios-"));
+const dir = tempDir("scenarios");
 const PORT = 5340;
 const HOST_PORT = 5341;
 // Six seconds: at the default 19 Hz a run then holds a few hundred busy stack samples, enough to

@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { OverlayscopeError } from "../../util/errors.js";
 import { loadDaemonConfig } from "../../server/config.js";
 import { Daemon } from "../../server/daemon.js";
 import { requireRootUser } from "../root.js";
@@ -24,8 +25,33 @@ export interface DaemonFlags {
   bpftrace?: string;
 }
 
+/**
+ * The bearer token, from a file only its owner can read: like ssh with a private key, a token
+ * others can read is refused (anyone who has it controls BPF programs on this host).
+ */
+async function readTokenFile(path: string): Promise<string> {
+  const field = "--token-file";
+  try {
+    const s = await stat(path);
+    if ((s.mode & 0o077) !== 0)
+      throw new OverlayscopeError(
+        "INVALID_ARGUMENT",
+        `${field} ${path}: readable by group or others (mode ${(s.mode & 0o777).toString(8)}); run 'chmod 600 ${path}'`,
+        { field },
+      );
+    return (await readFile(path, "utf8")).trim();
+  } catch (e) {
+    if (e instanceof OverlayscopeError) throw e;
+    throw new OverlayscopeError(
+      "INVALID_ARGUMENT",
+      `${field} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { field },
+    );
+  }
+}
+
 export async function runDaemon(flags: DaemonFlags, version: string): Promise<void> {
-  const token = flags.tokenFile ? (await readFile(flags.tokenFile, "utf8")).trim() : undefined;
+  const token = flags.tokenFile ? await readTokenFile(flags.tokenFile) : undefined;
   const limits: Record<string, number> = {};
   if (flags.maxSessions !== undefined) limits.maxSessions = flags.maxSessions;
   if (flags.idleGraceMs !== undefined) limits.idleGraceMs = flags.idleGraceMs;

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { writeOutputFile } from "../../util/output-file.js";
 import { diagnose, diagnosisHtml, type Diagnosis } from "../../diagnose/diagnose.js";
 import { diagnoseHosts, hostsDiagnosisHtml, type HostsDiagnosis } from "../../diagnose/multi-host.js";
 import { renderMultiHostReport, renderReport } from "../../report/html-report.js";
@@ -17,12 +17,12 @@ export async function diagnoseFiles(files: string[], reportFile?: string): Promi
   const [a, b] = runs;
   if (runs.length === 1 && a?.kind === "multi") {
     const d = diagnoseHosts(a.run);
-    if (reportFile) await writeFile(reportFile, renderMultiHostReport(a.run, hostsDiagnosisHtml(d)));
+    if (reportFile) await writeOutputFile(reportFile, renderMultiHostReport(a.run, hostsDiagnosisHtml(d)));
     return { kind: "hosts", d };
   }
   if (runs.length === 2 && a?.kind === "multi" && b?.kind === "multi") {
     const d = diagnoseHosts(b.run, a.run);
-    if (reportFile) await writeFile(reportFile, renderMultiHostReport(b.run, hostsDiagnosisHtml(d)));
+    if (reportFile) await writeOutputFile(reportFile, renderMultiHostReport(b.run, hostsDiagnosisHtml(d)));
     return { kind: "hosts", d };
   }
   if (runs.length === 2 && a?.kind === "single" && b?.kind === "single")
@@ -36,6 +36,6 @@ export async function diagnoseFiles(files: string[], reportFile?: string): Promi
 /** Diagnoses, and optionally writes the subject's HTML report with the diagnosis on top. */
 export async function diagnoseRuns(b: RunFile, s: RunFile, reportFile?: string): Promise<Diagnosis> {
   const d = diagnose(b, s);
-  if (reportFile) await writeFile(reportFile, renderReport(s, diagnosisHtml(d)));
+  if (reportFile) await writeOutputFile(reportFile, renderReport(s, diagnosisHtml(d)));
   return d;
 }

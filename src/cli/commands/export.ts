@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { writeOutputFile } from "../../util/output-file.js";
 import { toFolded } from "../../export/folded.js";
 import { toPprof } from "../../export/pprof.js";
 import { readAnyRun } from "../../run/read-run.js";
@@ -42,7 +42,7 @@ export async function exportRun(
         ? toFolded(run.profile)
         : `${JSON.stringify(run.profile, null, 1)}\n`;
   if (out) {
-    await writeFile(out, data);
+    await writeOutputFile(out, data);
     return;
   }
   if (format === "pprof" && process.stdout.isTTY)

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { writeOutputFile } from "../../util/output-file.js";
 import { diagnoseHosts, hostsDiagnosisHtml } from "../../diagnose/multi-host.js";
 import { renderMultiHostReport, renderReport } from "../../report/html-report.js";
 import { readAnyRun } from "../../run/read-run.js";
@@ -10,6 +10,6 @@ export async function writeReport(file: string, out: string, extraSections = "")
     any.kind === "single"
       ? renderReport(any.run, extraSections)
       : renderMultiHostReport(any.run, hostsDiagnosisHtml(diagnoseHosts(any.run)) + extraSections);
-  await writeFile(out, html);
+  await writeOutputFile(out, html);
   return Buffer.byteLength(html);
 }
