@@ -71,7 +71,6 @@ function checkOne(spec: ParamSpec, value: unknown, field: string, ctx: ParamCont
  */
 const PARAM_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
-
 export function resolveParams(
   manifest: Manifest,
   given: Record<string, unknown>,

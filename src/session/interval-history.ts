@@ -63,7 +63,7 @@ function weighted<T>(
   for (const i of parts)
     for (const x of list(i)) {
       const k = keyOf(x);
-      const acc = out.get(k) ?? ({ ...x, ...Object.fromEntries(fields.map((f) => [f, 0])) });
+      const acc = out.get(k) ?? { ...x, ...Object.fromEntries(fields.map((f) => [f, 0])) };
       for (const f of fields) (acc[f] as number) += ((x[f] as number) * i.seconds) / total;
       out.set(k, acc);
     }

@@ -37,7 +37,9 @@ function pathError(field: string, kind: string, path: string, e: unknown): Overl
   if (code === "ENOENT" || code === "ENOTDIR") return notFound(field, `no ${at}`);
   if (code === "ENAMETOOLONG") return invalidArgument(field, `the path is too long for a ${kind}`);
   if (code === "EACCES" || code === "EPERM")
-    return new OverlayscopeError("PERMISSION_DENIED", `${field}: the daemon may not read the ${at}`, { field });
+    return new OverlayscopeError("PERMISSION_DENIED", `${field}: the daemon may not read the ${at}`, {
+      field,
+    });
   return new OverlayscopeError("FAILED_PRECONDITION", `${field}: cannot use the ${at} (${code ?? "error"})`, {
     field,
   });
@@ -60,9 +62,18 @@ async function resolveProgram(name: string, field: string): Promise<void> {
     const s = await stat(c).catch(() => undefined);
     if (!s?.isFile()) continue;
     found = true;
-    if (await access(c, constants.X_OK).then(() => true, () => false)) return;
+    if (
+      await access(c, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
   }
-  if (found) throw new OverlayscopeError("FAILED_PRECONDITION", `${field}: ${clientText(name)} is not executable`, { field });
+  if (found)
+    throw new OverlayscopeError("FAILED_PRECONDITION", `${field}: ${clientText(name)} is not executable`, {
+      field,
+    });
   throw notFound(field, `no program ${clientText(name)}${name.includes("/") ? "" : " on the daemon's PATH"}`);
 }
 
@@ -141,7 +152,11 @@ export async function resolveTarget(
     case "cgroupPath": {
       const raw = t!.cgroupPath ?? "";
       // Empty would normalise to the root cgroup: everything, which the host target already is.
-      if (raw === "") throw invalidArgument(`${field}.cgroupPath`, "give a cgroup path (for everything, use the host target)");
+      if (raw === "")
+        throw invalidArgument(
+          `${field}.cgroupPath`,
+          "give a cgroup path (for everything, use the host target)",
+        );
       const full = normalize(isAbsolute(raw) ? raw : `${CGROUP_ROOT}/${raw}`);
       if (!full.startsWith(`${CGROUP_ROOT}/`) && full !== CGROUP_ROOT)
         throw invalidArgument(`${field}.cgroupPath`, `must be under ${CGROUP_ROOT}`);
@@ -152,7 +167,8 @@ export async function resolveTarget(
       } catch (e) {
         throw pathError(`${field}.cgroupPath`, "cgroup directory", full, e);
       }
-      if (!s.isDirectory()) throw notFound(`${field}.cgroupPath`, `${clientText(full)} is not a cgroup directory`);
+      if (!s.isDirectory())
+        throw notFound(`${field}.cgroupPath`, `${clientText(full)} is not a cgroup directory`);
       // cgroup v2: the cgroup id bpftrace's `cgroup` builtin returns is the directory's inode.
       if ((await statfs(full)).type !== CGROUP2_SUPER_MAGIC)
         throw new OverlayscopeError(

@@ -30,7 +30,10 @@ async function outputTarget(path: string, field: string): Promise<string> {
  */
 export async function writeOutputFile(path: string, data: string | Uint8Array, field = "-o"): Promise<void> {
   const target = await outputTarget(path, field);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
   try {
     await writeFile(tmp, data, { flag: "wx", mode: 0o644 });
     await rename(tmp, target);

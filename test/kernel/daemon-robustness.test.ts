@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { Metadata} from "@grpc/grpc-js";
+import type { Metadata } from "@grpc/grpc-js";
 import { status, type ServiceError } from "@grpc/grpc-js";
 import { ProfilerApi } from "../../src/client/api.js";
 import { DROPPED_TRAILER } from "../../src/server/service.js";
