@@ -19,7 +19,7 @@ import { connectHosts } from "./commands/record-hosts.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import { requireRootUser } from "./root.js";
 import { finishEarly, runShutdownHooks, stopEarlyOnInterrupt } from "../util/shutdown.js";
-import { diagnoseFiles, diagnoseRuns } from "./commands/diagnose.js";
+import { diagnoseFiles, diagnoseRepeats, diagnoseRuns } from "./commands/diagnose.js";
 import {
   formatBench,
   labBenchCommand,
@@ -509,14 +509,24 @@ export function buildProgram(): Command {
       "<runs...>",
       "baseline.json subject.json (e.g. host then overlay), or one multi-host run from record --hosts",
     )
+    .option(
+      "--vs <subject-runs...>",
+      "repeats: the runs before --vs are repeats of the baseline, those after it repeats of the subject (run-to-run noise is then measured, not assumed)",
+    )
     .option("--report <file>", "also write the subject's HTML report with the diagnosis on top")
     .option("--json", "machine-readable output")
     .addHelpText(
       "after",
-      "\nExamples:\n  overlayscope diagnose runs/host-udp64.json runs/overlay-udp64.json --report why.html\n  overlayscope diagnose both-ends.json   # from record --hosts",
+      "\nExamples:\n  overlayscope diagnose runs/host-udp64.json runs/overlay-udp64.json --report why.html\n  overlayscope diagnose host-1.json host-2.json host-3.json --vs overlay-1.json overlay-2.json overlay-3.json\n  overlayscope diagnose both-ends.json   # from record --hosts",
     )
-    .action(async (files: string[], opts: { report?: string; json?: boolean }) => {
-      if (files.length > 2) throw invalidArgument("run files", "give at most two run files");
+    .action(async (files: string[], opts: { report?: string; json?: boolean; vs?: string[] }) => {
+      if (opts.vs) {
+        const d = await diagnoseRepeats(files, opts.vs, opts.report);
+        print(Boolean(opts.json), d, () => formatDiagnosis(d));
+        return;
+      }
+      if (files.length > 2)
+        throw invalidArgument("run files", "give at most two run files (repeats: B1 B2 … --vs S1 S2 …)");
       const r = await diagnoseFiles(files, opts.report);
       print(Boolean(opts.json), r.d, () =>
         r.kind === "pair" ? formatDiagnosis(r.d) : formatHostsDiagnosis(r.d),

@@ -2,7 +2,7 @@ import type { RunFile } from "../run/run-file.js";
 import type { Finding } from "./finding.js";
 import { RULES } from "./rules/index.js";
 import type { RuleContext } from "./rules/rule.js";
-import { runFigures, type RunFigures } from "./run-figures.js";
+import { sideFigures, type RunFigures } from "./run-figures.js";
 import { hardwareNote, symptom, type Verdict } from "./verdict.js";
 
 export type { Finding } from "./finding.js";
@@ -50,10 +50,19 @@ export function causeFindings(b: RunFigures, s: RunFigures, ctx?: Omit<RuleConte
     .sort((x, y) => y.impact - x.impact || rank[y.confidence] - rank[x.confidence]);
 }
 
-/** Compares a baseline run with a subject run: the verdict, then causes ranked by what they explain. */
-export function diagnose(baseline: RunFile, subject: RunFile): Diagnosis {
-  const b = runFigures(baseline);
-  const s = runFigures(subject);
+/**
+ * Compares a baseline with a subject: the verdict, then causes ranked by what they explain. Each
+ * side is one run or several repeats of one configuration (more repeats, smaller effects told
+ * from noise).
+ */
+export function diagnose(
+  baseline: RunFile | readonly RunFile[],
+  subject: RunFile | readonly RunFile[],
+): Diagnosis {
+  const list = (x: RunFile | readonly RunFile[]): readonly RunFile[] =>
+    Array.isArray(x) ? x : [x as RunFile];
+  const b = sideFigures(list(baseline));
+  const s = sideFigures(list(subject));
   const sym = symptom(b, s);
   const findings = [
     ...(sym.finding ? [sym.finding] : []),

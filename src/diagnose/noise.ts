@@ -33,21 +33,46 @@ export function standardError(xs: readonly number[]): number {
   return Math.sqrt(v / xs.length);
 }
 
+/** Standard deviation relative to the mean; infinite with fewer than two values. */
+export function relativeSpread(xs: readonly number[]): number {
+  if (xs.length < 2) return Number.POSITIVE_INFINITY;
+  const m = mean(xs);
+  if (m === 0) return Number.POSITIVE_INFINITY;
+  const v = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+  return Math.sqrt(v) / Math.abs(m);
+}
+
+/**
+ * How far one side's level could move if the runs were repeated, relative to the level.
+ *
+ * Back-to-back runs differ by more than the standard error of their intervals says: the noise on
+ * a shared host drifts over seconds, so intervals next to each other move together (measured here:
+ * six identical 8 s UDP runs at 62–73 k packets/s, the intervals of one spanning 48–76 k, of
+ * another 71–75 k). One run cannot show that run-to-run variation, so a run's level is taken to be
+ * as uncertain as one of its own intervals (the spread, not the standard error). With repeats, the
+ * spread of the repeats' own levels counts too (never less than the intervals': two repeats can
+ * agree by chance), and the uncertainty of their mean falls with √repeats.
+ */
+export function levelNoise(side: { series: readonly number[]; repeats?: readonly number[] }): number {
+  const k = Math.max(1, side.repeats?.length ?? 1);
+  const within = relativeSpread(side.series);
+  const between = k >= 2 ? relativeSpread(side.repeats!) : 0;
+  return Math.max(within, between) / Math.sqrt(k);
+}
+
 /**
  * Relative change subject vs baseline of a quantity measured per interval, and whether it is
- * material: beyond MIN_RATE_EFFECT and beyond Z_MATERIAL standard errors of the difference.
- * The levels are the runs' own totals (more exact); the series give the noise.
+ * material: beyond MIN_RATE_EFFECT and beyond Z_MATERIAL times the noise of the two levels
+ * (levelNoise). The levels are the runs' own totals (more exact); the series and repeats give the noise.
  */
 export function relativeChange(
-  base: { level: number; series: readonly number[] },
-  subj: { level: number; series: readonly number[] },
+  base: { level: number; series: readonly number[]; repeats?: readonly number[] },
+  subj: { level: number; series: readonly number[]; repeats?: readonly number[] },
   minEffect = MIN_RATE_EFFECT,
 ): { change: number; z: number; material: boolean } {
   if (base.level <= 0) return { change: 0, z: 0, material: false };
   const change = subj.level / base.level - 1;
-  const seB = standardError(base.series) / (mean(base.series) || 1);
-  const seS = standardError(subj.series) / (mean(subj.series) || 1);
-  const se = Math.sqrt(seB ** 2 + seS ** 2) * (subj.level / base.level);
+  const se = Math.sqrt(levelNoise(base) ** 2 + levelNoise(subj) ** 2) * (subj.level / base.level);
   const z = se > 0 && Number.isFinite(se) ? Math.abs(change) / se : 0;
   return { change, z, material: Math.abs(change) >= minEffect && z >= Z_MATERIAL };
 }

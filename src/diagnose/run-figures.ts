@@ -4,6 +4,7 @@ import { classifyFrame, frameClassShares } from "../profile/frame-classes.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
 import type { RunFile, RunSnapshot } from "../run/run-file.js";
 import { mean, standardError } from "./noise.js";
+import { poolRuns } from "./pooled-run.js";
 
 /** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
 const MIN_INTERVAL_SECONDS = 0.5;
@@ -98,6 +99,46 @@ export interface RunFigures {
   environmentChanges: NonNullable<RunFile["environment"]>["changes"];
   /** The lab's id when the run crossed a lab topology: its namespaces are named "<id>-…". */
   labId?: string;
+  /** Each repeat's own levels when a side pools several runs of one configuration (else empty). */
+  repeats: Repeats;
+}
+
+export interface Repeats {
+  runs: number;
+  packetsPerSecond: number[];
+  bitsPerSecond: number[];
+  cpuUsPerPacket: number[];
+  cpuUsPerKB: number[];
+  softirqsPerPacket: number[];
+}
+
+const NO_REPEATS: Repeats = {
+  runs: 1,
+  packetsPerSecond: [],
+  bitsPerSecond: [],
+  cpuUsPerPacket: [],
+  cpuUsPerKB: [],
+  softirqsPerPacket: [],
+};
+
+/**
+ * One side of a comparison: one run, or repeats of one configuration pooled (src/diagnose/
+ * pooled-run.ts) with each repeat's levels kept for the noise estimate.
+ */
+export function sideFigures(runs: readonly RunFile[]): RunFigures {
+  const fig = runFigures(poolRuns(runs));
+  if (runs.length < 2) return fig;
+  const each = runs.map((r) => runFigures(r));
+  const defined = (xs: Array<number | undefined>): number[] => xs.filter((x): x is number => x !== undefined);
+  fig.repeats = {
+    runs: runs.length,
+    packetsPerSecond: each.map((f) => f.packetsPerSecond),
+    bitsPerSecond: each.map((f) => f.bitsPerSecond),
+    cpuUsPerPacket: defined(each.map((f) => f.cpuUsPerPacket)),
+    cpuUsPerKB: defined(each.map((f) => f.cpuUsPerKB)),
+    softirqsPerPacket: defined(each.map((f) => f.softirqsPerPacket)),
+  };
+  return fig;
 }
 
 const full = (s: RunSnapshot): boolean => !s.final && s.seconds >= MIN_INTERVAL_SECONDS;
@@ -360,6 +401,7 @@ export function runFigures(run: RunFile): RunFigures {
     processShares: run.summary.processShares,
     benchmarkComms: new Set(comm ? [comm.split("/").pop()!] : []),
     environmentChanges: run.environment?.changes ?? [],
+    repeats: NO_REPEATS,
   };
   if (env) fig.environment = env;
   if (run.lab) fig.labId = run.lab.id;

@@ -27,8 +27,16 @@ export function costChange(
   const ls = level(s);
   if (lb === undefined || ls === undefined) return { change: 0, z: 0, material: false };
   return relativeChange(
-    { level: lb, series: byPackets ? b.cpuPerPacketSeries : b.cpuPerKBSeries },
-    { level: ls, series: byPackets ? s.cpuPerPacketSeries : s.cpuPerKBSeries },
+    {
+      level: lb,
+      series: byPackets ? b.cpuPerPacketSeries : b.cpuPerKBSeries,
+      repeats: byPackets ? b.repeats.cpuUsPerPacket : b.repeats.cpuUsPerKB,
+    },
+    {
+      level: ls,
+      series: byPackets ? s.cpuPerPacketSeries : s.cpuPerKBSeries,
+      repeats: byPackets ? s.repeats.cpuUsPerPacket : s.repeats.cpuUsPerKB,
+    },
   );
 }
 
@@ -38,9 +46,11 @@ export function symptom(
 ): { verdict: Verdict; gap: number; costRise: number; finding?: Finding } {
   const byPackets = perPacket(b, s);
   const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
+  const repeats = (f: RunFigures): number[] =>
+    byPackets ? f.repeats.packetsPerSecond : f.repeats.bitsPerSecond;
   const rate = relativeChange(
-    { level: level(b), series: byPackets ? b.rateSeries : b.bitsSeries },
-    { level: level(s), series: byPackets ? s.rateSeries : s.bitsSeries },
+    { level: level(b), series: byPackets ? b.rateSeries : b.bitsSeries, repeats: repeats(b) },
+    { level: level(s), series: byPackets ? s.rateSeries : s.bitsSeries, repeats: repeats(s) },
   );
   const cost = costChange(b, s, byPackets);
   const gap = rate.material ? -rate.change : 0;

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { diagnose } from "../../src/diagnose/diagnose.js";
-import { proportionChange, relativeChange } from "../../src/diagnose/noise.js";
+import { levelNoise, proportionChange, relativeChange } from "../../src/diagnose/noise.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
 
 const load = (name: string) =>
@@ -54,5 +54,51 @@ test("a change counts only beyond the runs' own noise and a minimum effect", () 
   assert.equal(
     proportionChange({ events: 2, trials: 200 }, { events: 60, trials: 200 }, 0.05).material,
     true,
+  );
+});
+
+test("one run per side: a level moved by its own intervals' drift is not material (measured A/A runs)", () => {
+  // Two of six identical back-to-back 8 s UDP runs on the development VM (k packets/s per second):
+  // the second dipped for three seconds; its mean is 15% lower, and the standard error of its
+  // intervals (~5%) would have called that material.
+  const a = [71, 73, 75, 74, 74, 72, 72, 74];
+  const b = [63, 71, 76, 66, 58, 48, 49, 62];
+  const lvl = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+  assert.equal(relativeChange({ level: lvl(a), series: a }, { level: lvl(b), series: b }).material, false);
+  // Halving is material however noisy.
+  const half = b.map((x) => x / 2);
+  assert.equal(
+    relativeChange({ level: lvl(a), series: a }, { level: lvl(half), series: half }).material,
+    true,
+  );
+});
+
+test("repeats: their spread counts (never less than the intervals'), and more repeats narrow the noise", () => {
+  const series = [100, 101, 99, 100];
+  assert.equal(levelNoise({ series }), levelNoise({ series, repeats: [100] }));
+  // Repeats that disagree (90 vs 110) are noisier than their steady intervals say.
+  assert.ok(levelNoise({ series, repeats: [90, 110] }) > levelNoise({ series }));
+  // Agreeing repeats: the intervals' spread, divided by √repeats.
+  const one = levelNoise({ series });
+  assert.ok(Math.abs(levelNoise({ series, repeats: [100, 100, 100, 100] }) - one / 2) < 1e-9);
+});
+
+test("diagnose takes repeats of each side: pooled figures, each repeat's level kept", () => {
+  const host = load("host-udp64.json");
+  const overlay = load("overlay-udp64.json");
+  const d = diagnose([host, host, host], [overlay, overlay]);
+  assert.equal(d.verdict, "slower");
+  assert.equal(d.figures.baseline.repeats.runs, 3);
+  assert.equal(d.figures.subject.repeats.packetsPerSecond.length, 2);
+  assert.ok(
+    Math.abs(
+      d.figures.baseline.packetsPerSecond - diagnose(host, overlay).figures.baseline.packetsPerSecond,
+    ) < 1,
+  );
+  const aa = diagnose([overlay, overlay], [overlay, overlay]);
+  assert.equal(aa.verdict, "no-material-difference");
+  assert.deepEqual(
+    aa.findings.filter((f) => f.kind !== "note").map((f) => f.code),
+    [],
   );
 });

@@ -34,8 +34,35 @@ export async function diagnoseFiles(files: string[], reportFile?: string): Promi
 }
 
 /** Diagnoses, and optionally writes the subject's HTML report with the diagnosis on top. */
-export async function diagnoseRuns(b: RunFile, s: RunFile, reportFile?: string): Promise<Diagnosis> {
+export async function diagnoseRuns(
+  b: RunFile | readonly RunFile[],
+  s: RunFile | readonly RunFile[],
+  reportFile?: string,
+): Promise<Diagnosis> {
   const d = diagnose(b, s);
-  if (reportFile) await writeOutputFile(reportFile, renderReport(s, diagnosisHtml(d)));
+  const shown = Array.isArray(s) ? (s as readonly RunFile[])[0]! : (s as RunFile);
+  if (reportFile) await writeOutputFile(reportFile, renderReport(shown, diagnosisHtml(d)));
   return d;
+}
+
+/** Repeats of each side (`diagnose B1 B2 … --vs S1 S2 …`): single-host runs only. */
+export async function diagnoseRepeats(
+  baselineFiles: readonly string[],
+  subjectFiles: readonly string[],
+  reportFile?: string,
+): Promise<Diagnosis> {
+  const read = async (files: readonly string[], field: string): Promise<RunFile[]> =>
+    Promise.all(
+      files.map(async (f) => {
+        const r = await readAnyRun(f);
+        if (r.kind !== "single")
+          throw invalidArgument(field, `${f} is a multi-host run; repeats are single-host runs`);
+        return r.run;
+      }),
+    );
+  if (baselineFiles.length === 0 || subjectFiles.length === 0)
+    throw invalidArgument("--vs", "give the baseline runs before --vs and the subject runs after it");
+  const b = await read(baselineFiles, "baseline runs");
+  const s = await read(subjectFiles, "--vs");
+  return diagnoseRuns(b, s, reportFile);
 }

@@ -9,8 +9,8 @@ export const softirqWork: Rule = {
     const { b, s } = ctx;
     if (b.softirqsPerPacket === undefined || s.softirqsPerPacket === undefined) return undefined;
     const c = relativeChange(
-      { level: b.softirqsPerPacket, series: b.softirqsPerPacketSeries },
-      { level: s.softirqsPerPacket, series: s.softirqsPerPacketSeries },
+      { level: b.softirqsPerPacket, series: b.softirqsPerPacketSeries, repeats: b.repeats.softirqsPerPacket },
+      { level: s.softirqsPerPacket, series: s.softirqsPerPacketSeries, repeats: s.repeats.softirqsPerPacket },
     );
     if (!c.material || c.change <= 0) return undefined;
     const explains = explainedShare(1 - 1 / (1 + c.change), ctx);
