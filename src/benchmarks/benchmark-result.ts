@@ -17,7 +17,20 @@ export const BenchmarkResultSchema = z.object({
   source: z.string().describe("where bitsPerSecond came from, e.g. 'iperf3 receiver line'"),
   packetsSource: z.string().describe("where the packet counts came from; '' when there are none"),
   raw: z.unknown().optional().describe("the tool's JSON report, when it printed one"),
+  intervals: z
+    .array(
+      z.object({
+        seconds: z.number(),
+        bitsPerSecond: z.number(),
+        packets: z.number().describe("datagrams in the interval (UDP); 0 when not counted"),
+      }),
+    )
+    .optional()
+    .describe(
+      "the tool's own per-interval report (iperf3: the side that printed it): the noise of the benchmark's figure, measured on that figure",
+    ),
 });
+export type BenchmarkInterval = NonNullable<z.infer<typeof BenchmarkResultSchema>["intervals"]>[number];
 export type BenchmarkResult = z.infer<typeof BenchmarkResultSchema>;
 
 /** What the command line says about the run, for tools whose text report leaves it out. */

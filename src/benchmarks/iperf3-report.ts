@@ -1,4 +1,4 @@
-import { flagValue, parseSize, type BenchmarkResult } from "./benchmark-result.js";
+import { flagValue, parseSize, type BenchmarkInterval, type BenchmarkResult } from "./benchmark-result.js";
 
 /**
  * iperf3's report, as JSON (-J) or as the text it prints. The receiver's figures are the ones
@@ -7,6 +7,7 @@ import { flagValue, parseSize, type BenchmarkResult } from "./benchmark-result.j
 
 interface IperfJson {
   error?: string;
+  intervals?: Array<{ sum?: { seconds?: number; bits_per_second?: number; packets?: number } }>;
   start?: { test_start?: { protocol?: string; blksize?: number; duration?: number } };
   end?: {
     sum?: {
@@ -36,11 +37,17 @@ export function parseIperf3Json(text: string): BenchmarkResult | undefined {
   const ts = j.start?.test_start ?? {};
   const udp = (ts.protocol ?? "").toUpperCase() === "UDP";
   const end = j.end ?? {};
+  const intervals: BenchmarkInterval[] = (j.intervals ?? []).map((i) => ({
+    seconds: i.sum?.seconds ?? 0,
+    bitsPerSecond: i.sum?.bits_per_second ?? 0,
+    packets: udp ? (i.sum?.packets ?? 0) : 0,
+  }));
   const base = {
     tool: "iperf3",
     protocol: udp ? "udp" : "tcp",
     messageBytes: ts.blksize ?? 0,
     raw: j,
+    ...(intervals.length ? { intervals } : {}),
   };
   if (udp) {
     const s = end.sum ?? {};
@@ -92,7 +99,9 @@ export function parseIperf3Text(text: string, argv: readonly string[]): Benchmar
   const len = parseSize(flagValue(argv, "-l", "--length")) || (udp ? DEFAULT_UDP_LEN : DEFAULT_TCP_LEN);
   const total = loss ? Number(loss[2]) : 0;
   const lost = loss ? Number(loss[1]) : 0;
+  const intervals = textIntervals(text, udp);
   return {
+    ...(intervals.length ? { intervals } : {}),
     tool: "iperf3",
     protocol: udp ? "udp" : "tcp",
     messageBytes: len,
@@ -104,4 +113,29 @@ export function parseIperf3Text(text: string, argv: readonly string[]): Benchmar
     source: "iperf3 receiver line",
     packetsSource: loss ? "iperf3 receiver line (total - lost datagrams)" : "",
   };
+}
+
+/**
+ * The per-interval lines iperf3 prints while it runs (the side that printed them: a client's are
+ * what it sent), not the final sender/receiver lines. With -P the [SUM] lines, else the stream's.
+ *   [  5]   1.00-2.00   sec  4.75 MBytes  39.8 Mbits/sec  77790     (UDP: datagrams in the interval)
+ *   [  5]   1.00-2.00   sec  1.09 GBytes  9.34 Gbits/sec    0   1.20 MBytes   (TCP: retransmits, cwnd)
+ */
+function textIntervals(text: string, udp: boolean): BenchmarkInterval[] {
+  const re =
+    /^\[\s*(SUM|\d+)\]\s+(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\s+sec\s+\S+\s+\S+\s+(\d+(?:\.\d+)?)\s+([KMGT]?)bits\/sec\s*(\d+)?/;
+  const rows = text
+    .split("\n")
+    .filter((l) => !/\b(sender|receiver)\s*$/.test(l))
+    .map((l) => re.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const sums = rows.filter((m) => m[1] === "SUM");
+  const chosen = sums.length ? sums : rows;
+  return chosen
+    .map((m) => ({
+      seconds: Number(m[3]) - Number(m[2]),
+      bitsPerSecond: Number(m[4]) * (UNITS[m[5]!] ?? 1),
+      packets: udp && m[6] !== undefined ? Number(m[6]) : 0,
+    }))
+    .filter((i) => i.seconds > 0);
 }

@@ -32,6 +32,7 @@ import {
 import { formatDiagnosis } from "../diagnose/diagnose.js";
 import { diagnoseHosts, formatHostsDiagnosis } from "../diagnose/multi-host.js";
 import { checkHealth } from "../client/health.js";
+import { fromServiceError } from "../client/service-errors.js";
 import { DEFAULT_SOCKET } from "../server/config.js";
 import { SERVICE_NAME } from "../server/daemon.js";
 import { formatProbes, listProbes } from "./commands/probes.js";
@@ -541,12 +542,16 @@ export function buildProgram(): Command {
     .option("--socket <path>", "daemon socket (default /run/overlayscope/overlayscope.sock)")
     .option("--timeout-ms <ms>", "give up after", intOption("--timeout-ms", 100, 60_000), 3000)
     .action(async (opts: { socket?: string; timeoutMs: number }) => {
-      const status = await checkHealth(
-        `unix://${opts.socket ?? DEFAULT_SOCKET}`,
-        SERVICE_NAME,
-        opts.timeoutMs,
+      const socket = opts.socket ?? DEFAULT_SOCKET;
+      const status = await checkHealth(`unix://${socket}`, SERVICE_NAME, opts.timeoutMs).catch(
+        (e: unknown) => {
+          // A probe's answer in one line: no stack, no gRPC resolution notes.
+          const first = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+          process.stderr.write(`overlayscope: no daemon answers at ${socket}: ${first}\n`);
+          return undefined;
+        },
       );
-      process.stdout.write(`${status}\n`);
+      if (status) process.stdout.write(`${status}\n`);
       if (status !== "SERVING") process.exitCode = EXIT.failure;
     });
 
@@ -622,9 +627,11 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       return EXIT.usage;
     }
-    if (isOverlayscopeError(e)) {
-      process.stderr.write(`overlayscope: ${e.message}\n`);
-      return exitCodeFor(e.code);
+    // A daemon's refusal carries its own code and field: exit as the README documents.
+    const err = fromServiceError(e);
+    if (isOverlayscopeError(err)) {
+      process.stderr.write(`overlayscope: ${err.message}\n`);
+      return exitCodeFor(err.code);
     }
     process.stderr.write(`overlayscope: unexpected error: ${describeError(e)}\n`);
     return EXIT.failure;

@@ -60,7 +60,7 @@ export function diagnose(
   subject: RunFile | readonly RunFile[],
 ): Diagnosis {
   const list = (x: RunFile | readonly RunFile[]): readonly RunFile[] =>
-    Array.isArray(x) ? x : [x as RunFile];
+    "schema" in x ? [x] : x;
   const b = sideFigures(list(baseline));
   const s = sideFigures(list(subject));
   const sym = symptom(b, s);

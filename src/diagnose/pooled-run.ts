@@ -95,6 +95,7 @@ function pooledBenchmark(runs: readonly RunFile[]): RunFile["benchmark"] {
     packetsSent: sent,
     packetsReceived: received,
     lostPercent: sent > 0 ? (100 * Math.max(0, sent - received)) / sent : first.lostPercent,
+    ...(bs.every((b) => b.intervals) ? { intervals: bs.flatMap((b) => b.intervals ?? []) } : {}),
     source: `${first.source} (${bs.length} runs)`,
     packetsSource: first.packetsSource ? `${first.packetsSource} (${bs.length} runs)` : "",
   };

@@ -38,9 +38,9 @@ export interface RunFigures {
   bitsPerSecond: number;
   rateSource: string;
   packetsSource: string;
-  /** Per full interval: packets/s of the busiest device (not lo), for the run's own noise. */
+  /** Per interval: the benchmark's own packets/s where it reported intervals, else the busiest device's (not lo); the run's own noise. */
   rateSeries: number[];
-  /** Per full interval: bits/s of the same device (TCP is compared in bits). */
+  /** Per interval: bits/s, from the same source (TCP is compared in bits). */
   bitsSeries: number[];
   /** The busiest device's bits/s over the window: more than the benchmark's own means other traffic. */
   pathBitsPerSecond: number;
@@ -176,6 +176,30 @@ function qdiscFigures(run: RunFile): QdiscFigure[] {
         };
       }),
   );
+}
+
+/**
+ * The noise of the rate is measured on the figure compared: the benchmark's own per-interval
+ * report where it printed one (the device's packets also carry other flows, so their spread is
+ * not the benchmark's), else the path's device counters per interval.
+ */
+function benchmarkSeries(
+  b: RunFile["benchmark"],
+  deviceRates: number[],
+  deviceBits: number[],
+): { rateSeries: number[]; bitsSeries: number[] } {
+  const own = (b?.intervals ?? []).filter((i) => i.seconds >= MIN_INTERVAL_SECONDS);
+  if (own.length < 2) return { rateSeries: deviceRates, bitsSeries: deviceBits };
+  const steady = (xs: number[]): number[] => {
+    const sorted = xs.filter((x) => x > 0).sort((x, y) => x - y);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    return xs.filter((x) => x > 0 && x >= median / 2);
+  };
+  const packets = own.map((i) => i.packets / i.seconds);
+  return {
+    rateSeries: packets.some((p) => p > 0) ? steady(packets) : deviceRates,
+    bitsSeries: steady(own.map((i) => i.bitsPerSecond)),
+  };
 }
 
 /** Intervals carrying at least half the median rate: the benchmark was running through them. */
@@ -357,8 +381,7 @@ export function runFigures(run: RunFile): RunFigures {
     rateSource: b && b.bitsPerSecond > 0 ? b.source : `device counters: ${path?.name ?? "none"}`,
     packetsSource: !fromDevice ? b.packetsSource : `device counters: ${path?.name ?? "none"}`,
     packetsSourceIsDevice: fromDevice || b.packetsSource.startsWith("device counters"),
-    rateSeries: active.rate,
-    bitsSeries: activeBits,
+    ...benchmarkSeries(b, active.rate, activeBits),
     pathBitsPerSecond: path && seconds > 0 ? path.bits / seconds : 0,
     pathPacketsPerSecond: path && seconds > 0 ? path.pkts / seconds : 0,
     sentPacketsPerSecond: b && b.seconds > 0 ? b.packetsSent / b.seconds : 0,

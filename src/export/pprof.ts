@@ -4,6 +4,7 @@ import {
   Label,
   Line,
   Location,
+  Mapping,
   Profile,
   Sample,
   StringTable,
@@ -13,10 +14,19 @@ import type { StackProfile } from "../profile/stack-profile.js";
 
 /**
  * pprof (profile.proto, gzipped): kernel and user frames as functions (file "[kernel]"/"[user]"), two sample types (samples/count and
- * cpu/nanoseconds = samples × 1e9/hz), labels cpu, pid, comm and context.
+ * cpu/nanoseconds = samples × 1e9/hz), labels cpu, pid, comm and context. `startMs`: when recording
+ * began (the profile's time), else now.
+ *
+ * Numeric labels carry a unit (pprof drops a numeric label of 0 without one, so `-tagfocus=cpu=0`
+ * matched nothing), and the kernel is the main mapping (else pprof says "Main binary filename not
+ * available" and titles its web UI "unknown").
  */
-export function toPprof(p: StackProfile): Uint8Array {
+export function toPprof(p: StackProfile, opts: { startMs?: number } = {}): Uint8Array {
   const st = new StringTable();
+  const mappings = {
+    "[kernel]": new Mapping({ id: 1, filename: st.dedup("[kernel.kallsyms]"), hasFunctions: true }),
+    "[user]": new Mapping({ id: 2, filename: st.dedup("[user]"), hasFunctions: true }),
+  };
   const functions = new Map<string, PFunction>();
   const locations = new Map<string, Location>();
   // Kernel and user functions may share a name (e.g. "write"); they are different functions.
@@ -34,7 +44,11 @@ export function toPprof(p: StackProfile): Uint8Array {
         });
         functions.set(k, f);
       }
-      loc = new Location({ id: locations.size + 1, line: [new Line({ functionId: f.id })] });
+      loc = new Location({
+        id: locations.size + 1,
+        mappingId: mappings[space].id,
+        line: [new Line({ functionId: f.id })],
+      });
       locations.set(k, loc);
     }
     return loc;
@@ -53,8 +67,8 @@ export function toPprof(p: StackProfile): Uint8Array {
         ],
         value: [s.samples, s.samples * periodNs],
         label: [
-          new Label({ key: st.dedup("cpu"), num: s.cpu }),
-          new Label({ key: st.dedup("pid"), num: s.pid }),
+          new Label({ key: st.dedup("cpu"), num: s.cpu, numUnit: st.dedup("cpu") }),
+          new Label({ key: st.dedup("pid"), num: s.pid, numUnit: st.dedup("pid") }),
           new Label({ key: st.dedup("comm"), str: st.dedup(s.comm) }),
           new Label({ key: st.dedup("context"), str: st.dedup(s.context) }),
         ],
@@ -66,13 +80,14 @@ export function toPprof(p: StackProfile): Uint8Array {
       new ValueType({ type: st.dedup("cpu"), unit: st.dedup("nanoseconds") }),
     ],
     sample: samples,
+    mapping: Object.values(mappings),
     location: [...locations.values()],
     function: [...functions.values()],
     stringTable: st,
     periodType: new ValueType({ type: st.dedup("cpu"), unit: st.dedup("nanoseconds") }),
     period: periodNs,
     durationNanos: Math.round(p.durationSeconds * 1e9),
-    timeNanos: Date.now() * 1e6,
+    timeNanos: Math.round((opts.startMs ?? Date.now()) * 1e6),
   });
   return gzipSync(profile.encode());
 }

@@ -164,7 +164,7 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
         case "PROFILE_FORMAT_UNSPECIFIED":
           return {
             format: "PROFILE_FORMAT_PPROF",
-            data: Buffer.from(toPprof(p)),
+            data: Buffer.from(toPprof(p, { startMs: s.startedAt })),
             contentType: "application/vnd.google.protobuf+gzip",
           };
         default:

@@ -13,7 +13,7 @@ import type {
  * ("stride"), so the kept intervals always cover equal spans and per-interval statistics (the
  * diagnosis's noise estimates) stay comparable across the run.
  */
-export const MAX_KEPT_INTERVALS = 1024;
+export const MAX_KEPT_INTERVALS = 512;
 /** The processes an interval names (as the interval builder keeps). */
 const TOP_PROCESSES = 10;
 /** Events are rare (a probe exit, a full map); a merged interval keeps at most this many. */

@@ -30,6 +30,8 @@ test("iperf3 UDP text report: the receiver line's rate, datagrams received = tot
   assert.equal(r.packetsReceived, 221627 - 371);
   assert.equal(r.lostPercent, 0.17);
   assert.equal(r.source, "iperf3 receiver line");
+  // The per-interval line it printed while running (not the sender/receiver summary lines).
+  assert.deepEqual(r.intervals, [{ seconds: 1, bitsPerSecond: 113e6, packets: 221630 }]);
 });
 
 test("iperf3 TCP text report with -P 2: the [SUM] receiver line, no packet count of its own", () => {
@@ -41,6 +43,8 @@ test("iperf3 TCP text report with -P 2: the [SUM] receiver line, no packet count
   assert.equal(r.bitsPerSecond, 17.3e9);
   assert.equal(r.packetsReceived, 0);
   assert.equal(r.packetsSource, "");
+  // With -P, the [SUM] interval lines; TCP's trailing number is retransmits, not packets.
+  assert.deepEqual(r.intervals, [{ seconds: 1, bitsPerSecond: 17.3e9, packets: 0 }]);
 });
 
 test("iperf3 -J report: sum_received and the UDP packet counts", () => {
@@ -53,6 +57,9 @@ test("iperf3 -J report: sum_received and the UDP packet counts", () => {
   assert.equal(r.messageBytes, 64);
   assert.equal(r.bitsPerSecond, j.end.sum_received.bits_per_second);
   assert.equal(r.packetsReceived, j.end.sum.packets - j.end.sum.lost_packets);
+  assert.ok(
+    r.intervals && r.intervals.length > 0 && r.intervals.every((i) => i.seconds > 0 && i.packets > 0),
+  );
 });
 
 test("sockperf throughput summary: bandwidth and message rate (ANSI colours stripped)", () => {

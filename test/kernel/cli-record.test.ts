@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
+import { Profile } from "pprof-format";
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fromFolded } from "../../src/export/folded.js";
@@ -125,6 +127,21 @@ test("cli-export: every format; go tool pprof reads our pprof and names kernel f
     env: { ...process.env, HOME: dir, GOCACHE: join(dir, "gocache") },
   });
   assert.match(diff, /Showing nodes accounting for 0/);
+  // Numeric labels keep 0 (cpu=0 once vanished), the profile's time is the recording's, and the
+  // kernel is the main mapping.
+  const goEnv = { ...process.env, HOME: dir, GOCACHE: join(dir, "gocache") };
+  const cpu0 = execFileSync("go", ["tool", "pprof", "-top", "-tagfocus=cpu=0", pb], {
+    encoding: "utf8",
+    env: goEnv,
+  });
+  assert.doesNotMatch(cpu0, /Showing nodes accounting for 0, 0%/);
+  assert.match(cpu0, /Active filters:\s+tagfocus=cpu=0/);
+  const raw = execFileSync("go", ["tool", "pprof", "-raw", pb], { encoding: "utf8", env: goEnv });
+  assert.match(raw, /\[kernel\.kallsyms\]/);
+  const decoded = Profile.decode(gunzipSync(readFileSync(pb)));
+  const rec = await readRunFile(src);
+  assert.equal(Number(decoded.timeNanos), Math.round(rec.window.startMs * 1e6));
+  assert.equal(Number(decoded.durationNanos), Math.round(rec.profile.durationSeconds * 1e9));
   const folded = await runCli(["export", src, "--format", "folded"]);
   assert.equal(folded.code, 0);
   const run = await readRunFile(src);

@@ -106,7 +106,26 @@ test("health and reflection services answer", async (t) => {
   assert.equal(cli.stdout, "SERVING\n");
   const none = await runCli(["health", "--socket", "/nonexistent/overlayscope.sock", "--timeout-ms", "500"]);
   assert.notEqual(none.code, 0);
-  assert.match(none.stderr, /UNAVAILABLE|DEADLINE/);
+  assert.match(
+    none.stderr,
+    /^overlayscope: no daemon answers at \/nonexistent\/overlayscope.sock: .*(UNAVAILABLE|DEADLINE)/,
+  );
+  assert.equal(none.stderr.trim().split("\n").length, 1, "one line");
+  // A refusal from the daemon exits as documented (2: bad usage), with the daemon's message.
+  const bad = await runCli([
+    "record",
+    "--socket",
+    d.socket,
+    "--probes",
+    "nosuch",
+    "--duration",
+    "1s",
+    "-o",
+    "x.json",
+  ]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /^overlayscope: probes\[0\]\.name: unknown probe "nosuch"/m);
+  assert.doesNotMatch(bad.stderr, /unexpected error/);
   const reflDef = loadSync(
     join(
       import.meta.dirname,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
@@ -24,7 +25,11 @@ import { tempDir } from "../helpers/temp-dir.js";
 let ov: HandOverlay | undefined;
 let daemon: RunningDaemon | undefined;
 const servers: ChildProcess[] = [];
-const dir = tempDir("scenarios");
+// OVERLAYSCOPE_KEEP_RUNS=1 keeps the recorded pairs (outside the temp dirs removed at exit).
+const dir =
+  process.env.OVERLAYSCOPE_KEEP_RUNS === "1"
+    ? mkdtempSync(join(tmpdir(), "overlayscope-scenario-runs-"))
+    : tempDir("scenarios");
 const PORT = 5340;
 const HOST_PORT = 5341;
 // Six seconds: at the default 19 Hz a run then holds a few hundred busy stack samples, enough to

@@ -37,7 +37,7 @@ export async function exportRun(
   const run = await pickRun(file, host);
   const data: Uint8Array | string =
     format === "pprof"
-      ? toPprof(run.profile)
+      ? toPprof(run.profile, { startMs: run.window.startMs })
       : format === "folded"
         ? toFolded(run.profile)
         : `${JSON.stringify(run.profile, null, 1)}\n`;

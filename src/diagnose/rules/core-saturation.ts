@@ -1,9 +1,16 @@
+import { confidenceOf, proportionChange } from "../noise.js";
 import type { RunFigures } from "../run-figures.js";
 import type { Rule } from "./rule.js";
 
 /** A core this busy with kernel work has nothing left; the others this idle could have helped. */
 const SATURATED_KERNEL_PERCENT = 85;
 const OTHERS_IDLE_PERCENT = 60;
+/**
+ * Saturated in most of the subject's intervals and in few of the baseline's: the shares of
+ * intervals must differ by half of them, beyond the chance of two runs' few intervals (a 6 s
+ * run has five or six), so two runs that both hover at the edge name nothing.
+ */
+const MIN_INTERVAL_SHARE_DELTA = 0.5;
 
 const saturatedShare = (f: RunFigures): number =>
   f.saturation.length
@@ -18,7 +25,12 @@ export const coreSaturation: Rule = {
   evaluate({ b, s }) {
     const sb = saturatedShare(b);
     const ss = saturatedShare(s);
-    if (ss < 0.5 || sb >= 0.5) return undefined;
+    const diff = proportionChange(
+      { events: Math.round(sb * b.saturation.length), trials: b.saturation.length },
+      { events: Math.round(ss * s.saturation.length), trials: s.saturation.length },
+      MIN_INTERVAL_SHARE_DELTA,
+    );
+    if (ss < 0.5 || !diff.material || diff.delta <= 0) return undefined;
     const rps = s.environment?.netns.flatMap((n) => n.devices.flatMap((d) => Object.values(d.rps))) ?? [];
     const rpsOff = rps.length > 0 && rps.every((m) => /^[0,]+$/.test(m));
     return {
@@ -26,7 +38,7 @@ export const coreSaturation: Rule = {
       title: `one core is saturated with kernel work in ${(ss * 100).toFixed(0)}% of the subject's intervals (baseline ${(sb * 100).toFixed(0)}%)${rpsOff ? "; RPS is off on every device" : ""}`,
       mechanism:
         "the kernel steers a flow's packets to one CPU by its hash; when that CPU is full, idle cores do not help (RPS/RFS or more flows spread the work)",
-      confidence: "medium",
+      confidence: confidenceOf(diff.z),
       evidence: [
         {
           what: `intervals with one core ≥${SATURATED_KERNEL_PERCENT}% kernel time, the rest ≤${OTHERS_IDLE_PERCENT}% busy`,
