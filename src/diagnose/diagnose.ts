@@ -59,8 +59,7 @@ export function diagnose(
   baseline: RunFile | readonly RunFile[],
   subject: RunFile | readonly RunFile[],
 ): Diagnosis {
-  const list = (x: RunFile | readonly RunFile[]): readonly RunFile[] =>
-    "schema" in x ? [x] : x;
+  const list = (x: RunFile | readonly RunFile[]): readonly RunFile[] => ("schema" in x ? [x] : x);
   const b = sideFigures(list(baseline));
   const s = sideFigures(list(subject));
   const sym = symptom(b, s);
