@@ -616,7 +616,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    // A command may set its own code without throwing (health: NOT_SERVING or no daemon is 1).
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (

@@ -25,7 +25,8 @@ interface NetnsRaw {
 }
 const REDISCOVER_MS = 15_000;
 
-interface Raw {
+/** One reading of the kernel's cumulative counters (since boot, or since a device appeared). */
+export interface HostReading {
   at: number;
   stat: ProcStat;
   softirqs: PerCpuTable;
@@ -58,7 +59,7 @@ function busy(t: CpuTimes): number {
  */
 export class HostCollector {
   private timer?: NodeJS.Timeout;
-  private last?: Raw;
+  private last?: HostReading;
   private readonly anchors = new NetnsAnchors();
   private readonly hw?: HwCounters;
   private hwLatest?: HwInterval;
@@ -119,6 +120,11 @@ export class HostCollector {
     this.anchors.retain(new Set(this.netns.flatMap((n) => n.names)));
   }
 
+  /** The latest reading's cumulative counters (what node_exporter would export), after sampleNow or a tick. */
+  get latest(): HostReading | undefined {
+    return this.last;
+  }
+
   /** One interval ending now (from the last reading), outside the timer: for benchmarks and tools. */
   async sampleNow(): Promise<HostSample> {
     if (!this.last) {
@@ -167,7 +173,7 @@ export class HostCollector {
 
   private mbmBytes?: number;
 
-  private async read(): Promise<Raw> {
+  private async read(): Promise<HostReading> {
     if (this.hw) this.mbmBytes = await this.hw.resctrlBytes(this.opts.resctrlRoot).catch(() => undefined);
     const proc = this.opts.procRoot ?? "/proc";
     // Synchronous on purpose: each /proc file reads in 5-30 µs, while the async path costs four
@@ -210,7 +216,7 @@ export class HostCollector {
     };
   }
 
-  private diff(a: Raw, b: Raw): HostSample {
+  private diff(a: HostReading, b: HostReading): HostSample {
     const cpu = new Map<number, ReturnType<typeof cpuPercent>>();
     const busyJiffies = new Map<number, number>();
     for (const [n, t] of b.stat.cpus) {

@@ -17,7 +17,12 @@ export interface IrqLine {
  */
 export function parseInterrupts(text: string): { cpus: number[]; lines: IrqLine[] } {
   const table = parsePerCpuTable(text);
-  return { cpus: table.cpus, lines: table.rows.map((r) => toIrqLine(r.key, r.description, r.counts)) };
+  return { cpus: table.cpus, lines: parseInterruptRows(table) };
+}
+
+/** The lines of an already parsed /proc/interrupts table, names and chips split out. */
+export function parseInterruptRows(table: PerCpuTable): IrqLine[] {
+  return table.rows.map((r) => toIrqLine(r.key, r.description, r.counts));
 }
 
 function toIrqLine(irq: string, description: string, counts: Map<number, number>): IrqLine {

@@ -3,7 +3,7 @@ import { connect as connectSocket } from "node:net";
 import { dirname } from "node:path";
 import { Server, ServerCredentials, type Metadata } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
-import { ReflectionService } from "@grpc/reflection";
+import { addReflection } from "./reflection.js";
 import { ProbeEngine } from "../probes/engine.js";
 import { SessionManager } from "../session/manager.js";
 import { OverlayscopeError } from "../util/errors.js";
@@ -72,6 +72,7 @@ export class Daemon {
     readonly server: Server,
     readonly sessions: SessionManager,
     readonly health: HealthImplementation,
+    private readonly serving: { SERVING: boolean },
     readonly config: DaemonConfig,
     /** The socket file we bound: removed at shutdown only if the path still is that file. */
     private readonly socketInode: number,
@@ -96,7 +97,7 @@ export class Daemon {
     const engine = await ProbeEngine.create({ binary: config.bpftrace });
     const scope = await resolveHostScope(config.hostNetns);
     const sessions = new SessionManager(engine, config.limits, scope, version);
-    const { definition, grpcType } = loadProfilerPackage();
+    const { grpcType } = loadProfilerPackage();
     // channelz keeps per-call history we never read.
     const server = new Server({ "grpc.enable_channelz": 0 });
     const shared = withSharedSnapshotEncoding(grpcType.overlayscope.v1.Profiler.service);
@@ -113,7 +114,7 @@ export class Daemon {
     );
     const health = new HealthImplementation({ "": "SERVING", [SERVICE_NAME]: "SERVING" });
     health.addToServer(server);
-    new ReflectionService(definition).addToServer(server);
+    addReflection(server);
 
     // Checked again: another daemon may have bound while the engine was being made.
     await claimSocket(config.socket);
@@ -144,17 +145,22 @@ export class Daemon {
       }
       tcpPort = await bindAsync(server, config.listen, creds);
     }
+    // Read by /healthz; cleared when shutdown begins.
+    const serving = { SERVING: true };
     let metrics: { exporter: DaemonMetrics; server: HttpServer; port: number } | undefined;
     if (config.metrics) {
       const exporter = new DaemonMetrics(sessions, scope && new Set(scope.namespaces.map((n) => n.inode)));
       engine.pool.observe((r) => exporter.observe(r));
-      metrics = { exporter, ...(await serveMetrics(exporter, config.metrics)) };
+      metrics = {
+        exporter,
+        ...(await serveMetrics(exporter, config.metrics, () => serving.SERVING)),
+      };
     }
     log.info(
       { socket: config.socket, listen: config.listen, tcpPort, metricsPort: metrics?.port },
       "daemon listening",
     );
-    return new Daemon(server, sessions, health, config, socketInode, tcpPort, metrics);
+    return new Daemon(server, sessions, health, serving, config, socketInode, tcpPort, metrics);
   }
 
   /**
@@ -164,6 +170,7 @@ export class Daemon {
   shutdown(deadlineMs = 4000): Promise<void> {
     this.shuttingDown ??= (async () => {
       log.info("shutting down");
+      this.serving.SERVING = false;
       this.health.setStatus("", "NOT_SERVING");
       this.health.setStatus(SERVICE_NAME, "NOT_SERVING");
       const force = setTimeout(() => this.server.forceShutdown(), deadlineMs);

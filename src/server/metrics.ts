@@ -5,8 +5,12 @@ import type { ProbeReading } from "../probes/probe-run.js";
 import type { SessionManager } from "../session/manager.js";
 import { componentLogger } from "../util/log.js";
 import { BucketHistogram } from "./bucket-histogram.js";
+import { parseInterruptRows } from "../collectors/proc-interrupts.js";
 
 const log = componentLogger("metrics");
+
+/** /proc/stat counts CPU time in these ticks (USER_HZ, 100 on every Linux architecture). */
+const USER_HZ = 100;
 
 /** Past this many series a device/IRQ label collapses into "other": labels stay bounded. */
 const MAX_SERIES = 512;
@@ -29,7 +33,7 @@ export class DaemonMetrics {
   private readonly drops: Counter;
   private readonly probeEvents: Counter;
   private readonly probeKernelSeconds: Counter;
-  private readonly probeCpuPercent: Gauge;
+  private readonly probeCpuRatio: Gauge;
   private readonly softirqRuntime: BucketHistogram;
   private readonly sendLatency: BucketHistogram;
   private refreshing: Promise<void> = Promise.resolve();
@@ -81,9 +85,9 @@ export class DaemonMetrics {
       "time spent in a probe's BPF programs plus estimated dispatch (its observer cost)",
       ["probe"],
     );
-    this.probeCpuPercent = new Gauge({
-      name: "overlayscope_probe_cpu_percent",
-      help: "a probe's cost over its last interval, percent of one CPU",
+    this.probeCpuRatio = new Gauge({
+      name: "overlayscope_probe_cpu_ratio",
+      help: "a probe's cost over its last interval, as a fraction of one CPU (0-1)",
       labelNames: ["probe"],
       registers,
     });
@@ -125,46 +129,56 @@ export class DaemonMetrics {
     return value;
   }
 
-  /** One /proc reading since the previous scrape, added to the counters. */
+  /**
+   * The kernel's cumulative counters as they stand at this scrape, as node_exporter exports them:
+   * every series is present from the first scrape (zero-valued where nothing moved yet), and
+   * `overlayscope_cpu_seconds_total` equals /proc/stat's. A device that disappears and returns
+   * restarts from its own counters, which Prometheus's rate() reads as a counter reset.
+   */
   refresh(): Promise<void> {
     this.refreshing = this.refreshing.then(async () => {
-      const s = await this.collector.sampleNow();
-      for (const [cpu, p] of s.cpu) {
+      await this.collector.sampleNow();
+      const r = this.collector.latest;
+      if (!r) return;
+      this.cpuSeconds.reset();
+      for (const [cpu, t] of r.stat.cpus) {
         const modes: Record<string, number> = {
-          user: p.usr,
-          nice: p.nice,
-          system: p.sys,
-          iowait: p.iowait,
-          irq: p.irq,
-          softirq: p.soft,
-          steal: p.steal,
-          idle: p.idle,
+          user: t.user,
+          nice: t.nice,
+          system: t.system,
+          iowait: t.iowait,
+          irq: t.irq,
+          softirq: t.softirq,
+          steal: t.steal,
+          idle: t.idle,
         };
-        for (const [mode, pct] of Object.entries(modes))
-          if (pct > 0) this.cpuSeconds.inc({ cpu: String(cpu), mode }, (pct / 100) * s.seconds);
+        for (const [mode, ticks] of Object.entries(modes))
+          this.cpuSeconds.inc({ cpu: String(cpu), mode }, ticks / USER_HZ);
       }
-      for (const row of s.softirqs.rows)
-        for (const [cpu, n] of row.counts)
-          if (n > 0) this.softirqs.inc({ cpu: String(cpu), vector: row.key }, n);
-      for (const line of s.interrupts) {
+      this.softirqs.reset();
+      for (const row of r.softirqs.rows)
+        for (const [cpu, n] of row.counts) this.softirqs.inc({ cpu: String(cpu), vector: row.key }, n);
+      this.interrupts.reset();
+      for (const line of parseInterruptRows(r.interrupts)) {
         const n = [...line.counts.values()].reduce((a, b) => a + b, 0);
-        if (n > 0)
-          this.interrupts.inc(
-            { irq: this.bounded("irq", line.irq), name: this.bounded("irqname", line.name.slice(0, 64)) },
-            n,
-          );
+        this.interrupts.inc(
+          { irq: this.bounded("irq", line.irq), name: this.bounded("irqname", line.name.slice(0, 64)) },
+          n,
+        );
       }
-      for (const ns of s.netns) {
-        const netns = ns.names[0] ?? `inode:${ns.inode}`;
+      this.packets.reset();
+      this.bytes.reset();
+      this.drops.reset();
+      for (const ns of r.netns.values()) {
+        const netns = ns.ref.names[0] ?? `inode:${ns.ref.inode}`;
         for (const d of ns.devices) {
           const device = this.bounded("device", `${netns}/${d.name}`) === "other" ? "other" : d.name;
           const l = { netns: device === "other" ? "other" : netns, device };
-          if (d.rxPackets) this.packets.inc({ ...l, direction: "rx" }, d.rxPackets);
-          if (d.txPackets) this.packets.inc({ ...l, direction: "tx" }, d.txPackets);
-          if (d.rxBytes) this.bytes.inc({ ...l, direction: "rx" }, d.rxBytes);
-          if (d.txBytes) this.bytes.inc({ ...l, direction: "tx" }, d.txBytes);
-          const dropped = d.rxDropped + d.txDropped;
-          if (dropped) this.drops.inc(l, dropped);
+          this.packets.inc({ ...l, direction: "rx" }, d.rxPackets);
+          this.packets.inc({ ...l, direction: "tx" }, d.txPackets);
+          this.bytes.inc({ ...l, direction: "rx" }, d.rxBytes);
+          this.bytes.inc({ ...l, direction: "tx" }, d.txBytes);
+          this.drops.inc(l, d.rxDropped + d.txDropped);
         }
       }
     });
@@ -180,7 +194,7 @@ export class DaemonMetrics {
     if (events > 0) this.probeEvents.inc({ probe }, events);
     const kernelSeconds = (r.cost.cpuPercent / 100) * r.seconds;
     if (kernelSeconds > 0) this.probeKernelSeconds.inc({ probe }, kernelSeconds);
-    this.probeCpuPercent.set({ probe }, r.cost.cpuPercent);
+    this.probeCpuRatio.set({ probe }, r.cost.cpuPercent / 100);
     if (r.data.probe === "softirq")
       for (const c of r.data.data.cells) this.softirqRuntime.add(c.vector, c.runtimeNs);
     if (r.data.probe === "udp_sendmsg")
@@ -197,17 +211,28 @@ export class DaemonMetrics {
   }
 }
 
-/** GET /metrics on its own port; anything else is 404. Returns the bound port. */
+/**
+ * GET /metrics and GET /healthz on their own port; anything else is 404. /healthz answers 200
+ * while the gRPC server serves (503 once it shuts down): what an httpGet liveness probe needs,
+ * instead of a Node process per probe. Returns the bound port.
+ */
 export async function serveMetrics(
   metrics: DaemonMetrics,
   listen: string,
+  serving: () => boolean = () => true,
 ): Promise<{ server: Server; port: number }> {
   const i = listen.lastIndexOf(":");
   const host = listen.slice(0, i).replace(/^\[|\]$/g, "");
   const port = Number(listen.slice(i + 1));
   const server = createServer((req, res) => {
-    if (req.method !== "GET" || (req.url ?? "").split("?")[0] !== "/metrics") {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found: GET /metrics\n");
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method === "GET" && path === "/healthz") {
+      const ok = serving();
+      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "SERVING\n" : "NOT_SERVING\n");
+      return;
+    }
+    if (req.method !== "GET" || path !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: GET /metrics or /healthz\n");
       return;
     }
     metrics.exposition().then(

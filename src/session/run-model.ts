@@ -75,6 +75,12 @@ export const RunFileSchema = z.object({
     os: z.string().optional(),
     numaNodes: num.optional(),
     memoryBytes: num.optional(),
+    kubernetes: z
+      .object({ node: z.string(), pod: z.string(), namespace: z.string() })
+      .optional()
+      .describe(
+        "where the daemon ran as the DaemonSet (the downward API's OVERLAYSCOPE_NODE_NAME, _POD_NAME, _POD_NAMESPACE)",
+      ),
   }),
   target: z.string(),
   window: z

@@ -35,6 +35,19 @@ import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 
 const log = componentLogger("session");
 
+/** The node and pod a DaemonSet daemon runs as, from the downward API (deploy/kubernetes). */
+function kubernetesPlacement(): { kubernetes?: { node: string; pod: string; namespace: string } } {
+  const e = process.env;
+  if (!e.OVERLAYSCOPE_NODE_NAME) return {};
+  return {
+    kubernetes: {
+      node: e.OVERLAYSCOPE_NODE_NAME,
+      pod: e.OVERLAYSCOPE_POD_NAME ?? "",
+      namespace: e.OVERLAYSCOPE_POD_NAMESPACE ?? "",
+    },
+  };
+}
+
 /** Processes remembered for the run's per-process totals (it reports the top ones). */
 const MAX_PROCESS_TOTALS = 4096;
 /** A report is a few KB (a -J report with per-second intervals ~1.5 KB/s); the tail is kept, and it must fit a gRPC message. */
@@ -444,6 +457,7 @@ export class ProfilingSession extends EventEmitter {
         os: inv.os,
         numaNodes: inv.numaNodes,
         memoryBytes: inv.memoryBytes,
+        ...kubernetesPlacement(),
       },
       target: this.opts.target.description,
       window: { ...this.window },

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { DaemonSet } from "kubernetes-models/apps/v1";
 import { Namespace, Service } from "kubernetes-models/v1";
+import { PriorityClass } from "kubernetes-models/scheduling.k8s.io/v1";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const MANIFEST = join(ROOT, "deploy", "kubernetes", "overlayscope.yaml");
@@ -24,6 +25,9 @@ function validate(doc: Doc): void {
     case "Namespace":
       new Namespace(doc as never).validate();
       return;
+    case "PriorityClass":
+      new PriorityClass(doc as never).validate();
+      return;
     default:
       assert.fail(`unexpected kind ${doc.kind}`);
   }
@@ -33,7 +37,7 @@ test("the Kubernetes manifests validate against the Kubernetes schemas", () => {
   const all = docs();
   assert.deepEqual(
     all.map((d) => d.kind),
-    ["Namespace", "DaemonSet", "Service"],
+    ["Namespace", "PriorityClass", "DaemonSet", "Service"],
   );
   for (const d of all) validate(d);
 });
@@ -66,6 +70,7 @@ test("the DaemonSet asks for exactly the privileges the daemon needs, and probes
     "DAC_READ_SEARCH",
     "NET_ADMIN",
     "PERFMON",
+    "SYSLOG",
     "SYS_ADMIN",
     "SYS_NICE",
     "SYS_PTRACE",
@@ -82,8 +87,18 @@ test("the DaemonSet asks for exactly the privileges the daemon needs, and probes
   ])
     assert.ok(mounts.has(p), `mounts ${p}`);
   assert.equal(mounts.get("/var/run/netns")?.mountPropagation, "HostToContainer");
-  for (const probe of [c.readinessProbe, c.livenessProbe])
-    assert.deepEqual(probe?.exec?.command?.slice(-1), ["health"], "exec probe: overlayscope health");
+  // httpGet /healthz on the metrics port, not a Node process per probe.
+  for (const probe of [c.readinessProbe, c.livenessProbe]) {
+    assert.equal(probe?.httpGet?.path, "/healthz");
+    assert.equal(probe?.httpGet?.port, "metrics");
+  }
+  assert.equal(pod.nodeSelector?.["kubernetes.io/os"], "linux");
+  const pc = new PriorityClass(docs().find((d) => d.kind === "PriorityClass") as never);
+  assert.equal(pod.priorityClassName, pc.metadata?.name);
+  assert.ok((pc.value ?? Infinity) < 2_000_000_000, "below the system-critical classes");
+  const env = new Map((c.env ?? []).map((e) => [e.name, e.valueFrom?.fieldRef?.fieldPath]));
+  assert.equal(env.get("OVERLAYSCOPE_NODE_NAME"), "spec.nodeName");
+  assert.equal(env.get("OVERLAYSCOPE_POD_NAME"), "metadata.name");
   // the args are the daemon's real flags: TLS with client certificates, metrics
   const args = c.args ?? [];
   assert.equal(args[0], "daemon");
@@ -112,7 +127,7 @@ test("the DaemonSet asks for exactly the privileges the daemon needs, and probes
 
 test("the image build file installs bpftrace and ships what the daemon reads at run time", () => {
   const df = readFileSync(join(ROOT, "deploy", "Dockerfile"), "utf8");
-  assert.match(df, /^FROM node:20-bookworm-slim AS build$/m);
+  assert.match(df, /^FROM node:22-bookworm-slim AS build$/m);
   assert.match(df, /apt-get install -y --no-install-recommends bpftrace /);
   for (const path of ["probes", "proto", "bin", "src/report/report-script.js", "dist"])
     assert.match(df, new RegExp(`^COPY .*${path.replace(/\//g, "\\/")}`, "m"), path);

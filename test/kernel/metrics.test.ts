@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ProfilerApi } from "../../src/client/api.js";
@@ -56,8 +57,31 @@ test("/metrics: host counters, probe histograms and self-cost, session state, pa
   if (!requireKernel(t) || !requireTool(t, "/usr/bin/python3", ["-c", "import prometheus_client"])) return;
   assert.ok(port > 0, d!.stderr());
   const api = new ProfilerApi(d!.client);
+  // The first scrape already carries every series, cumulative as the kernel counts (node_exporter's way).
+  const first = await scrape();
+  const procIdle0 =
+    Number(
+      readFileSync("/proc/stat", "utf8")
+        .split("\n")
+        .find((l) => l.startsWith("cpu0 "))!
+        .split(/\s+/)[4],
+    ) / 100;
+  const idle0 = first
+    .get("overlayscope_cpu_seconds")!
+    .samples.find((x) => x.labels.cpu === "0" && x.labels.mode === "idle")!;
+  assert.ok(Math.abs(idle0.value - procIdle0) < 5, `cpu0 idle ${idle0.value} s vs /proc/stat ${procIdle0} s`);
+  assert.ok(
+    first.get("overlayscope_netdev_packets")!.samples.some((x) => x.labels.device === "lo"),
+    "every known device has its series on the first scrape",
+  );
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  assert.equal(health.status, 200);
+  assert.equal(await health.text(), "SERVING\n");
+  const loBefore = first
+    .get("overlayscope_netdev_packets")!
+    .samples.filter((x) => x.labels.device === "lo" && x.labels.direction === "rx")
+    .reduce((a, x) => a + x.value, 0);
   const s = await api.startSession({ probes: [{ name: "softirq" }, { name: "udp_sendmsg" }] });
-  await scrape(); // baseline for the /proc counters
   await sendUdp(5000);
   await new Promise((r) => setTimeout(r, 2500));
   const m = await scrape();
@@ -71,7 +95,9 @@ test("/metrics: host counters, probe histograms and self-cost, session state, pa
   const lo = m
     .get("overlayscope_netdev_packets")!
     .samples.filter((x) => x.labels.device === "lo" && x.labels.direction === "rx");
-  assert.ok(lo.reduce((a, x) => a + x.value, 0) >= 5000, JSON.stringify(lo));
+  assert.ok(lo.reduce((a, x) => a + x.value, 0) - loBefore >= 5000, JSON.stringify(lo));
+  const ratio = m.get("overlayscope_probe_cpu_ratio")!.samples;
+  assert.ok(ratio.length > 0 && ratio.every((x) => x.value >= 0 && x.value <= 1), JSON.stringify(ratio));
 
   const events = m.get("overlayscope_probe_events")!.samples;
   assert.ok(

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { requireKernel } from "../helpers/kernel.js";
@@ -40,6 +41,65 @@ test("a Python client (Debian python3-grpcio, stubs generated from our .proto) d
     assert.ok(seen.pprof_bytes > 100 && seen.pprof_has_cpu);
     assert.equal(seen.error.code, "INVALID_ARGUMENT");
     assert.match(seen.error.details, /^id: not a session id/);
+  } finally {
+    await d.stop();
+  }
+});
+
+test("a generic client builds our API from server reflection alone, in a real descriptor pool", async (t) => {
+  if (!requireKernel(t)) return;
+  const out = tempDir("py-reflection");
+  // The reflection proto as a top-level module (its own path would shadow the grpc package).
+  copyFileSync(
+    join(
+      ROOT,
+      "node_modules",
+      "@grpc",
+      "reflection",
+      "build",
+      "proto",
+      "grpc",
+      "reflection",
+      "v1",
+      "reflection.proto",
+    ),
+    join(out, "reflection.proto"),
+  );
+  execFileSync("protoc", [
+    `-I${out}`,
+    `--python_out=${out}`,
+    `--grpc_out=${out}`,
+    "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
+    "reflection.proto",
+  ]);
+  const d = await startDaemon();
+  try {
+    const r = spawnSync(
+      "/usr/bin/python3",
+      [join(ROOT, "test", "python", "reflection_client.py"), d.socket, out],
+      {
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stdout) as {
+      services: string[];
+      methods: Record<string, string[]>;
+      params_entry: string;
+      params_is_map: boolean;
+      probes: string[];
+    };
+    for (const s of [
+      "overlayscope.v1.Profiler",
+      "grpc.health.v1.Health",
+      "grpc.reflection.v1.ServerReflection",
+    ])
+      assert.ok(seen.services.includes(s), `lists ${s}: ${seen.services.join(", ")}`);
+    assert.ok(seen.methods["overlayscope.v1.Profiler"]!.includes("StartSession"));
+    assert.equal(seen.params_entry, "ParamsEntry");
+    assert.equal(seen.params_is_map, true);
+    assert.ok(seen.probes.includes("stacks"), "a call made with message classes from the pool alone");
   } finally {
     await d.stop();
   }
