@@ -1,6 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import type { LinkInfo } from "./link-info.js";
-import { readLinks } from "./link-info.js";
+import { parseIpLinkJson, type LinkInfo } from "./link-info.js";
 import type { NetnsRef } from "./netns.js";
 import { pmuInventory, type PmuInventory } from "./perf-stat.js";
 import { parseTcQdiscJson, type Qdisc } from "./qdisc.js";
@@ -63,19 +62,54 @@ export interface EnvSnapshot {
   problems: string[];
 }
 
+const MARK = "@@overlayscope:";
+
 /**
- * Queue masks live in sysfs, which shows the namespace of whoever mounted it; `ip netns exec`
- * remounts /sys for the target, so one shell in the namespace reads them all.
+ * Everything the snapshot reads inside one namespace, in one shell: spawning from the daemon
+ * costs ~20 ms of its CPU each (a fork of a large process), and a fork per device and tool made
+ * the snapshot ~1 s of CPU per session. Sections are marked so one output is parsed in parts.
+ * Queue masks live in sysfs, which shows the namespace of whoever mounted it: `ip netns exec`
+ * remounts /sys for the target (and the root namespace has its own), so they are read there; a
+ * namespace entered through a process (nsenter) would show the daemon's sysfs, so not there.
  */
-async function queueMasks(
-  ns: NetnsRef,
-  dev: string,
-): Promise<{ rps: Record<string, string>; xps: Record<string, string> }> {
-  const script = `cd /sys/class/net/"$1"/queues 2>/dev/null || exit 0; for q in rx-*; do [ -e "$q/rps_cpus" ] && echo "$q $(cat $q/rps_cpus)"; done; for q in tx-*; do [ -e "$q/xps_cpus" ] && echo "$q $(cat $q/xps_cpus 2>/dev/null || echo -)"; done`;
-  const out = await inNs(ns, ["sh", "-c", script, "sh", dev]).catch(() => "");
+function namespaceScript(sysfsIsOwn: boolean): string {
+  const queues = sysfsIsOwn
+    ? `m "queues $n"; (cd /sys/class/net/"$n"/queues 2>/dev/null && for q in rx-*; do [ -e "$q/rps_cpus" ] && echo "$q $(cat "$q"/rps_cpus)"; done; for q in tx-*; do [ -e "$q/xps_cpus" ] && echo "$q $(cat "$q"/xps_cpus 2>/dev/null || echo -)"; done)`
+    : "";
+  return [
+    `m() { echo "${MARK}$1"; }`,
+    "m links; ip -j -d link show",
+    `for n in $(ip -o link show | sed -n 's/^[0-9]*: \\([^:@]*\\).*/\\1/p'); do m "ethtool $n"; ethtool -k "$n" 2>/dev/null; ${queues}; done`,
+    "m qdiscs; tc -s -j qdisc show 2>/dev/null",
+    "m nft; command -v nft >/dev/null 2>&1 && nft -j list ruleset 2>/dev/null",
+    "m ctmax; cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null",
+    "true",
+  ].join("\n");
+}
+
+/** The marked sections of the script's output, by name ("links", "ethtool eth0", …). */
+export function splitSections(out: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let name = "";
+  let lines: string[] = [];
+  const flush = (): void => {
+    if (name) sections.set(name, lines.join("\n"));
+  };
+  for (const line of out.split("\n")) {
+    if (line.startsWith(MARK)) {
+      flush();
+      name = line.slice(MARK.length).trim();
+      lines = [];
+    } else lines.push(line);
+  }
+  flush();
+  return sections;
+}
+
+function masks(text: string | undefined): { rps: Record<string, string>; xps: Record<string, string> } {
   const rps: Record<string, string> = {};
   const xps: Record<string, string> = {};
-  for (const line of out.split("\n")) {
+  for (const line of (text ?? "").split("\n")) {
     const [q, mask] = line.trim().split(/\s+/);
     if (!q || mask === undefined) continue;
     if (q.startsWith("rx-")) rps[q] = mask;
@@ -84,49 +118,66 @@ async function queueMasks(
   return { rps, xps };
 }
 
-/** Taken once per session: forks are fine here, unlike the per-interval path. */
+/** One namespace's links, offloads, queue masks, qdiscs, ruleset and conntrack limit. */
+async function namespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv | undefined> {
+  const where = ns.names[0] ?? String(ns.inode);
+  let out: string;
+  try {
+    out = await inNs(ns, ["sh", "-c", namespaceScript(ns.self || ns.names[0] !== undefined)]);
+  } catch (e) {
+    problems.push(`netns ${where}: cannot read its environment: ${(e as Error).message.split("\n")[0]}`);
+    return undefined;
+  }
+  const sec = splitSections(out);
+  let links: LinkInfo[];
+  try {
+    links = parseIpLinkJson(sec.get("links") ?? "");
+  } catch (e) {
+    problems.push(`netns ${where}: cannot list links: ${(e as Error).message}`);
+    return undefined;
+  }
+  const devices: DeviceEnv[] = links.map((link) => {
+    const text = sec.get(`ethtool ${link.name}`);
+    if (!text?.trim()) problems.push(`ethtool -k ${link.name} (netns ${where}): no answer`);
+    const features = parseEthtoolFeatures(text ?? "");
+    const offloads: Record<string, Offload> = {};
+    for (const k of KEY_OFFLOADS) {
+      const f = features.get(k);
+      if (f) offloads[k] = f;
+    }
+    return { link, offloads, ...masks(sec.get(`queues ${link.name}`)) };
+  });
+  let qdiscs: Qdisc[] = [];
+  try {
+    qdiscs = parseTcQdiscJson(sec.get("qdiscs") ?? "[]");
+  } catch (e) {
+    problems.push(`tc qdisc show (netns ${where}): ${(e as Error).message.split("\n")[0]}`);
+  }
+  const nftText = sec.get("nft")?.trim();
+  let netfilter: NetfilterRuleset | undefined;
+  try {
+    netfilter = nftText ? parseNftRuleset(nftText) : undefined;
+  } catch {
+    netfilter = undefined;
+  }
+  const ctMax = Number(sec.get("ctmax")?.trim() || NaN);
+  return {
+    inode: ns.inode,
+    names: ns.names,
+    devices,
+    qdiscs,
+    ...(netfilter ? { netfilter } : {}),
+    ...(Number.isFinite(ctMax) ? { conntrackMax: ctMax } : {}),
+  };
+}
+
+/** Taken at a session's start and stop: one shell per namespace, never per device. */
 export async function takeEnvSnapshot(namespaces: readonly NetnsRef[]): Promise<EnvSnapshot> {
   const problems: string[] = [];
   const netns: NetnsEnv[] = [];
   for (const ns of namespaces) {
-    let links: LinkInfo[];
-    try {
-      links = await readLinks(ns);
-    } catch (e) {
-      problems.push(`netns ${ns.names[0] ?? ns.inode}: cannot list links: ${(e as Error).message}`);
-      continue;
-    }
-    const devices: DeviceEnv[] = [];
-    for (const link of links) {
-      const features = await inNs(ns, ["ethtool", "-k", link.name]).then(parseEthtoolFeatures, (e: Error) => {
-        problems.push(`ethtool -k ${link.name}: ${e.message.split("\n")[0]}`);
-        return new Map<string, Offload>();
-      });
-      const offloads: Record<string, Offload> = {};
-      for (const k of KEY_OFFLOADS) {
-        const f = features.get(k);
-        if (f) offloads[k] = f;
-      }
-      devices.push({ link, offloads, ...(await queueMasks(ns, link.name)) });
-    }
-    const qdiscs = await inNs(ns, ["tc", "-s", "-j", "qdisc", "show"]).then(parseTcQdiscJson, (e: Error) => {
-      problems.push(`tc qdisc show: ${e.message.split("\n")[0]}`);
-      return [];
-    });
-    const netfilter = await inNs(ns, ["nft", "-j", "list", "ruleset"]).then(parseNftRuleset, () => undefined);
-    const ctMax = Number(
-      (
-        await inNs(ns, ["sh", "-c", "cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null || true"])
-      ).trim() || NaN,
-    );
-    netns.push({
-      inode: ns.inode,
-      names: ns.names,
-      devices,
-      qdiscs,
-      ...(netfilter ? { netfilter } : {}),
-      ...(Number.isFinite(ctMax) ? { conntrackMax: ctMax } : {}),
-    });
+    const env = await namespaceEnv(ns, problems);
+    if (env) netns.push(env);
   }
   const irqAffinity: Record<string, string> = {};
   for (const irq of await readdir("/proc/irq").catch(() => [] as string[])) {

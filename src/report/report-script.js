@@ -244,22 +244,27 @@
     document.getElementById(container).appendChild(t);
   }
 
+  // Every device over the same window (the whole run): an interval in which a device did not
+  // appear counts as zero for it. Averaging each over its own intervals once made one flow read
+  // 82 k packets/s at a container and 48 k on the host devices, a loss that never happened.
   function devices() {
     var acc = {};
+    var window = 0;
     run.snapshots.forEach(function (s) {
+      window += s.seconds;
       s.devices.forEach(function (d) {
         var k = (d.netnsName || d.netns) + " " + d.device;
-        acc[k] = acc[k] || { rx: 0, tx: 0, n: 0, drops: 0 };
-        acc[k].rx += d.rxPacketsPerSecond;
-        acc[k].tx += d.txPacketsPerSecond;
-        acc[k].drops += d.dropsPerSecond;
-        acc[k].n++;
+        acc[k] = acc[k] || { rx: 0, tx: 0, drops: 0 };
+        acc[k].rx += d.rxPacketsPerSecond * s.seconds;
+        acc[k].tx += d.txPacketsPerSecond * s.seconds;
+        acc[k].drops += d.dropsPerSecond * s.seconds;
       });
     });
+    window = window || 1;
     var rows = Object.keys(acc)
       .map(function (k) {
         var a = acc[k];
-        return [k, (a.rx / a.n).toFixed(0), (a.tx / a.n).toFixed(0), (a.drops / a.n).toFixed(1)];
+        return [k, (a.rx / window).toFixed(0), (a.tx / window).toFixed(0), (a.drops / window).toFixed(1)];
       })
       .filter(function (r) {
         return Number(r[1]) + Number(r[2]) > 0;

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { runCli } from "../helpers/cli.js";
 import { FIXTURES } from "../helpers/fixtures.js";
 import { requireTool } from "../helpers/kernel.js";
+import { RunFileSchema, type RunFile } from "../../src/run/run-file.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const CHROMIUM_FLAGS = [
@@ -51,6 +52,19 @@ test("cli-report: the HTML report is self-contained and renders its flame graph 
   assert.ok((dom.stdout.match(/class="series"/g) ?? []).length >= 8, "CPU and softirq charts drawn");
   assert.ok((dom.stdout.match(/class="bar"/g) ?? []).length > 0, "call-depth histogram drawn");
   assert.match(dom.stdout, /vx0/, "device path lists the VXLAN device");
+  // Every device averaged over the same window (a device missing from an interval counts 0 there).
+  const run = RunFileSchema.parse(
+    JSON.parse(readFileSync(join(FIXTURES, "runs", "overlay-udp64.json"), "utf8")),
+  );
+  const window = run.snapshots.reduce((a, x) => a + x.seconds, 0);
+  const table = /<div id="devices">([\s\S]*?)<\/table>/.exec(dom.stdout)?.[1] ?? "";
+  for (const [key, rx] of deviceWindowAverages(run, window)) {
+    const row = new RegExp(`<td>${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}</td><td>(\\d+)</td>`).exec(
+      table,
+    );
+    if (!row) continue; // rows without traffic are not listed
+    assert.ok(Math.abs(Number(row[1]) - rx) <= 1, `${key}: ${row[1]} vs ${rx.toFixed(0)} over the window`);
+  }
   const shot = join(dir, "report.png");
   const s = spawnSync(
     "chromium",
@@ -66,3 +80,13 @@ test("cli-report: the HTML report is self-contained and renders its flame graph 
   assert.equal(s.status, 0, s.stderr);
   assert.ok(statSync(shot).size > 50_000, "a real screenshot");
 });
+
+function deviceWindowAverages(run: RunFile, window: number): Map<string, number> {
+  const acc = new Map<string, number>();
+  for (const snap of run.snapshots)
+    for (const d of snap.devices) {
+      const k = `${d.netnsName || d.netns} ${d.device}`;
+      acc.set(k, (acc.get(k) ?? 0) + d.rxPacketsPerSecond * snap.seconds);
+    }
+  return new Map([...acc].map(([k, v]) => [k, v / window]));
+}
