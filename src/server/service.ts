@@ -10,7 +10,7 @@ import type { ProbeEngine } from "../probes/engine.js";
 import { probeInfos } from "../probes/listing.js";
 import type { SessionManager } from "../session/manager.js";
 import { pmuInventory } from "../collectors/perf-stat.js";
-import { hostInventory, type HostInventory } from "../collectors/inventory.js";
+import { daemonInventory } from "../session/session.js";
 import { invalidArgument, OverlayscopeError } from "../util/errors.js";
 import type { CommandResult__Output } from "../generated/overlayscope/v1/CommandResult.js";
 import type { CommandRecord } from "../session/session-run.js";
@@ -81,14 +81,12 @@ function unary<Req, Res>(ctx: ServiceContext, fn: (req: Req) => Promise<Res> | R
 }
 
 export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
-  let inventory: Promise<HostInventory> | undefined;
   const { engine, sessions } = ctx;
   return {
     GetHostInfo: unary(ctx, async () => {
       const pmu = pmuInventory();
       // systeminformation forks a few probes: once per daemon, not per call.
-      inventory ??= hostInventory();
-      const inv = await inventory;
+      const inv = await daemonInventory();
       return {
         cpuModel: inv.cpuModel,
         os: inv.os,

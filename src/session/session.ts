@@ -145,6 +145,13 @@ export class ProfilingSession extends EventEmitter {
     const stacks = this.runs.find((r) => r.name === "stacks");
     if (stacks) this.profile = new StackProfileBuilder(Number(stacks.params.hz));
     const started: ProbeLease[] = [];
+    // The host inventory forks a few probes once per daemon: do it while bpftrace compiles, not
+    // after the benchmark when the run is asked for.
+    void daemonInventory().catch(() => undefined);
+    // Where start-up time goes, at debug level (OVERLAYSCOPE_LOG_LEVEL=debug): README, Start-up.
+    const t0 = performance.now();
+    const timings: Record<string, number> = {};
+    const mark = (what: string): void => void (timings[what] = Math.round(performance.now() - t0));
     // Read while the probes attach (bpftrace compiles for most of a second), and before the window
     // opens: the qdisc and conntrack counters it holds are the run's baseline.
     this.envStart = this.takeEnvironment();
@@ -154,6 +161,7 @@ export class ProfilingSession extends EventEmitter {
           r.on("reading", (x: ProbeReading) => this.onReading(x));
           r.once("exit", (info: ExitInfo) => this.onProbeExit(r, info));
           await r.start();
+          mark(`probe ${r.name} attached`);
           started.push(r);
           this.runState.set(r.name, { running: true, error: "" });
         }),
@@ -169,8 +177,11 @@ export class ProfilingSession extends EventEmitter {
         (s) => this.onHostSample(s),
       );
       await this.envStart;
+      mark("environment read");
       await this.collector.start();
+      mark("collectors' baseline");
       this.window.startMs = Date.now();
+      log.debug({ session: this.id, ms: timings }, "start-up timings");
       // Inside the guarded start: a launch that throws (E2BIG, EACCES) undoes the probes.
       if (this.opts.target.command) this.launch(this.opts.target.command);
     } catch (e) {
@@ -386,10 +397,19 @@ export class ProfilingSession extends EventEmitter {
       clearInterval(this.targetWatch);
       this.pendingEvents.push({ code, message });
       if (this.command && this.command.exitCode === null) this.command.kill("SIGTERM");
+      const t0 = performance.now();
       // The collectors' last sample closes at the window's end; the probes flush afterwards.
       // The other way round, the per-process CPU covered the flush time too (4% past one CPU).
       await this.collector?.stop();
+      const collectorsMs = Math.round(performance.now() - t0);
       await Promise.all(this.runs.map((r) => r.stop()));
+      log.debug(
+        {
+          session: this.id,
+          ms: { collectors: collectorsMs, probesFlushed: Math.round(performance.now() - t0) },
+        },
+        "stop timings",
+      );
       for (const r of this.runs) {
         const st = this.runState.get(r.name);
         if (st) st.running = false;

@@ -1,6 +1,7 @@
-import { constants, existsSync } from "node:fs";
-import { access, stat, statfs } from "node:fs/promises";
-import { delimiter, isAbsolute, join, normalize } from "node:path";
+import { existsSync } from "node:fs";
+import { stat, statfs } from "node:fs/promises";
+import { isAbsolute, normalize } from "node:path";
+import { findProgram } from "../util/path-lookup.js";
 import type { Target as WireTarget } from "../generated/overlayscope/v1/Target.js";
 import type { Target } from "../probes/target-filter.js";
 import { clientText, invalidArgument, OverlayscopeError } from "../util/errors.js";
@@ -51,25 +52,8 @@ function pathError(field: string, kind: string, path: string, e: unknown): Overl
  * that ends with exit 127.
  */
 async function resolveProgram(name: string, field: string): Promise<void> {
-  const candidates = name.includes("/")
-    ? [name]
-    : (process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        .split(delimiter)
-        .filter((d) => isAbsolute(d))
-        .map((d) => join(d, name));
-  let found = false;
-  for (const c of candidates) {
-    const s = await stat(c).catch(() => undefined);
-    if (!s?.isFile()) continue;
-    found = true;
-    if (
-      await access(c, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-  }
+  const { file, found } = await findProgram(name);
+  if (file) return;
   if (found)
     throw new OverlayscopeError("FAILED_PRECONDITION", `${field}: ${clientText(name)} is not executable`, {
       field,
