@@ -1,4 +1,3 @@
-import si from "systeminformation";
 
 /** Host inventory for reports: what machine the numbers came from. Once per session. */
 export interface HostInventory {
@@ -14,6 +13,8 @@ export interface HostInventory {
 }
 
 export async function hostInventory(): Promise<HostInventory> {
+  // Loaded when first needed, off the start-up path.
+  const { default: si } = await import("systeminformation");
   const [os, cpu, mem] = await Promise.all([si.osInfo(), si.cpu(), si.mem()]);
   return {
     hostname: os.hostname,

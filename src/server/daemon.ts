@@ -17,7 +17,7 @@ import { ensureTracefs } from "../probes/capabilities.js";
 import { ensureCalibration } from "../probes/dispatch-calibration.js";
 import { describeError } from "../util/errors.js";
 import type { Server as HttpServer } from "node:http";
-import { DaemonMetrics, serveMetrics } from "./metrics.js";
+import type { DaemonMetrics } from "./metrics.js";
 import { timingSafeEqual } from "node:crypto";
 
 const log = componentLogger("daemon");
@@ -149,6 +149,8 @@ export class Daemon {
     const serving = { SERVING: true };
     let metrics: { exporter: DaemonMetrics; server: HttpServer; port: number } | undefined;
     if (config.metrics) {
+      // prom-client only when metrics are asked for (~50 ms of every start otherwise).
+      const { DaemonMetrics, serveMetrics } = await import("./metrics.js");
       const exporter = new DaemonMetrics(sessions, scope && new Set(scope.namespaces.map((n) => n.inode)));
       engine.pool.observe((r) => exporter.observe(r));
       metrics = {
