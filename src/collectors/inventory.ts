@@ -1,4 +1,3 @@
-
 /** Host inventory for reports: what machine the numbers came from. Once per session. */
 export interface HostInventory {
   hostname: string;
