@@ -494,6 +494,7 @@ export function buildProgram(): Command {
         results.map((r) => ({
           topology: r.topology,
           file: r.file,
+          ...(r.probedFile ? { probedFile: r.probedFile } : {}),
           benchmark: { ...r.run.benchmark, raw: undefined },
           setupMs: r.run.lab?.setupMs,
         })),

@@ -60,9 +60,26 @@ export function benchRecordOptions(opts: LabBenchOptions): RecordOptions {
   };
 }
 
-/** What only the lab knows: the topology the benchmark crossed. */
-export function annotateRun(run: RunFile, lab: Lab): void {
-  run.lab = { id: lab.id, topology: lab.topology, setupMs: lab.setupMs, path: lab.path };
+/** What only the lab knows: the topology the benchmark crossed, and which phase this run was. */
+export function annotateRun(run: RunFile, lab: Lab, phase: "single" | "rates" | "probed" = "single"): void {
+  run.lab = { id: lab.id, topology: lab.topology, setupMs: lab.setupMs, path: lab.path, phase };
+}
+
+/** Probes whose cost grows with the traffic: they halve a saturated flow here (README, Observer effect). */
+const PERTURBING = new Set(["per-packet", "per-interrupt"]);
+/** The probed phase is short: it is there for depth and probe counters, not for rates. */
+const PROBED_SECONDS = 2;
+
+/** The requested probes split by what they cost: the ones a rate may be measured under, and the rest. */
+export async function splitByCost(
+  api: ProfilerApi,
+  probes: readonly string[],
+): Promise<{ cheap: string[]; perturbing: string[] }> {
+  const cost = new Map((await api.listProbes()).probes.map((p) => [p.name, p.costClass]));
+  // "softirq,stacks:hz=299" is one list entry as --probes takes it: one spec per probe here.
+  const specs = probes.flatMap((p) => p.split(",")).filter((p) => p.trim() !== "");
+  const perturbing = specs.filter((p) => PERTURBING.has(cost.get(p.trim().split(":")[0]!) ?? ""));
+  return { cheap: specs.filter((p) => !perturbing.includes(p)), perturbing };
 }
 
 /**
@@ -70,20 +87,40 @@ export function annotateRun(run: RunFile, lab: Lab): void {
  * exactly the benchmark), keeps the benchmark's own figures and the environment in the run file,
  * and tears the lab down whatever happens.
  */
-export async function labBench(api: ProfilerApi, opts: LabBenchOptions): Promise<RunFile> {
+export async function labBench(
+  api: ProfilerApi,
+  opts: LabBenchOptions,
+): Promise<{ run: RunFile; probed?: RunFile }> {
+  const { cheap, perturbing } = await splitByCost(api, opts.probes);
   const lab = await prepareLab(opts);
   try {
-    const run = await recordSession(api, benchRecordOptions(opts), async () => {
+    // With per-packet probes asked for, the rates are measured without them (they would halve
+    // the flow being measured), and a short second run under them gives depth and counters.
+    const ratesOpts = perturbing.length ? { ...opts, probes: cheap } : opts;
+    if (perturbing.length)
+      opts.progress(`lab: ${opts.topology}: rates with ${cheap.join(", ") || "the default probes"} only`);
+    const run = await recordSession(api, benchRecordOptions(ratesOpts), async () => {
       return (await runIperf(lab, opts.bench)).command;
     });
-    annotateRun(run, lab);
+    annotateRun(run, lab, perturbing.length ? "rates" : "single");
+    let probed: RunFile | undefined;
+    if (perturbing.length) {
+      const seconds = Math.min(opts.bench.seconds, PROBED_SECONDS);
+      opts.progress(
+        `lab: ${opts.topology}: ${seconds} s more under ${perturbing.join(", ")} (depth, probe counters)`,
+      );
+      probed = await recordSession(api, benchRecordOptions(opts), async () => {
+        return (await runIperf(lab, { ...opts.bench, seconds })).command;
+      });
+      annotateRun(probed, lab, "probed");
+    }
     if (opts.latencySeconds) {
       opts.progress(
         `lab: ${opts.topology}: sockperf ping-pong ${opts.bench.length} B for ${opts.latencySeconds} s`,
       );
       run.latency = await runSockperf(lab, opts.latencySeconds, Math.min(opts.bench.length, 65000));
     }
-    return run;
+    return probed ? { run, probed } : { run };
   } finally {
     await labDown(lab);
   }

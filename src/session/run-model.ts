@@ -152,6 +152,12 @@ export const RunFileSchema = z.object({
       topology: z.string(),
       setupMs: num,
       path: z.array(z.object({ netns: z.string(), device: z.string(), kind: z.string() })),
+      phase: z
+        .enum(["single", "rates", "probed"])
+        .optional()
+        .describe(
+          "rates: measured with the per-packet probes off (the figures to compare); probed: a short second run with them on, for depth and probe counters; single: one run with what was asked",
+        ),
     })
     .optional()
     .describe("the lab topology the benchmark crossed"),

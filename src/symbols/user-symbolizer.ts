@@ -42,7 +42,15 @@ export class UserSymbolizer {
   private unresolved = 0;
   private prunedAt = 0;
 
-  constructor(private readonly opts: { procRoot?: string; maxObjects?: number; mapsTtlMs?: number } = {}) {}
+  constructor(
+    private readonly opts: {
+      procRoot?: string;
+      maxObjects?: number;
+      mapsTtlMs?: number;
+      /** A process whose user stacks are not resolved (the daemon's own). */
+      skipPid?: number;
+    } = {},
+  ) {}
 
   private get proc(): string {
     return this.opts.procRoot ?? "/proc";
@@ -114,7 +122,7 @@ export class UserSymbolizer {
     // The daemon's own user stacks are its business, not the user's: resolving them meant reading
     // the node binary's symbol table (~150 ms of a one-shot `run`). Its share of the CPUs still
     // shows under its name.
-    if (pid === process.pid && frames.length) return [OWN_FRAMES];
+    if (pid === this.opts.skipPid && frames.length) return [OWN_FRAMES];
     const now = Date.now();
     this.prune(now);
     const p = this.processes.get(pid);
@@ -143,4 +151,4 @@ export class UserSymbolizer {
 export const OWN_FRAMES = "[overlayscope, not symbolized]";
 
 /** One per daemon: every stacks run shares the object cache. */
-export const sharedUserSymbolizer = new UserSymbolizer();
+export const sharedUserSymbolizer = new UserSymbolizer({ skipPid: process.pid });

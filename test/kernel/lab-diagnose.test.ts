@@ -14,16 +14,20 @@ function netnsList(): string {
   return execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
 }
 
-async function bench(
-  args: string[],
-): Promise<
-  Array<{ topology: string; file: string; benchmark: { packetsReceived: number; bitsPerSecond: number } }>
+async function bench(args: string[]): Promise<
+  Array<{
+    topology: string;
+    file: string;
+    probedFile?: string;
+    benchmark: { packetsReceived: number; bitsPerSecond: number };
+  }>
 > {
   const r = await runCli(["lab", "bench", "--json", "-o", dir, "--seconds", "3", ...args], 300_000);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Array<{
     topology: string;
     file: string;
+    probedFile?: string;
     benchmark: { packetsReceived: number; bitsPerSecond: number };
   }>;
 }
@@ -104,7 +108,18 @@ test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path
     encap.evidence.map((e) => e.what).join(","),
   );
   assert.ok(d.figures.subject.packetsPerSecond < d.figures.baseline.packetsPerSecond);
-  assert.ok(d.figures.subject.depth!.mean > d.figures.baseline.depth!.mean, "udp_sendmsg probe depth");
+  // Rates were measured with the per-packet probes off; their depth comes from the probed phase.
+  assert.equal(overlay.lab?.phase, "rates");
+  assert.deepEqual(
+    overlay.probes.map((p) => p.name).sort(),
+    ["stacks"],
+    "softirq and udp_sendmsg (per-interrupt, per-packet) are not attached while rates are measured",
+  );
+  const probed = await readRunFile(runs[1]!.probedFile!);
+  assert.equal(probed.lab?.phase, "probed");
+  assert.ok(probed.probes.some((p) => p.name === "udp_sendmsg"));
+  const dp = await diagnoseJson(runs[0]!.probedFile!, runs[1]!.probedFile!);
+  assert.ok(dp.figures.subject.depth!.mean > dp.figures.baseline.depth!.mean, "udp_sendmsg probe depth");
   assert.ok(
     d.findings.every((f) => f.evidence.every((e) => e.source.length > 0)),
     "no number without its source",

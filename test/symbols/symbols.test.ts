@@ -4,7 +4,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { test } from "node:test";
 import { readElfSymbols } from "../../src/symbols/elf-symbols.js";
 import { findMapping, parseProcMaps } from "../../src/symbols/proc-maps.js";
-import { parseUstack, UserSymbolizer } from "../../src/symbols/user-symbolizer.js";
+import { OWN_FRAMES, parseUstack, UserSymbolizer } from "../../src/symbols/user-symbolizer.js";
 import { parseStacks } from "../../src/probes/parsers/stacks.js";
 import type { IntervalBatch } from "../../src/probes/interval-batch.js";
 import { requireTool } from "../helpers/kernel.js";
@@ -144,4 +144,10 @@ test("stacks parser: [pid, cpu, kstack, ustack, comm] keys carry user frames thr
   ]);
   const plain = parseStacks(batch);
   assert.deepEqual(plain.samples[1]!.userFrames, ["0x401234"]);
+});
+
+test("the daemon's own user stacks are not resolved (no read of the node binary's symbols)", () => {
+  const sym = new UserSymbolizer({ skipPid: 4242, procRoot: "/nonexistent" });
+  assert.deepEqual(sym.symbolize(4242, [0x1000, 0x2000]), [OWN_FRAMES]);
+  assert.notDeepEqual(sym.symbolize(4243, [0x1000]), [OWN_FRAMES]);
 });

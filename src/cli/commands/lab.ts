@@ -139,13 +139,18 @@ export async function labBenchCommand(
   flags: BenchFlags,
   version: string,
   progress: (t: string) => void,
-): Promise<Array<{ topology: string; file: string; run: RunFile }>> {
-  const out: Array<{ topology: string; file: string; run: RunFile }> = [];
+): Promise<Array<{ topology: string; file: string; run: RunFile; probedFile?: string; probed?: RunFile }>> {
+  const out: Array<{ topology: string; file: string; run: RunFile; probedFile?: string; probed?: RunFile }> =
+    [];
   for (const opts of await prepareBenches(flags, version, progress)) {
-    const run = await labBench(api, opts);
+    const { run, probed } = await labBench(api, opts);
     const file = runFileName(flags, opts.topology);
     await writeRunFile(file, run);
-    out.push({ topology: opts.topology, file, run });
+    if (probed) {
+      const probedFile = runFileName(flags, opts.topology, "-probed");
+      await writeRunFile(probedFile, probed);
+      out.push({ topology: opts.topology, file, run, probedFile, probed });
+    } else out.push({ topology: opts.topology, file, run });
   }
   return out;
 }
@@ -168,11 +173,14 @@ export async function labBenchPerHostCommand(
 }
 
 /** The benchmark's own figures next to ours, one row per topology. */
-export function formatBench(results: Array<{ topology: string; file: string; run: RunFile }>): string {
-  const rows = results.map(({ topology, file, run }) => {
+export function formatBench(
+  results: Array<{ topology: string; file: string; run: RunFile; probed?: RunFile; probedFile?: string }>,
+): string {
+  const rows = results.map(({ topology, file, run, probed, probedFile }) => {
     const f = runFigures(run);
     const b = run.benchmark!;
     const lat = run.latency ? `${run.latency.avgUs.toFixed(1)} / ${run.latency.p99Us.toFixed(1)}` : "-";
+    const depth = probed ? runFigures(probed).depth : undefined;
     return [
       topology,
       Math.round(f.packetsPerSecond),
@@ -181,10 +189,12 @@ export function formatBench(results: Array<{ topology: string; file: string; run
       lat,
       Number((f.softirqsPerPacket ?? 0).toFixed(3)),
       Number((f.cpuUsPerPacket ?? 0).toFixed(2)),
+      depth ? Number(depth.mean.toFixed(1)) : "-",
       Number((run.lab?.setupMs ?? 0).toFixed(1)),
-      file,
+      probedFile ? `${file} (+ ${probedFile})` : file,
     ];
   });
+  const phased = results.some((r) => r.probed);
   return (
     renderTable(
       [
@@ -195,10 +205,15 @@ export function formatBench(results: Array<{ topology: string; file: string; run
         "sockperf avg / p99 µs",
         "softirqs/pkt",
         "CPU µs/pkt",
+        "udp_sendmsg depth (probed)",
         "setup ms",
         "run file",
       ],
       rows,
-    ) + `\n(${formatNumber(results.length)} runs; 'overlayscope diagnose A B' compares two)`
+    ) +
+    (phased
+      ? "\nrates, loss, softirqs and CPU per packet: measured with the per-packet probes off; depth: from a short second run under them (the -probed files)"
+      : "") +
+    `\n(${formatNumber(results.length)} runs; 'overlayscope diagnose A B' compares two)`
   );
 }
