@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Server, ServerCredentials, type Metadata } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { addReflection } from "./reflection.js";
+import { logRefusal } from "./refusal-log.js";
 import { ProbeEngine } from "../probes/engine.js";
 import { SessionManager } from "../session/manager.js";
 import { OverlayscopeError } from "../util/errors.js";
@@ -62,6 +63,25 @@ async function claimSocket(path: string): Promise<void> {
       { field: "socket" },
     );
   await rm(path, { force: true });
+}
+
+/**
+ * grpc-js answers a failed TLS handshake (no client certificate, another CA's) by closing the
+ * connection, with a trace line at most: its HTTP/2 servers (a private field) are reached here so
+ * the refusal is logged like a refused token. If a grpc-js version renames the field, nothing is
+ * logged and test/kernel/tls.test.ts fails.
+ */
+const hookedForTls = new WeakSet<object>();
+function logTlsRefusals(server: Server): void {
+  const servers = (server as unknown as { http2Servers?: Map<NodeJS.EventEmitter, unknown> }).http2Servers;
+  for (const s of servers?.keys() ?? []) {
+    // Node's http2 server has a listener of its own already; ours is added once per server.
+    if (hookedForTls.has(s)) continue;
+    hookedForTls.add(s);
+    s.on("tlsClientError", (err: Error, socket: { remoteAddress?: string }) =>
+      logRefusal("refused TLS handshakes", { peer: socket.remoteAddress, reason: err.message.slice(0, 200) }),
+    );
+  }
 }
 
 /** The running daemon: one gRPC server, one session manager, an ordered shutdown. */
@@ -144,6 +164,7 @@ export class Daemon {
         creds = ServerCredentials.createInsecure();
       }
       tcpPort = await bindAsync(server, config.listen, creds);
+      if (config.tls) logTlsRefusals(server);
     }
     // Read by /healthz; cleared when shutdown begins.
     const serving = { SERVING: true };

@@ -16,6 +16,7 @@ import type { CommandResult__Output } from "../generated/overlayscope/v1/Command
 import type { CommandRecord } from "../session/session-run.js";
 import { componentLogger } from "../util/log.js";
 import { toServiceError } from "./status.js";
+import { logRefusal } from "./refusal-log.js";
 
 const log = componentLogger("grpc-service");
 
@@ -47,20 +48,10 @@ export interface ServiceContext {
 /** Trailer of a StreamSession: how many snapshots this client missed while it was not reading. */
 export const DROPPED_TRAILER = "overlayscope-snapshots-dropped";
 
-/** At most one log line per this many ms about refused calls; a client retrying in a loop must not flood the log. */
-const REFUSAL_LOG_MS = 10_000;
-let lastRefusalLog = 0;
-let refusalsSince = 0;
-
 /** Refused calls (no or wrong token) are logged, rate-limited, with the peer: an operator sees probing. */
 function noteRefusal(e: unknown, peer: string, method: string): void {
-  if (!(e instanceof OverlayscopeError) || e.code !== "UNAUTHENTICATED") return;
-  refusalsSince++;
-  const now = Date.now();
-  if (now - lastRefusalLog < REFUSAL_LOG_MS) return;
-  log.warn({ peer, method, refused: refusalsSince }, "refused unauthenticated calls");
-  lastRefusalLog = now;
-  refusalsSince = 0;
+  if (e instanceof OverlayscopeError && e.code === "UNAUTHENTICATED")
+    logRefusal("refused unauthenticated calls", { peer, method });
 }
 
 /** Runs a unary handler: authorize, compute, answer once; errors become status with field names. */

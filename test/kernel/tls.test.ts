@@ -122,6 +122,13 @@ test("TLS refuses a client with no certificate, a rogue CA's certificate, or pla
   await refused(hostInfo());
   // and a client that does not trust the daemon's CA refuses the daemon
   await refused(hostInfo({ ca: read("rogue-ca.pem"), cert: read("client.pem"), key: read("client.key") }));
+  // Refused handshakes are logged (rate-limited: one line for the burst), with the peer.
+  const lines = d!
+    .stderr()
+    .split("\n")
+    .filter((l) => l.includes("refused TLS handshakes"));
+  assert.equal(lines.length, 1, d!.stderr());
+  assert.match(lines[0]!, /"peer":"127\.0\.0\.1"/);
 });
 
 test("record --hosts over TLS: a valid client certificate records; without one the host is reported failed", async (t) => {
