@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { componentLogger } from "../util/log.js";
 
@@ -106,37 +106,86 @@ export async function nameProgs(stats: ProgStats[]): Promise<ProgStats[]> {
 }
 
 /**
- * Reference-counted `kernel.bpf_stats_enabled`: on while any holder needs it, then restored to
- * the value it had before we touched it.
+ * `kernel.bpf_stats_enabled`, shared by every overlayscope process on the host: on while any of
+ * them needs it, then restored to the value it had before the first one touched it. A per-process
+ * count was not enough: a daemon that exited restored "0" under another process that had found it
+ * already on (CI saw a probe's cost read 0 that way). Each holding process leaves a marker named
+ * by its pid; the value found before is kept beside them; the last live holder restores it.
  */
-let holders = 0;
-let previous: string | undefined;
+export interface BpfStatsSwitch {
+  sysctl: string;
+  dir: string;
+  pid: number;
+  alive: (pid: number) => boolean;
+}
 
-export async function acquireBpfStats(): Promise<() => Promise<void>> {
-  holders++;
-  if (holders === 1) {
+const defaultSwitch = (): BpfStatsSwitch => ({
+  sysctl: SYSCTL,
+  dir: "/run/overlayscope/bpf-stats",
+  pid: process.pid,
+  alive: (pid) => {
     try {
-      previous = (await readFile(SYSCTL, "utf8")).trim();
-      if (previous !== "1") await writeFile(SYSCTL, "1");
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+  },
+});
+
+/** Holders other than us that are still alive; markers of dead ones are removed. */
+async function otherHolders(sw: BpfStatsSwitch): Promise<number[]> {
+  const names = await readdir(sw.dir).catch(() => [] as string[]);
+  const live: number[] = [];
+  for (const n of names) {
+    if (!/^\d+$/.test(n) || Number(n) === sw.pid) continue;
+    if (sw.alive(Number(n))) live.push(Number(n));
+    else await rm(`${sw.dir}/${n}`, { force: true });
+  }
+  return live;
+}
+
+/** Holders inside each process (keyed by marker, so a test can stand for several processes). */
+const holders = new Map<string, number>();
+
+export async function acquireBpfStats(sw: BpfStatsSwitch = defaultSwitch()): Promise<() => Promise<void>> {
+  const marker = `${sw.dir}/${sw.pid}`;
+  holders.set(marker, (holders.get(marker) ?? 0) + 1);
+  if (holders.get(marker) === 1) {
+    try {
+      await mkdir(sw.dir, { recursive: true, mode: 0o755 });
+      if ((await otherHolders(sw)).length === 0) {
+        const current = (await readFile(sw.sysctl, "utf8")).trim();
+        if (current !== "1") {
+          await writeFile(`${sw.dir}/previous`, current);
+          await writeFile(sw.sysctl, "1");
+        }
+      }
+      await writeFile(marker, "");
     } catch (e) {
       log.warn(
         { err: (e as Error).message },
         "cannot enable kernel.bpf_stats_enabled; probe self-cost will read 0",
       );
-      previous = undefined;
     }
   }
   let released = false;
   return async () => {
     if (released) return;
     released = true;
-    holders--;
-    if (holders === 0 && previous !== undefined && previous !== "1") {
-      try {
-        await writeFile(SYSCTL, previous);
-      } catch (e) {
-        log.warn({ err: (e as Error).message }, "cannot restore kernel.bpf_stats_enabled");
+    holders.set(marker, holders.get(marker)! - 1);
+    if (holders.get(marker)! > 0) return;
+    holders.delete(marker);
+    try {
+      await rm(marker, { force: true });
+      if ((await otherHolders(sw)).length > 0) return;
+      const previous = await readFile(`${sw.dir}/previous`, "utf8").catch(() => undefined);
+      if (previous !== undefined) {
+        await writeFile(sw.sysctl, previous);
+        await rm(`${sw.dir}/previous`, { force: true });
       }
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, "cannot restore kernel.bpf_stats_enabled");
     }
   };
 }
