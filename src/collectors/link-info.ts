@@ -1,8 +1,3 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
-
 export type DeviceKind = "veth" | "bridge" | "vxlan" | "macvlan" | "loopback" | "physical" | "tun" | "other";
 
 /** A device's place in the topology: what it is and what it is attached to. */
@@ -71,15 +66,4 @@ export function parseIpLinkJson(text: string): LinkInfo[] {
     }
     return info;
   });
-}
-
-/** Topology of one namespace: by name through `ip -n`, or by a pid inside it through nsenter. */
-export async function readLinks(ns: { names: string[]; pid?: number; self: boolean }): Promise<LinkInfo[]> {
-  const args = ["-j", "-d", "link", "show"];
-  const { stdout } = ns.self
-    ? await run("ip", args, { timeout: 10_000 })
-    : ns.names[0] !== undefined
-      ? await run("ip", ["-n", ns.names[0], ...args], { timeout: 10_000 })
-      : await run("nsenter", [`--net=/proc/${ns.pid}/ns/net`, "ip", ...args], { timeout: 10_000 });
-  return parseIpLinkJson(stdout);
 }

@@ -25,21 +25,22 @@ export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 }
 
-/** Standard error of the mean of a per-interval series (sample standard deviation / √n). */
-export function standardError(xs: readonly number[]): number {
+/** Sample standard deviation (n − 1); infinite with fewer than two values. */
+function sampleSd(xs: readonly number[]): number {
   if (xs.length < 2) return Number.POSITIVE_INFINITY;
   const m = mean(xs);
-  const v = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
-  return Math.sqrt(v / xs.length);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** Standard deviation relative to the mean; infinite with fewer than two values. */
+/** Standard error of the mean of a per-interval series (sample standard deviation / √n). */
+export function standardError(xs: readonly number[]): number {
+  return sampleSd(xs) / Math.sqrt(xs.length);
+}
+
+/** Standard deviation relative to the mean; infinite with fewer than two values or a zero mean. */
 export function relativeSpread(xs: readonly number[]): number {
-  if (xs.length < 2) return Number.POSITIVE_INFINITY;
   const m = mean(xs);
-  if (m === 0) return Number.POSITIVE_INFINITY;
-  const v = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
-  return Math.sqrt(v) / Math.abs(m);
+  return m === 0 ? Number.POSITIVE_INFINITY : sampleSd(xs) / Math.abs(m);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { release } from "node:os";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { findProgram } from "../util/path-lookup.js";
+import { writeOutputFile } from "../util/output-file.js";
 
 /**
  * What the trial attaches found, kept per boot: they start bpftrace three times (~0.6 s of wall
@@ -45,10 +46,8 @@ export async function loadCachedCapabilities(
   }
 }
 
-/** Written whole (temporary file renamed): a concurrent reader never sees half a file. */
+/** Written whole (temporary file renamed, as every output file): a concurrent reader never sees half a file. */
 export async function saveCachedCapabilities(c: CachedCapabilities, file = CAPABILITY_CACHE): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o755 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(c), { mode: 0o644 });
-  await rename(tmp, file);
+  await writeOutputFile(file, JSON.stringify(c), "capability cache");
 }

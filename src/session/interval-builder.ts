@@ -16,7 +16,8 @@ import type {
 } from "./interval-model.js";
 
 /** How many processes each interval names: enough to show a competitor beside the benchmark. */
-const TOP_PROCESSES = 10;
+/** The processes an interval names, busiest first. */
+export const INTERVAL_TOP_PROCESSES = 10;
 
 function buckets(b: readonly HistBucket[]): IntervalHistogram["buckets"] {
   return b.filter((x) => x.count > 0).map((x) => ({ min: x.min ?? -1, max: x.max ?? -1, count: x.count }));
@@ -284,7 +285,9 @@ function deviceRates(host: HostSample, per: (n: number) => number): Interval["de
 
 function topProcesses(host: HostSample): ProcessCpu[] {
   const names = new Map(host.netns.map((n) => [n.inode, n.names[0] ?? ""]));
-  return host.processes.slice(0, TOP_PROCESSES).map((p) => ({ ...p, netnsName: names.get(p.netns) ?? "" }));
+  return host.processes
+    .slice(0, INTERVAL_TOP_PROCESSES)
+    .map((p) => ({ ...p, netnsName: names.get(p.netns) ?? "" }));
 }
 
 /**

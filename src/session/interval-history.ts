@@ -5,6 +5,7 @@ import type {
   IntervalHistogram,
   ProcessCpu,
 } from "./interval-model.js";
+import { INTERVAL_TOP_PROCESSES } from "./interval-builder.js";
 
 /**
  * A session's intervals in bounded memory. A session may live a day at 100 ms intervals; keeping
@@ -14,8 +15,6 @@ import type {
  * diagnosis's noise estimates) stay comparable across the run.
  */
 export const MAX_KEPT_INTERVALS = 512;
-/** The processes an interval names (as the interval builder keeps). */
-const TOP_PROCESSES = 10;
 /** Events are rare (a probe exit, a full map); a merged interval keeps at most this many. */
 const MAX_EVENTS = 50;
 
@@ -150,7 +149,7 @@ function mergeProcesses(parts: readonly Interval[]): ProcessCpu[] {
       if (prev) prev.cpuSeconds += p.cpuSeconds;
       else out.set(k, { ...p });
     }
-  return [...out.values()].sort((a, b) => b.cpuSeconds - a.cpuSeconds).slice(0, TOP_PROCESSES);
+  return [...out.values()].sort((a, b) => b.cpuSeconds - a.cpuSeconds).slice(0, INTERVAL_TOP_PROCESSES);
 }
 
 /** One interval standing for consecutive ones: the span of all, each figure merged by its kind. */
