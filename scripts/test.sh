@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: set-up, static checks, unit tests, then kernel/lab tests (root + bpftrace).
 # In CI (CI=true) a kernel test that cannot run fails; elsewhere it skips with a reason.
+# Then the kernel matrix (scripts/kernel-matrix.sh: every probe variant on this kernel with bpftrace
+# 0.17 and 0.23, and on Debian's 6.1 and 6.12 kernels under QEMU; ~7 minutes, ~1 the second time
+# for its downloads). `scripts/test.sh --no-matrix` leaves it out (not in CI).
 set -euo pipefail
+matrix=1
+[ "${1:-}" = "--no-matrix" ] && matrix=0
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent check
@@ -16,6 +21,11 @@ mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/scenarios/*' |
 marker=$(mktemp /tmp/overlayscope-test-start.XXXXXX)
 status=0
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=$?
+if [ "$(id -u)" -ne 0 ]; then
+  [ "${CI:-}" = true ] && { echo "test.sh: the kernel matrix needs root" >&2; status=1; }
+elif [ "$matrix" = 1 ] || [ "${CI:-}" = true ]; then
+  bash scripts/kernel-matrix.sh || status=1
+fi
 # Nothing a test or the code under test made in /tmp may outlive the run (66 directories once did).
 left=$(find /tmp -maxdepth 1 -name 'overlayscope-*' -newer "$marker" -not -path "$marker")
 rm -f "$marker"

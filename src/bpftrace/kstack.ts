@@ -23,7 +23,13 @@ export function parseKstack(text: string): Frame[] {
 
 /** Frames that deliver a timer interrupt: x86 `asm_sysvec_apic_timer_interrupt`, arm64 `el1h_64_irq`/`el0t_64_irq`. */
 const IRQ_ENTRY = /^(asm_sysvec_|el[01][ht]?_64_irq$)/;
-const TICK_HANDLER = new Set(["__hrtimer_run_queues", "hrtimer_interrupt", "tick_nohz_handler"]);
+// tick_sched_timer: the tick's handler before 6.10 (on the stack only where it is not inlined away).
+const TICK_HANDLER = new Set([
+  "__hrtimer_run_queues",
+  "hrtimer_interrupt",
+  "tick_nohz_handler",
+  "tick_sched_timer",
+]);
 
 /**
  * A stack taken on the scheduler tick begins in the tick handler; what the CPU was running is

@@ -53,6 +53,15 @@ export function withReadyMarker(script: string): string {
  * One bpftrace process: start → attached → running → stopped, with every path settling.
  * Emits "message" (BpftraceMessage), "invalid" (LineError) and "exit" (ExitInfo).
  */
+/**
+ * How long bpftrace may take to compile and attach: 20 s, or OVERLAYSCOPE_ATTACH_TIMEOUT_S on a
+ * slow host (an emulated kernel-matrix guest compiles several scripts at once in a minute or more).
+ */
+export function attachTimeoutMs(): number {
+  const s = Number(process.env.OVERLAYSCOPE_ATTACH_TIMEOUT_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 20_000;
+}
+
 export class BpftraceRunner extends EventEmitter {
   readonly label: string;
   private readonly opts: RunnerOptions;
@@ -143,7 +152,7 @@ export class BpftraceRunner extends EventEmitter {
       }
     });
 
-    const timeoutMs = this.opts.attachTimeoutMs ?? 20_000;
+    const timeoutMs = this.opts.attachTimeoutMs ?? attachTimeoutMs();
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       ready.then(() => "ready" as const),

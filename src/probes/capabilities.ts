@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import { attachTimeoutMs } from "../bpftrace/runner.js";
 import { detectVersion, type BpftraceVersion } from "../bpftrace/version.js";
 import { summarizeStderr } from "../bpftrace/runner.js";
 import {
@@ -80,7 +81,7 @@ export async function readKallsyms(path = "/proc/kallsyms"): Promise<Set<string>
 
 async function trialAttach(binary: string, program: string): Promise<{ ok: boolean; reason: string }> {
   try {
-    await run(binary, ["-e", program], { timeout: 20_000 });
+    await run(binary, ["-e", program], { timeout: attachTimeoutMs() });
     return { ok: true, reason: "trial attach succeeded" };
   } catch (e) {
     const err = e as { stderr?: string; message: string };
@@ -158,10 +159,14 @@ export function checkRequirement(req: string, caps: KernelCapabilities): { ok: b
       ? { ok: true, reason: "" }
       : { ok: false, reason: "kernel has no BTF (/sys/kernel/btf/vmlinux)" };
   if (req.startsWith("ksym:")) {
-    const sym = req.slice(5);
-    return caps.symbols.has(sym)
+    // "ksym:a|b": any of them (a function renamed between kernel versions).
+    const syms = req.slice(5).split("|");
+    return syms.some((sym) => caps.symbols.has(sym))
       ? { ok: true, reason: "" }
-      : { ok: false, reason: `kernel symbol ${sym} not in /proc/kallsyms (module not loaded?)` };
+      : {
+          ok: false,
+          reason: `kernel symbol ${syms.join(" or ")} not in /proc/kallsyms (module not loaded?)`,
+        };
   }
   if (req.startsWith("tracepoint-field:")) {
     const [, cat, ev, field] = req.split(":");

@@ -84,6 +84,14 @@ const ManifestSchema = z.object({
         file: z.string().regex(/^[a-z_]+\.bt$/),
         requires: z.array(z.string()),
         /**
+         * Placeholders filled with the first of these kernel functions this kernel has: functions
+         * renamed between versions (the tick's hrtimer handler is tick_sched_timer before 6.10).
+         * The variant requires one of them.
+         */
+        symbols: z
+          .record(z.string().regex(/^[a-z_]+$/), z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).min(1))
+          .optional(),
+        /**
          * Parameter values this variant can serve; a request outside them goes to the next usable
          * variant (e.g. a rate the scheduler tick cannot reach, or an explicit choice of sampler).
          */

@@ -18,6 +18,7 @@ import type { ParamValues } from "./params.js";
 import { parseBatch, type ProbeData } from "./parsers/index.js";
 import { sharedUserSymbolizer } from "../symbols/user-symbolizer.js";
 import { renderScript } from "./render.js";
+import { symbolValues } from "./select.js";
 import { selfCost, type ProbeSelfCost } from "./self-cost.js";
 
 const log = componentLogger("probe-run");
@@ -70,7 +71,10 @@ export class ProbeRun extends EventEmitter {
     const source = entry.sources.get(variant.name);
     if (source === undefined)
       throw new OverlayscopeError("INTERNAL", `probe ${this.name} has no source for ${variant.name}`);
-    this.script = adaptScript(renderScript(source, params, `${this.name}/${variant.name}`), caps.bpftrace);
+    this.script = adaptScript(
+      renderScript(source, { ...params, ...symbolValues(variant, caps) }, `${this.name}/${variant.name}`),
+      caps.bpftrace,
+    );
     this.mapKeysMax = entry.manifest.mapKeysMax ?? 4096;
     this.delta = new CumulativeDelta(
       new Set(entry.manifest.outputs.filter((o) => o.cumulative).map((o) => o.map)),

@@ -14,12 +14,35 @@ export interface VariantChoice {
   usable: Variant[];
 }
 
+/** A variant's requirements: its `requires` and one of each of its placeholders' kernel functions. */
+export function variantRequirements(v: Variant): string[] {
+  return [...v.requires, ...Object.values(v.symbols ?? {}).map((names) => `ksym:${names.join("|")}`)];
+}
+
+/** The first requirement of a variant that does not hold here, or undefined when all do. */
+export function unmetRequirement(
+  v: Variant,
+  caps: KernelCapabilities,
+): { ok: boolean; reason: string } | undefined {
+  return variantRequirements(v)
+    .map((r) => checkRequirement(r, caps))
+    .find((c) => !c.ok);
+}
+
+/** The values of a variant's symbol placeholders on this kernel: the first function it has. */
+export function symbolValues(v: Variant, caps: KernelCapabilities): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, candidates] of Object.entries(v.symbols ?? {}))
+    out[name] = candidates.find((c) => caps.symbols.has(c)) ?? candidates[0]!;
+  return out;
+}
+
 /** The first variant, in the manifest's order of preference, whose requirements all hold. */
 export function chooseVariant(manifest: Manifest, caps: KernelCapabilities): VariantChoice {
   const rejected: VariantChoice["rejected"] = [];
   const usable: Variant[] = [];
   for (const v of manifest.variants) {
-    const failed = v.requires.map((r) => checkRequirement(r, caps)).find((c) => !c.ok);
+    const failed = unmetRequirement(v, caps);
     if (failed) {
       if (usable.length === 0) rejected.push({ variant: v.name, reason: failed.reason });
     } else usable.push(v);

@@ -4,6 +4,7 @@ import type { KernelCapabilities } from "../../src/probes/capabilities.js";
 import { loadCatalogue } from "../../src/probes/manifest.js";
 import { chooseVariant, variantForParams } from "../../src/probes/select.js";
 import { resolveParams } from "../../src/probes/params.js";
+import { ProbeRun } from "../../src/probes/probe-run.js";
 import { classifyContext, dropTickFrames } from "../../src/bpftrace/kstack.js";
 import { existsSync } from "node:fs";
 import { testCaps } from "../helpers/caps.js";
@@ -87,16 +88,36 @@ test("stacks: the tick serves hz up to 99 and sampler auto/tick; a higher rate o
   assert.match(none.reason, /perf_event serves sampler auto\/timer, asked tick/);
 });
 
-test("stacks: CPUs in nohz_full mode or an older tick handler rule out the tick sampler, naming why", async (t) => {
+test("stacks: CPUs in nohz_full mode or no known tick handler rule out the tick sampler, naming why", async (t) => {
   if (!existsSync("/sys/kernel/tracing/events/timer/hrtimer_expire_entry"))
     return t.skip("no tracefs timer events on this host to check the tick requirement against");
   const m = (await loadCatalogue()).get("stacks")!.manifest;
   const nohz = chooseVariant(m, tickCaps({ nohzFull: "1-3" }));
   assert.equal(nohz.variant?.name, "perf_event");
   assert.match(nohz.rejected[0]?.reason ?? "", /CPUs 1-3 run without a scheduler tick \(nohz_full\)/);
-  const old = chooseVariant(m, tickCaps({ symbols: new Set(["tick_sched_timer"]) }));
-  assert.equal(old.variant?.name, "perf_event");
-  assert.match(old.rejected[0]?.reason ?? "", /tick_nohz_handler not in \/proc\/kallsyms/);
+  const none = chooseVariant(m, tickCaps({ symbols: new Set(["udp_sendmsg"]) }));
+  assert.equal(none.variant?.name, "perf_event");
+  assert.match(
+    none.rejected[0]?.reason ?? "",
+    /tick_sched_timer or tick_nohz_handler not in \/proc\/kallsyms/,
+  );
+});
+
+// Before 6.10 the tick's hrtimer runs tick_sched_timer, and tick_nohz_handler is the low-resolution
+// handler that never fires as an hrtimer (the kernel matrix found Debian 6.1 sampling nothing).
+test("stacks: the tick sampler matches the tick's hrtimer handler this kernel has", async (t) => {
+  if (!existsSync("/sys/kernel/tracing/events/timer/hrtimer_expire_entry"))
+    return t.skip("no tracefs timer events on this host to check the tick requirement against");
+  const entry = (await loadCatalogue()).get("stacks")!;
+  const m = entry.manifest;
+  const script = (symbols: string[]): string => {
+    const c = tickCaps({ symbols: new Set(symbols) });
+    const choice = chooseVariant(m, c);
+    assert.equal(choice.variant?.name, "tick");
+    return new ProbeRun(entry, choice.variant, stacksParams({}), c).script;
+  };
+  assert.match(script(["tick_sched_timer", "tick_nohz_handler"]), /kaddr\("tick_sched_timer"\)/);
+  assert.match(script(["tick_nohz_handler"]), /kaddr\("tick_nohz_handler"\)/);
 });
 
 test("tick samples lose the tick handler's frames but keep an interrupt the tick nested in", () => {
