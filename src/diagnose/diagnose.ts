@@ -9,7 +9,14 @@ export type { Finding } from "./finding.js";
 
 type PlainFigures = Omit<
   RunFigures,
-  "functionShares" | "environment" | "classSamples" | "snmp" | "dropReasons" | "conntrack" | "benchmarkComms"
+  | "functionShares"
+  | "environment"
+  | "classSamples"
+  | "classSeries"
+  | "snmp"
+  | "dropReasons"
+  | "conntrack"
+  | "benchmarkComms"
 >;
 
 export interface Diagnosis {
@@ -26,6 +33,7 @@ function plain(f: RunFigures): PlainFigures {
     functionShares: _f,
     environment: _e,
     classSamples: _c,
+    classSeries: _cs,
     snmp: _s,
     dropReasons: _d,
     conntrack: _ct,

@@ -82,16 +82,47 @@ export function relativeChange(
  * Two proportions (events out of trials), e.g. a function's share of busy samples or lost packets
  * out of packets: the difference, its z (pooled standard error), and whether it is material.
  */
+/** Counts per interval: events out of trials (class samples out of busy samples). */
+export type IntervalCounts = ReadonlyArray<{ events: number; trials: number }>;
+
+/**
+ * Standard error of a ratio Σevents/Σtrials whose parts come in intervals, from how much the
+ * intervals differ (the cluster-robust, "sandwich" estimate): stack samples arrive in bursts — a
+ * CPU's receive work is sampled in some seconds and not in others — so they are not independent
+ * draws, and the binomial error understates how far a run's share could move. Zero with fewer than
+ * two intervals that have trials (then only the binomial error stands).
+ */
+export function clusteredRatioSe(parts: IntervalCounts): number {
+  const used = parts.filter((p) => p.trials > 0);
+  const k = used.length;
+  const n = used.reduce((a, p) => a + p.trials, 0);
+  if (k < 2 || n === 0) return 0;
+  const r = used.reduce((a, p) => a + p.events, 0) / n;
+  const ss = used.reduce((a, p) => a + (p.events - r * p.trials) ** 2, 0);
+  return Math.sqrt((k / (k - 1)) * ss) / n;
+}
+
+/**
+ * Change of a proportion (class samples among busy samples), subject against baseline: material
+ * beyond minDelta and Z_MATERIAL standard errors, each side's error the larger of the binomial one
+ * and the spread of its per-interval shares (clusteredRatioSe) when the run recorded them.
+ */
 export function proportionChange(
-  base: { events: number; trials: number },
-  subj: { events: number; trials: number },
+  base: { events: number; trials: number; intervals?: IntervalCounts },
+  subj: { events: number; trials: number; intervals?: IntervalCounts },
   minDelta: number,
 ): { delta: number; z: number; material: boolean; p1: number; p2: number } {
   const p1 = base.trials > 0 ? base.events / base.trials : 0;
   const p2 = subj.trials > 0 ? subj.events / subj.trials : 0;
+  // The binomial error at the pooled share (the null hypothesis: both runs share one proportion).
   const pooled =
     base.trials + subj.trials > 0 ? (base.events + subj.events) / (base.trials + subj.trials) : 0;
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / Math.max(1, base.trials) + 1 / Math.max(1, subj.trials)));
+  const sideSe = (side: typeof base): number =>
+    Math.max(
+      Math.sqrt((pooled * (1 - pooled)) / Math.max(1, side.trials)),
+      side.intervals ? clusteredRatioSe(side.intervals) : 0,
+    );
+  const se = Math.sqrt(sideSe(base) ** 2 + sideSe(subj) ** 2);
   const delta = p2 - p1;
   const z = se > 0 ? Math.abs(delta) / se : delta !== 0 ? Number.POSITIVE_INFINITY : 0;
   return {

@@ -1,9 +1,9 @@
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
-import { classifyFrame, frameClassShares } from "../profile/frame-classes.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
 import type { RunFile, RunSnapshot } from "../run/run-file.js";
-import { mean, standardError } from "./noise.js";
+import { CLASS_SETS, samplesInAny } from "../profile/interval-stack-figures.js";
+import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
 import { poolRuns } from "./pooled-run.js";
 
 /** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
@@ -71,6 +71,8 @@ export interface RunFigures {
   busySamples: number;
   /** Frame class → busy samples with at least one frame of it; "a+b" keys count samples with either. */
   classSamples: Map<string, number>;
+  /** Per interval: busy samples and samples of each class set (keyed as classSamples). */
+  classSeries: Map<string, IntervalCounts>;
   /** udp_sendmsg probe depth (opt-in, exact) and the default stacks' depth below the entries. */
   depth: { mean: number; max: number; samples: number } | undefined;
   stackDepth: { send: DepthFigure | undefined; receive: DepthFigure | undefined };
@@ -143,10 +145,22 @@ export function sideFigures(runs: readonly RunFile[]): RunFigures {
 
 const full = (s: RunSnapshot): boolean => !s.final && s.seconds >= MIN_INTERVAL_SECONDS;
 
-function depthFigure(buckets: ReadonlyArray<{ depth: number; samples: number }>): DepthFigure | undefined {
+/** Frames below an entry per interval, as total frames out of samples (a ratio, like a share). */
+function entryDepthSeries(intervals: readonly RunSnapshot[], entry: "send" | "receive"): IntervalCounts {
+  return intervals.map((i) => {
+    const d = i.entryDepth.find((x) => x.entry === entry);
+    return { events: d ? d.meanFrames * d.samples : 0, trials: d?.samples ?? 0 };
+  });
+}
+
+/** Mean depth over the run's samples; its error the larger of the samples' and the intervals' (bursts). */
+function depthFigure(
+  buckets: ReadonlyArray<{ depth: number; samples: number }>,
+  series: IntervalCounts,
+): DepthFigure | undefined {
   const xs = buckets.flatMap((b) => Array<number>(Math.min(b.samples, 10_000)).fill(b.depth));
   if (xs.length === 0) return undefined;
-  return { mean: mean(xs), se: standardError(xs), samples: xs.length };
+  return { mean: mean(xs), se: Math.max(standardError(xs), clusteredRatioSe(series)), samples: xs.length };
 }
 
 /** Qdisc activity over the run: counters at stop minus at start, matched by namespace, device, handle. */
@@ -221,20 +235,6 @@ function activeIntervals(
     cpuKB: cpuKB.filter((_c, i) => withTraffic[i]),
     keep,
   };
-}
-
-/** The class groups the frame-class rules compare. */
-export const CLASS_GROUPS = [
-  ["encapsulation", "bridge"],
-  ["netfilter", "conntrack"],
-] as const;
-
-function samplesInAny(stacks: RunFile["profile"]["stacks"], classes: readonly string[]): number {
-  let n = 0;
-  for (const s of stacks)
-    if (s.context !== "idle" && s.frames.some((f) => classes.includes(classifyFrame(f) ?? "")))
-      n += s.samples;
-  return n;
 }
 
 export function runFigures(run: RunFile): RunFigures {
@@ -349,12 +349,19 @@ export function runFigures(run: RunFile): RunFigures {
   const active = activeIntervals(rateSeries, cpuPerPacketSeries, softirqSeries, cpuPerKBSeries);
   const activeBits = bitsSeries.filter((_b, i) => rateSeries[i]! > 0 && active.keep[i]);
   const { shares: functionShares, busySamples } = sharesOf(run.profile.stacks);
+  // The rules ask about classes and groups of them: a sample counts once when it holds frames of either.
   const classSamples = new Map(
-    frameClassShares(run.profile.stacks).map((c) => [c.class as string, c.samples]),
+    CLASS_SETS.map((set) => [set.join("+"), samplesInAny(run.profile.stacks, set)]),
   );
-  // The rules ask about groups of classes: a sample counts once when it holds frames of either.
-  for (const group of CLASS_GROUPS)
-    classSamples.set(group.join("+"), samplesInAny(run.profile.stacks, group));
+  const classSeries = new Map(
+    CLASS_SETS.map((set) => [
+      set.join("+"),
+      intervals.map((i) => ({
+        events: i.frameClasses.find((c) => c.frameClasses.join("+") === set.join("+"))?.samples ?? 0,
+        trials: i.busySamples,
+      })),
+    ]),
+  );
   let dn = 0;
   let dsum = 0;
   let dmax = 0;
@@ -404,10 +411,11 @@ export function runFigures(run: RunFile): RunFigures {
     functionShares,
     busySamples,
     classSamples,
+    classSeries,
     depth: dn ? { mean: dsum / dn, max: dmax, samples: dn } : undefined,
     stackDepth: {
-      send: depthFigure(run.summary.callDepth.send),
-      receive: depthFigure(run.summary.callDepth.receive),
+      send: depthFigure(run.summary.callDepth.send, entryDepthSeries(intervals, "send")),
+      receive: depthFigure(run.summary.callDepth.receive, entryDepthSeries(intervals, "receive")),
     },
     saturation,
     deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),

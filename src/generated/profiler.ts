@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ActiveProbe as _overlayscope_v1_ActiveProbe, ActiveProbe__Output as _overlayscope_v1_ActiveProbe__Output } from './overlayscope/v1/ActiveProbe.js';
+import type { ClassSamples as _overlayscope_v1_ClassSamples, ClassSamples__Output as _overlayscope_v1_ClassSamples__Output } from './overlayscope/v1/ClassSamples.js';
 import type { CollectorInfo as _overlayscope_v1_CollectorInfo, CollectorInfo__Output as _overlayscope_v1_CollectorInfo__Output } from './overlayscope/v1/CollectorInfo.js';
 import type { Command as _overlayscope_v1_Command, Command__Output as _overlayscope_v1_Command__Output } from './overlayscope/v1/Command.js';
 import type { CommandResult as _overlayscope_v1_CommandResult, CommandResult__Output as _overlayscope_v1_CommandResult__Output } from './overlayscope/v1/CommandResult.js';
@@ -9,6 +10,7 @@ import type { Counter as _overlayscope_v1_Counter, Counter__Output as _overlaysc
 import type { CpuUsage as _overlayscope_v1_CpuUsage, CpuUsage__Output as _overlayscope_v1_CpuUsage__Output } from './overlayscope/v1/CpuUsage.js';
 import type { DepthBucket as _overlayscope_v1_DepthBucket, DepthBucket__Output as _overlayscope_v1_DepthBucket__Output } from './overlayscope/v1/DepthBucket.js';
 import type { DeviceRate as _overlayscope_v1_DeviceRate, DeviceRate__Output as _overlayscope_v1_DeviceRate__Output } from './overlayscope/v1/DeviceRate.js';
+import type { EntryDepth as _overlayscope_v1_EntryDepth, EntryDepth__Output as _overlayscope_v1_EntryDepth__Output } from './overlayscope/v1/EntryDepth.js';
 import type { FunctionShare as _overlayscope_v1_FunctionShare, FunctionShare__Output as _overlayscope_v1_FunctionShare__Output } from './overlayscope/v1/FunctionShare.js';
 import type { GetHostInfoRequest as _overlayscope_v1_GetHostInfoRequest, GetHostInfoRequest__Output as _overlayscope_v1_GetHostInfoRequest__Output } from './overlayscope/v1/GetHostInfoRequest.js';
 import type { GetProfileRequest as _overlayscope_v1_GetProfileRequest, GetProfileRequest__Output as _overlayscope_v1_GetProfileRequest__Output } from './overlayscope/v1/GetProfileRequest.js';
@@ -51,6 +53,7 @@ export interface ProtoGrpcType {
   overlayscope: {
     v1: {
       ActiveProbe: MessageTypeDefinition<_overlayscope_v1_ActiveProbe, _overlayscope_v1_ActiveProbe__Output>
+      ClassSamples: MessageTypeDefinition<_overlayscope_v1_ClassSamples, _overlayscope_v1_ClassSamples__Output>
       CollectorInfo: MessageTypeDefinition<_overlayscope_v1_CollectorInfo, _overlayscope_v1_CollectorInfo__Output>
       Command: MessageTypeDefinition<_overlayscope_v1_Command, _overlayscope_v1_Command__Output>
       CommandResult: MessageTypeDefinition<_overlayscope_v1_CommandResult, _overlayscope_v1_CommandResult__Output>
@@ -58,6 +61,7 @@ export interface ProtoGrpcType {
       CpuUsage: MessageTypeDefinition<_overlayscope_v1_CpuUsage, _overlayscope_v1_CpuUsage__Output>
       DepthBucket: MessageTypeDefinition<_overlayscope_v1_DepthBucket, _overlayscope_v1_DepthBucket__Output>
       DeviceRate: MessageTypeDefinition<_overlayscope_v1_DeviceRate, _overlayscope_v1_DeviceRate__Output>
+      EntryDepth: MessageTypeDefinition<_overlayscope_v1_EntryDepth, _overlayscope_v1_EntryDepth__Output>
       FunctionShare: MessageTypeDefinition<_overlayscope_v1_FunctionShare, _overlayscope_v1_FunctionShare__Output>
       GetHostInfoRequest: MessageTypeDefinition<_overlayscope_v1_GetHostInfoRequest, _overlayscope_v1_GetHostInfoRequest__Output>
       GetProfileRequest: MessageTypeDefinition<_overlayscope_v1_GetProfileRequest, _overlayscope_v1_GetProfileRequest__Output>

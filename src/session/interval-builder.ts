@@ -3,7 +3,8 @@ import type { HwInterval } from "../collectors/hw-counters.js";
 import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 import type { HistBucket } from "../bpftrace/messages.js";
 import type { ProbeReading } from "../probes/probe-run.js";
-import { functionShares } from "../profile/function-shares.js";
+import { functionShares, type WeightedStack } from "../profile/function-shares.js";
+import { intervalStackFigures } from "../profile/interval-stack-figures.js";
 import { dropReasonNames } from "../probes/drop-reasons.js";
 import type {
   HardwareSample,
@@ -23,15 +24,19 @@ function buckets(b: readonly HistBucket[]): IntervalHistogram["buckets"] {
   return b.filter((x) => x.count > 0).map((x) => ({ min: x.min ?? -1, max: x.max ?? -1, count: x.count }));
 }
 
+/** The stack samples the stacks probe reported in these readings. */
+function stackSamples(readings: readonly ProbeReading[]): WeightedStack[] {
+  return readings.flatMap((r) =>
+    r.data.probe === "stacks" ? r.data.data.samples.map((x) => ({ ...x, samples: x.count })) : [],
+  );
+}
+
 /** Share of busy samples whose stack contains each function, highest first. */
 export function topFunctions(
   readings: readonly ProbeReading[],
   top = 20,
 ): Array<{ function: string; share: number }> {
-  const stacks = readings.flatMap((r) =>
-    r.data.probe === "stacks" ? r.data.data.samples.map((x) => ({ ...x, samples: x.count })) : [],
-  );
-  return [...functionShares(stacks).shares]
+  return [...functionShares(stackSamples(readings)).shares]
     .map(([fn, share]) => ({ function: fn, share }))
     .sort((a, b) => b.share - a.share)
     .slice(0, top);
@@ -320,6 +325,7 @@ export function buildInterval(
     events: events.map((e) => ({ ...e })),
     final,
     processes: [],
+    ...intervalStackFigures(stackSamples(readings)),
   };
   if (!host) return interval;
   interval.cpus = [...host.cpu].map(([cpu, p]) => ({

@@ -6,6 +6,7 @@ import type {
   ProcessCpu,
 } from "./interval-model.js";
 import { INTERVAL_TOP_PROCESSES } from "./interval-builder.js";
+import type { IntervalStackFigures } from "../profile/interval-stack-figures.js";
 
 /**
  * A session's intervals in bounded memory. A session may live a day at 100 ms intervals; keeping
@@ -203,6 +204,30 @@ export function mergeIntervals(parts: readonly Interval[]): Interval {
     final: parts.some((i) => i.final),
     ...(hardware ? { hardware } : {}),
     processes: mergeProcesses(parts),
+    ...mergeStackFigures(parts),
+  };
+}
+
+/** Sample counts add; mean depths average over their samples. */
+function mergeStackFigures(parts: readonly Interval[]): IntervalStackFigures {
+  const classes = new Map<string, { frameClasses: string[]; samples: number }>();
+  for (const i of parts)
+    for (const c of i.frameClasses) {
+      const k = c.frameClasses.join("\u0000");
+      const prev = classes.get(k);
+      if (prev) prev.samples += c.samples;
+      else classes.set(k, { frameClasses: [...c.frameClasses], samples: c.samples });
+    }
+  const entryDepth = (["send", "receive"] as const).map((entry) => {
+    const all = parts.flatMap((i) => i.entryDepth.filter((d) => d.entry === entry));
+    const samples = all.reduce((a, d) => a + d.samples, 0);
+    const frames = all.reduce((a, d) => a + d.meanFrames * d.samples, 0);
+    return { entry, samples, meanFrames: samples ? frames / samples : 0 };
+  });
+  return {
+    busySamples: parts.reduce((a, i) => a + i.busySamples, 0),
+    frameClasses: [...classes.values()],
+    entryDepth,
   };
 }
 

@@ -107,6 +107,15 @@ export const IntervalSchema = z.object({
   final: z.boolean(),
   hardware: HardwareSampleSchema.optional().describe("absent when hardware counters were not asked for"),
   processes: z.array(ProcessCpuSchema).describe("the top processes by CPU over the interval"),
+  busySamples: num.default(0).describe("busy (non-idle) stack samples taken in the interval"),
+  frameClasses: z
+    .array(z.object({ frameClasses: z.array(z.string()), samples: num }))
+    .default([])
+    .describe("busy samples holding a frame of any of each set of frame classes"),
+  entryDepth: z
+    .array(z.object({ entry: z.string().describe("send or receive"), samples: num, meanFrames: num }))
+    .default([])
+    .describe("frames below the send and receive entries in the interval's stack samples"),
 });
 
 export type Interval = z.infer<typeof IntervalSchema>;

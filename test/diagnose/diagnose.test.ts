@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { diagnose } from "../../src/diagnose/diagnose.js";
-import { levelNoise, proportionChange, relativeChange } from "../../src/diagnose/noise.js";
+import { clusteredRatioSe, levelNoise, proportionChange, relativeChange } from "../../src/diagnose/noise.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
 
 const load = (name: string) =>
@@ -55,6 +55,30 @@ test("a change counts only beyond the runs' own noise and a minimum effect", () 
     proportionChange({ events: 2, trials: 200 }, { events: 60, trials: 200 }, 0.05).material,
     true,
   );
+});
+
+// Measured on an A/A pair (scenario suite, 2026-12-02): bridge work in 16% of 169 busy samples vs
+// 31.5% of 165, a "difference" of 3.3 binomial standard errors — but each run saw the receive
+// path's frames in only two or three of its six seconds: the samples come in bursts.
+test("stack shares: a difference within the runs' own interval-to-interval spread is not material", () => {
+  const side = (perInterval: number[]) => {
+    const intervals = perInterval.map((events) => ({ events, trials: 28 }));
+    return { events: perInterval.reduce((a, b) => a + b, 0), trials: 28 * perInterval.length, intervals };
+  };
+  const base = side([0, 14, 0, 0, 13, 0]);
+  const subj = side([22, 0, 0, 16, 0, 15]);
+  const binomialOnly = proportionChange(
+    { events: base.events, trials: base.trials },
+    { events: subj.events, trials: subj.trials },
+    0.05,
+  );
+  assert.equal(binomialOnly.material, true, "the binomial error alone calls it material");
+  assert.equal(proportionChange(base, subj, 0.05).material, false);
+  // The same totals spread evenly over the seconds: a steady difference, material.
+  assert.equal(proportionChange(side([5, 4, 5, 4, 5, 4]), side([9, 9, 9, 9, 9, 8]), 0.05).material, true);
+  assert.equal(proportionChange(side([0, 0, 0, 0, 0, 0]), side([8, 9, 8, 9, 8, 9]), 0.05).material, true);
+  assert.ok(clusteredRatioSe(base.intervals) > Math.sqrt((0.16 * 0.84) / 168));
+  assert.equal(clusteredRatioSe([{ events: 3, trials: 10 }]), 0, "one interval: no spread to measure");
 });
 
 test("one run per side: a level moved by its own intervals' drift is not material (measured A/A runs)", () => {

@@ -66,6 +66,12 @@ function interval(seq: number, rate: number): Interval {
     events: [],
     final: false,
     processes: [{ pid: 7, comm: "iperf3", netns: 1, netnsName: "", cgroup: "/", cpuSeconds: 0.5 }],
+    busySamples: 10,
+    frameClasses: [{ frameClasses: ["encapsulation", "bridge"], samples: 4 }],
+    entryDepth: [
+      { entry: "send", samples: 5, meanFrames: seq % 2 ? 10 : 20 },
+      { entry: "receive", samples: 0, meanFrames: 0 },
+    ],
   };
 }
 
@@ -106,6 +112,21 @@ test("a long session keeps a bounded number of equal intervals, and every amount
     sum((i) => i.processes[0]!.cpuSeconds),
     0.5 * n,
   );
+  // Stack figures: sample counts add, mean depths average over their samples.
+  assert.equal(
+    sum((i) => i.busySamples),
+    10 * n,
+  );
+  assert.equal(
+    sum((i) => i.frameClasses[0]!.samples),
+    4 * n,
+  );
+  const send = (i: Interval) => i.entryDepth.find((d) => d.entry === "send")!;
+  assert.equal(
+    sum((i) => send(i).samples),
+    5 * n,
+  );
+  assert.ok(all.slice(0, -1).every((i) => Math.abs(send(i).meanFrames - 15) < 1e-9));
   assert.equal(all.at(-1)!.probeCosts[0]!.runNsPerEvent, n - 1, "the latest per-event cost stands");
   assert.equal(all.at(-1)!.seq, n - 1);
 });

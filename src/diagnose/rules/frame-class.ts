@@ -40,12 +40,13 @@ function classRule(
       const { b, s } = ctx;
       if (b.busySamples === 0 || s.busySamples === 0) return undefined;
       // A sample counts once even when it holds frames of several of the classes.
-      const n = (f: RunFigures): number => f.classSamples.get(classes.join("+")) ?? 0;
-      const c = proportionChange(
-        { events: n(b), trials: b.busySamples },
-        { events: n(s), trials: s.busySamples },
-        MIN_SHARE_DELTA,
-      );
+      const key = classes.join("+");
+      const side = (f: RunFigures) => ({
+        events: f.classSamples.get(key) ?? 0,
+        trials: f.busySamples,
+        intervals: f.classSeries.get(key),
+      });
+      const c = proportionChange(side(b), side(s), MIN_SHARE_DELTA);
       if (!c.material || c.delta <= 0) return undefined;
       const d = describe(ctx, c);
       const explains = explainedShare(c.delta, ctx);

@@ -11,6 +11,8 @@ import type { FunctionShare as _overlayscope_v1_FunctionShare, FunctionShare__Ou
 import type { SessionEvent as _overlayscope_v1_SessionEvent, SessionEvent__Output as _overlayscope_v1_SessionEvent__Output } from '../../overlayscope/v1/SessionEvent.js';
 import type { HardwareSample as _overlayscope_v1_HardwareSample, HardwareSample__Output as _overlayscope_v1_HardwareSample__Output } from '../../overlayscope/v1/HardwareSample.js';
 import type { ProcessCpu as _overlayscope_v1_ProcessCpu, ProcessCpu__Output as _overlayscope_v1_ProcessCpu__Output } from '../../overlayscope/v1/ProcessCpu.js';
+import type { ClassSamples as _overlayscope_v1_ClassSamples, ClassSamples__Output as _overlayscope_v1_ClassSamples__Output } from '../../overlayscope/v1/ClassSamples.js';
+import type { EntryDepth as _overlayscope_v1_EntryDepth, EntryDepth__Output as _overlayscope_v1_EntryDepth__Output } from '../../overlayscope/v1/EntryDepth.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Snapshot {
@@ -30,6 +32,9 @@ export interface Snapshot {
   'final'?: (boolean);
   'hardware'?: (_overlayscope_v1_HardwareSample | null);
   'processes'?: (_overlayscope_v1_ProcessCpu)[];
+  'busySamples'?: (number | string | Long);
+  'frameClasses'?: (_overlayscope_v1_ClassSamples)[];
+  'entryDepth'?: (_overlayscope_v1_EntryDepth)[];
 }
 
 export interface Snapshot__Output {
@@ -49,4 +54,7 @@ export interface Snapshot__Output {
   'final': (boolean);
   'hardware': (_overlayscope_v1_HardwareSample__Output | null);
   'processes': (_overlayscope_v1_ProcessCpu__Output)[];
+  'busySamples': (number);
+  'frameClasses': (_overlayscope_v1_ClassSamples__Output)[];
+  'entryDepth': (_overlayscope_v1_EntryDepth__Output)[];
 }
