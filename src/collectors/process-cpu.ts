@@ -11,6 +11,8 @@ const USER_HZ = 100;
 
 export interface ProcessStat {
   pid: number;
+  /** The parent: tells overlayscope's own processes (the daemon's children, the client) apart. */
+  ppid: number;
   comm: string;
   /** Clock ticks since boot when the process started: with pid, it tells a reused pid apart. */
   startTicks: number;
@@ -19,6 +21,7 @@ export interface ProcessStat {
 
 export interface ProcessCpuDelta {
   pid: number;
+  ppid: number;
   comm: string;
   netns: number;
   cgroup: string;
@@ -34,12 +37,13 @@ export function parseProcessStat(pid: number, text: string): ProcessStat | undef
     .slice(close + 2)
     .trim()
     .split(/\s+/);
-  // rest[0] is field 3 (state): utime is field 14, stime 15, starttime 22.
+  // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15, starttime 22.
+  const ppid = Number(rest[1]);
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
   const start = Number(rest[19]);
-  if (![utime, stime, start].every(Number.isFinite)) return undefined;
-  return { pid, comm: text.slice(open + 1, close), startTicks: start, cpuTicks: utime + stime };
+  if (![ppid, utime, stime, start].every(Number.isFinite)) return undefined;
+  return { pid, ppid, comm: text.slice(open + 1, close), startTicks: start, cpuTicks: utime + stime };
 }
 
 function readStats(procRoot: string): Map<number, ProcessStat> {
@@ -93,7 +97,7 @@ export class ProcessCpuTracker {
       const before = p && p.startTicks === s.startTicks ? p.cpuTicks : 0;
       const ticks = s.cpuTicks - before;
       if (ticks <= 0) continue;
-      out.push({ pid, comm: s.comm, ...this.locate(s), cpuSeconds: ticks / USER_HZ });
+      out.push({ pid, ppid: s.ppid, comm: s.comm, ...this.locate(s), cpuSeconds: ticks / USER_HZ });
     }
     this.forgetExited(now);
     return out.sort((a, b) => b.cpuSeconds - a.cpuSeconds);

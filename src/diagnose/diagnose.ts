@@ -17,6 +17,7 @@ type PlainFigures = Omit<
   | "dropReasons"
   | "conntrack"
   | "benchmarkComms"
+  | "ownPids"
 >;
 
 export interface Diagnosis {
@@ -38,6 +39,7 @@ function plain(f: RunFigures): PlainFigures {
     dropReasons: _d,
     conntrack: _ct,
     benchmarkComms: _b,
+    ownPids: _o,
     ...rest
   } = f;
   return rest;

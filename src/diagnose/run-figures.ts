@@ -97,6 +97,8 @@ export interface RunFigures {
   processShares: RunFile["summary"]["processShares"];
   /** The benchmark's own processes (the command's name), never a competitor. */
   benchmarkComms: Set<string>;
+  /** overlayscope's own processes: the daemon, its children (bpftrace) and the client that launched the benchmark. */
+  ownPids: Set<number>;
   /** What changed in the environment between session start and stop. */
   environmentChanges: NonNullable<RunFile["environment"]>["changes"];
   /** The lab's id when the run crossed a lab topology: its namespaces are named "<id>-…". */
@@ -235,6 +237,19 @@ function activeIntervals(
     cpuKB: cpuKB.filter((_c, i) => withTraffic[i]),
     keep,
   };
+}
+
+/**
+ * overlayscope's own processes in a run: the daemon that recorded it, its children, and the
+ * client that launched the benchmark (the benchmark's parent, when that is not the daemon).
+ */
+function ownProcesses(run: RunFile): Set<number> {
+  const daemon = run.host.daemonPid;
+  if (daemon === undefined) return new Set();
+  const own = new Set([daemon, ...run.processes.filter((p) => p.ppid === daemon).map((p) => p.pid)]);
+  const bench = run.processes.find((p) => p.pid === run.command?.pid);
+  if (bench && bench.ppid > 1) own.add(bench.ppid);
+  return own;
 }
 
 export function runFigures(run: RunFile): RunFigures {
@@ -431,6 +446,7 @@ export function runFigures(run: RunFile): RunFigures {
     processes: run.processes,
     processShares: run.summary.processShares,
     benchmarkComms: new Set(comm ? [comm.split("/").pop()!] : []),
+    ownPids: ownProcesses(run),
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,
   };

@@ -5,7 +5,10 @@ import type { RunFile } from "../run/run-file.js";
 import type { MultiHostRun } from "../run/multi-host-run.js";
 import { OVERLAY_FRAME } from "./overlay-frames.js";
 
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "report", "report-script.js");
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SCRIPT = join(HERE, "..", "..", "src", "report", "report-script.js");
+// uPlot (MIT), inlined so the report stays one file that needs no network.
+const UPLOT = join(HERE, "..", "..", "node_modules", "uplot", "dist");
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -78,7 +81,8 @@ export function renderReport(run: RunFile, extraSections = ""): string {
   const title = run.label || run.target;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>overlayscope — ${esc(title)}</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style>
+<style>${readFileSync(join(UPLOT, "uPlot.min.css"), "utf8")}</style></head>
 <body>
 <header><h1>overlayscope report — ${esc(title)}</h1>
 <p>${esc(run.host.hostname)} · kernel ${esc(run.host.kernel)} · bpftrace ${esc(run.host.bpftraceVersion)} · ${run.host.cpus} CPUs${run.host.cpuModel ? ` (${esc(run.host.cpuModel)})` : ""} · ${run.durationSeconds.toFixed(1)} s · target ${esc(run.target)} · probes ${esc(run.probes.map((p) => `${p.name}/${p.variant}`).join(", "))}</p></header>
@@ -87,18 +91,59 @@ export function renderReport(run: RunFile, extraSections = ""): string {
 ${extraSections}
 ${runSections(run)}
 <section><h2>Kernel stacks (flame graph)</h2><p class="note" id="flame-count"></p><div id="flamegraph"></div></section>
+<section><h2>Packets per second over time (the busiest devices)</h2><div id="packet-chart" class="chart"></div><p class="note" id="packet-note"></p></section>
 <section><h2>Per-core CPU over time</h2><div id="cpu-charts"></div></section>
-<section><h2>Network softirqs per second (from /proc/softirqs)</h2><div id="softirq-chart"></div></section>
-<section><h2>Call depth below udp_sendmsg at device transmit</h2><div id="depth-chart"></div></section>
+<section><h2>Network softirqs per second (from /proc/softirqs)</h2><div id="softirq-chart" class="chart"></div></section>
+<section><h2>Call depth</h2>
+<h3>Frames below udp_sendmsg/tcp_sendmsg in the sampled stacks (default session)</h3><div id="depth-send"></div>
+<h3>Frames below __netif_receive_skb/net_rx_action in the sampled stacks (default session)</h3><div id="depth-receive"></div>
+<h3>Frames from udp_sendmsg to the device transmit (udp_sendmsg probe)</h3><div id="depth-chart"></div></section>
 <section><h2>Device path: average packet rates</h2><div id="devices"></div></section>
 <section><h2>Hottest kernel functions</h2><div id="top-functions"></div></section>
 <section><h2>Probe self-cost</h2><div id="costs"></div></section>
 <section><h2>Environment snapshot</h2><pre id="env"></pre></section>
 </main>
 <script type="application/json" id="run-data" data-overlay="${esc(OVERLAY_FRAME.source)}">${embedJson(run)}</script>
+<script>${readFileSync(join(UPLOT, "uPlot.iife.min.js"), "utf8").replace(/<\/script/gi, "<\\/script")}</script>
 <script>${readFileSync(SCRIPT, "utf8")}</script>
 </body></html>
 `;
+}
+
+/** One run's full report inside a frame of its own (its script and charts stay separate). */
+function framedReport(title: string, run: RunFile): string {
+  return `<section><h2>${esc(title)}</h2><iframe title="${esc(title)}" style="width:100%;height:1400px;border:0" srcdoc="${esc(renderReport(run))}"></iframe></section>`;
+}
+
+/** A page of sections around framed reports: the multi-host and the comparison reports. */
+function framedPage(title: string, subtitle: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>overlayscope — ${esc(title)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
+<body>
+<header><h1>${esc(title)}</h1>
+<p>${subtitle}</p></header>
+<main>
+${body}
+</main>
+</body></html>
+`;
+}
+
+/**
+ * A diagnosis of two runs on one page: the diagnosis first, then the baseline's and the subject's
+ * own full reports, so every figure the diagnosis compares can be seen on both sides.
+ */
+export function renderComparisonReport(
+  baseline: RunFile,
+  subject: RunFile,
+  diagnosisSection: string,
+): string {
+  return framedPage(
+    `overlayscope diagnosis — ${subject.label || subject.target} vs ${baseline.label || baseline.target}`,
+    `baseline: ${esc(baseline.label || baseline.target)} · subject: ${esc(subject.label || subject.target)}`,
+    `${diagnosisSection}\n${framedReport(`baseline — ${baseline.label || baseline.target}`, baseline)}\n${framedReport(`subject — ${subject.label || subject.target}`, subject)}`,
+  );
 }
 
 /**
@@ -111,20 +156,13 @@ export function renderMultiHostReport(m: MultiHostRun, extraSections = ""): stri
   const frames = hosts
     .map((h) =>
       h.ok && h.run
-        ? `<section><h2>${esc(h.name)} — ${esc(h.role)} (${esc(h.address)})</h2><iframe title="${esc(h.name)}" style="width:100%;height:1400px;border:0" srcdoc="${esc(renderReport(h.run))}"></iframe></section>`
+        ? framedReport(`${h.name} — ${h.role} (${h.address})`, h.run)
         : `<section><h2>${esc(h.name)} — not recorded</h2><p id="errors">${esc(h.error)}</p></section>`,
     )
     .join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>overlayscope — ${esc(m.label || m.groupId)}</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
-<body>
-<header><h1>overlayscope multi-host report — ${esc(m.label || m.groupId)}</h1>
-<p>group ${esc(m.groupId)} · ${hosts.map((h) => `${esc(h.name)}: ${h.ok ? esc(h.role) : "failed"}`).join(" · ")} · window ${((m.window.endMs - m.window.startMs) / 1000).toFixed(1)} s</p></header>
-<main>
-${extraSections}
-${frames}
-</main>
-</body></html>
-`;
+  return framedPage(
+    `overlayscope multi-host report — ${m.label || m.groupId}`,
+    `group ${esc(m.groupId)} · ${hosts.map((h) => `${esc(h.name)}: ${h.ok ? esc(h.role) : "failed"}`).join(" · ")} · window ${((m.window.endMs - m.window.startMs) / 1000).toFixed(1)} s`,
+    `${extraSections}\n${frames}`,
+  );
 }

@@ -84,6 +84,7 @@ export const HardwareSampleSchema = z.object({
 });
 export const ProcessCpuSchema = z.object({
   pid: num,
+  ppid: num.default(0).describe("the parent process (0 when unknown)"),
   comm: z.string(),
   netns: num,
   netnsName: z.string(),

@@ -75,6 +75,9 @@ export const RunFileSchema = z.object({
     os: z.string().optional(),
     numaNodes: num.optional(),
     memoryBytes: num.optional(),
+    daemonPid: num
+      .optional()
+      .describe("the daemon that recorded the run: it and its children are overlayscope's own processes"),
     kubernetes: z
       .object({ node: z.string(), pod: z.string(), namespace: z.string() })
       .optional()

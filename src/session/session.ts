@@ -477,6 +477,7 @@ export class ProfilingSession extends EventEmitter {
         os: inv.os,
         numaNodes: inv.numaNodes,
         memoryBytes: inv.memoryBytes,
+        daemonPid: process.pid,
         ...kubernetesPlacement(),
       },
       target: this.opts.target.description,

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { diagnose } from "../../src/diagnose/diagnose.js";
+import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
+import { sideFigures } from "../../src/diagnose/run-figures.js";
 import { clusteredRatioSe, levelNoise, proportionChange, relativeChange } from "../../src/diagnose/noise.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
 
@@ -124,5 +125,43 @@ test("diagnose takes repeats of each side: pooled figures, each repeat's level k
   assert.deepEqual(
     aa.findings.filter((f) => f.kind !== "note").map((f) => f.code),
     [],
+  );
+});
+
+// Measured: a type-check (node, 1.2 cores) ran beside the baseline of an A/A pair and the subject
+// read 38% faster. The competitor is named in whichever run it was in; overlayscope's own node
+// processes (the daemon, the client that launched the benchmark) never are.
+test("CPU competition in either run is named; overlayscope's own processes are not competitors", () => {
+  const run = load("overlay-udp64.json");
+  const daemonPid = 4242;
+  const proc = (pid: number, ppid: number, comm: string, cpuShare: number) => ({
+    pid,
+    ppid,
+    comm,
+    netns: 0,
+    netnsName: "",
+    cgroup: "/",
+    cpuSeconds: cpuShare * 12,
+    cpuShare,
+  });
+  const withProcs = (extra: typeof run.processes) =>
+    RunFileSchema.parse({
+      ...run,
+      host: { ...run.host, daemonPid },
+      command: { argv: ["iperf3", "-c", "x"], pid: 100, exitCode: 0, startedAtMs: 0, endedAtMs: 0 },
+      processes: [proc(100, 777, "iperf3", 0.5), ...extra],
+    });
+  const quiet = withProcs([proc(daemonPid, 1, "node", 0.3), proc(777, 500, "node", 0.3)]);
+  const busy = withProcs([proc(daemonPid, 1, "node", 0.02), proc(1546, 500, "node", 0.31)]);
+  const codes = (b: ReturnType<typeof withProcs>, s: ReturnType<typeof withProcs>) =>
+    causeFindings(sideFigures([b]), sideFigures([s]), { gap: -0.3, costRise: 0 });
+  const inBaseline = codes(busy, quiet).find((f) => f.code === "CPU_COMPETITION");
+  assert.ok(inBaseline, "a busy baseline is named");
+  assert.match(inBaseline.title, /in the baseline: node used 31\.0%/);
+  assert.ok((inBaseline.explains ?? 0) > 0.9, "it explains the subject's lead");
+  assert.equal(
+    codes(quiet, quiet).find((f) => f.code === "CPU_COMPETITION"),
+    undefined,
+    "the daemon and the client that launched the benchmark are overlayscope's own",
   );
 });

@@ -7,10 +7,12 @@ import type { EnvSnapshot } from "../../src/collectors/env-snapshot.js";
 import { envChanges } from "../../src/session/env-changes.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
 
-test("a process's stat line: comm with spaces and parentheses, utime + stime, start time", () => {
-  const line = "4242 (my (odd) comm) R 1 4242 4242 0 -1 4194304 100 0 0 0 150 25 0 0 20 0 1 0 98765 1000 100";
+test("a process's stat line: comm with spaces and parentheses, parent, utime + stime, start time", () => {
+  const line =
+    "4242 (my (odd) comm) R 17 4242 4242 0 -1 4194304 100 0 0 0 150 25 0 0 20 0 1 0 98765 1000 100";
   assert.deepEqual(parseProcessStat(4242, line), {
     pid: 4242,
+    ppid: 17,
     comm: "my (odd) comm",
     startTicks: 98765,
     cpuTicks: 175,

@@ -1,7 +1,7 @@
 import { writeOutputFile } from "../../util/output-file.js";
 import { diagnose, diagnosisHtml, type Diagnosis } from "../../diagnose/diagnose.js";
 import { diagnoseHosts, hostsDiagnosisHtml, type HostsDiagnosis } from "../../diagnose/multi-host.js";
-import { renderMultiHostReport, renderReport } from "../../report/html-report.js";
+import { renderComparisonReport, renderMultiHostReport } from "../../report/html-report.js";
 import type { RunFile } from "../../run/run-file.js";
 import { readAnyRun } from "../../run/read-run.js";
 import { invalidArgument } from "../../util/errors.js";
@@ -33,15 +33,17 @@ export async function diagnoseFiles(files: string[], reportFile?: string): Promi
   );
 }
 
-/** Diagnoses, and optionally writes the subject's HTML report with the diagnosis on top. */
+/** Diagnoses, and optionally writes an HTML page: the diagnosis, then the baseline's and the subject's reports. */
 export async function diagnoseRuns(
   b: RunFile | readonly RunFile[],
   s: RunFile | readonly RunFile[],
   reportFile?: string,
 ): Promise<Diagnosis> {
   const d = diagnose(b, s);
-  const shown = Array.isArray(s) ? (s as readonly RunFile[])[0]! : (s as RunFile);
-  if (reportFile) await writeOutputFile(reportFile, renderReport(shown, diagnosisHtml(d)));
+  const first = (x: RunFile | readonly RunFile[]): RunFile =>
+    Array.isArray(x) ? (x as readonly RunFile[])[0]! : (x as RunFile);
+  if (reportFile)
+    await writeOutputFile(reportFile, renderComparisonReport(first(b), first(s), diagnosisHtml(d)));
   return d;
 }
 

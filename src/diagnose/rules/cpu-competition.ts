@@ -1,53 +1,92 @@
 import { confidenceOf, MIN_RATE_EFFECT } from "../noise.js";
 import { pct } from "../finding.js";
+import type { RunFigures } from "../run-figures.js";
 import { explainedShare, type Rule } from "./rule.js";
 
-/** Processes that are the kernel's or ours, never a competitor: they do the path's own work. */
-const OWN = /^(ksoftirqd\/|kworker\/|swapper|migration\/|rcu_|node$|bpftrace$|overlayscope|ip$|sh$|sleep$)/;
+/** The kernel's threads and helpers that do the path's own work: never a competitor. */
+const KERNEL_WORK = /^(ksoftirqd\/|kworker\/|swapper|migration\/|rcu_|ip$|sh$|sleep$)/;
+/** overlayscope's processes, by name, in runs recorded before they were told apart by pid. */
+const OWN_BY_NAME = /^(node|bpftrace|overlayscope)$/;
+
+interface Rival {
+  comm: string;
+  share: number;
+  other: number;
+}
 
 /**
- * Another process competing for the CPUs: its share of all CPUs' time over the window in the
- * subject, against the same command's share in the baseline. The bar is the rate noise floor
- * (MIN_RATE_EFFECT of all CPUs): less than that cannot explain a material gap.
+ * Processes that took CPU time in `run` beyond what they took in `other`, by name: not the
+ * benchmark, not the kernel's network work, not overlayscope (the daemon, its children, the
+ * client that launched the benchmark: by pid where the run records the daemon's).
+ */
+function rivals(run: RunFigures, other: RunFigures): Rival[] {
+  const byComm = (f: RunFigures): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const p of f.processes) {
+      const own = f.ownPids.size ? f.ownPids.has(p.pid) : OWN_BY_NAME.test(p.comm);
+      if (
+        own ||
+        KERNEL_WORK.test(p.comm) ||
+        run.benchmarkComms.has(p.comm) ||
+        other.benchmarkComms.has(p.comm)
+      )
+        continue;
+      m.set(p.comm, (m.get(p.comm) ?? 0) + p.cpuShare);
+    }
+    return m;
+  };
+  const before = byComm(other);
+  return [...byComm(run)]
+    .map(([comm, share]) => ({ comm, share, other: before.get(comm) ?? 0 }))
+    .filter((r) => r.share - r.other >= MIN_RATE_EFFECT)
+    .sort((x, y) => y.share - y.other - (x.share - x.other));
+}
+
+/**
+ * Another process competing for the CPUs: its share of all CPUs' time over the window in one run
+ * against the same command's share in the other. In the subject it explains a slower subject; in
+ * the baseline, a baseline that was slowed (the subject then reads faster, or an A/A pair differs).
+ * The bar is the rate noise floor (MIN_RATE_EFFECT of all CPUs): less cannot explain a material gap.
  */
 export const cpuCompetition: Rule = {
   code: "CPU_COMPETITION",
   evaluate(ctx) {
     const { b, s } = ctx;
-    const byComm = (procs: typeof s.processes): Map<string, number> => {
-      const m = new Map<string, number>();
-      for (const p of procs) m.set(p.comm, (m.get(p.comm) ?? 0) + p.cpuShare);
-      return m;
-    };
-    const base = byComm(b.processes);
-    const rivals = [...byComm(s.processes)]
-      .filter(([comm]) => !OWN.test(comm) && !s.benchmarkComms.has(comm) && !b.benchmarkComms.has(comm))
-      .map(([comm, share]) => ({ comm, share, before: base.get(comm) ?? 0 }))
-      .filter((r) => r.share - r.before >= MIN_RATE_EFFECT)
-      .sort((x, y) => y.share - y.before - (x.share - x.before));
-    const top = rivals[0];
+    const inSubject = rivals(s, b);
+    const inBaseline = inSubject.length ? [] : rivals(b, s);
+    const list = inSubject.length ? inSubject : inBaseline;
+    const top = list[0];
     if (!top) return undefined;
-    const extra = rivals.reduce((a, r) => a + r.share - r.before, 0);
-    const samples = s.processShares.find((p) => p.comm === top.comm);
-    const explains = explainedShare(extra, ctx);
+    const side = inSubject.length ? "subject" : "baseline";
+    const runOf = inSubject.length ? s : b;
+    const extra = list.reduce((a, r) => a + r.share - r.other, 0);
+    const samples = runOf.processShares.find((p) => p.comm === top.comm);
+    // A slowed baseline explains the subject's lead (a negative gap); a busy subject, its loss.
+    const explains = inSubject.length
+      ? explainedShare(extra, ctx)
+      : ctx.gap < 0
+        ? Math.min(1, extra / -ctx.gap)
+        : undefined;
+    const sides = (r: Rival): [number, number] =>
+      inSubject.length ? [r.other, r.share] : [r.share, r.other];
     return {
       code: this.code,
-      title: `${rivals.map((r) => r.comm).join(", ")} competed for the CPUs: ${top.comm} used ${pct(top.share)} of all CPU time in the subject (${pct(top.before)} in the baseline)`,
+      title: `${list.map((r) => r.comm).join(", ")} competed for the CPUs in the ${side}: ${top.comm} used ${pct(top.share)} of all CPU time there (${pct(top.other)} in the ${side === "subject" ? "baseline" : "subject"})`,
       mechanism:
         "the network path runs in softirq and in the benchmark's threads on the same cores; CPU time taken by another process is time the path does not get",
       confidence: confidenceOf((extra / 0.02) * 1),
       ...(explains !== undefined ? { explains } : {}),
       evidence: [
-        ...rivals.slice(0, 4).map((r) => ({
+        ...list.slice(0, 4).map((r) => ({
           what: `${r.comm}: share of all CPUs' time`,
-          baseline: pct(r.before),
-          subject: pct(r.share),
+          baseline: pct(sides(r)[0]),
+          subject: pct(sides(r)[1]),
           source: "/proc/<pid>/stat per interval (run.processes)",
         })),
         ...(samples
           ? [
               {
-                what: `${top.comm}: share of busy stack samples`,
+                what: `${top.comm}: share of the ${side}'s busy stack samples`,
                 subject: pct(samples.share),
                 source: "stacks probe",
               },

@@ -9,6 +9,7 @@ export interface ProcessCpu {
   'netnsName'?: (string);
   'cgroup'?: (string);
   'cpuSeconds'?: (number | string);
+  'ppid'?: (number);
 }
 
 export interface ProcessCpu__Output {
@@ -18,4 +19,5 @@ export interface ProcessCpu__Output {
   'netnsName': (string);
   'cgroup': (string);
   'cpuSeconds': (number);
+  'ppid': (number);
 }

@@ -1,0 +1,125 @@
+/**
+ * Start-up and scale (issue 19): what `run -- true` costs, and how a `record --all` grows with
+ * network namespaces the user did not ask about. Each command runs as a child of a small Python
+ * wrapper that reports wall time, the children's user+system CPU and their peak RSS (getrusage of
+ * the waited children: Node cannot read a child's rusage), with no daemon running, so each
+ * command starts its embedded daemon as a user's first command does.
+ *
+ *   node --import tsx bench/scale.ts [--repeats 5] [--seconds 3] [--namespaces 0,50,150,500]
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : dflt;
+};
+const REPEATS = Number(arg("--repeats", "5"));
+const SECONDS = Number(arg("--seconds", "3"));
+const COUNTS = arg("--namespaces", "0,50,150,500").split(",").map(Number);
+const BIN = join(import.meta.dirname, "..", "bin", "overlayscope");
+const dir = mkdtempSync(join(tmpdir(), "overlayscope-scale-"));
+
+const RUSAGE = `
+import json, resource, subprocess, sys, time
+t = time.monotonic()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.monotonic() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": r.returncode, "wall": wall, "cpu": u.ru_utime + u.ru_stime, "maxrssKb": u.ru_maxrss, "stderr": r.stderr.decode()[-400:]}))
+`;
+
+interface Usage {
+  code: number;
+  wall: number;
+  cpu: number;
+  maxrssKb: number;
+  stderr: string;
+}
+
+function measure(argv: string[]): Usage {
+  const out = execFileSync("/usr/bin/python3", ["-c", RUSAGE, ...argv], { encoding: "utf8" });
+  const u = JSON.parse(out) as Usage;
+  if (u.code !== 0) throw new Error(`${argv.join(" ")} exited ${u.code}: ${u.stderr}`);
+  return u;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const spread = (xs: number[], f: (x: number) => string): string =>
+  `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
+
+/** N namespaces, each with a veth pair up inside it, made with one `ip -batch`. */
+function addNamespaces(n: number): () => void {
+  if (n === 0) return () => undefined;
+  const names = Array.from({ length: n }, (_x, i) => `osscale-${i}`);
+  const batch = join(dir, "batch");
+  writeFileSync(
+    batch,
+    names
+      .flatMap((ns) => [
+        `netns add ${ns}`,
+        `-n ${ns} link add a type veth peer name b`,
+        `-n ${ns} link set a up`,
+        `-n ${ns} link set b up`,
+        `-n ${ns} link set lo up`,
+      ])
+      .join("\n"),
+  );
+  execFileSync("ip", ["-batch", batch]);
+  return () => {
+    writeFileSync(batch, names.map((ns) => `netns del ${ns}`).join("\n"));
+    execFileSync("ip", ["-force", "-batch", batch]);
+  };
+}
+
+const rows: string[] = [];
+try {
+  const startup: Usage[] = [];
+  for (let i = 0; i < REPEATS; i++)
+    startup.push(measure([process.execPath, BIN, "run", "-o", join(dir, "true.json"), "--", "true"]));
+  rows.push(
+    `| \`run -- true\` | ${REPEATS} | ${spread(
+      startup.map((u) => u.wall),
+      (x) => `${x.toFixed(2)} s`,
+    )} | ${spread(
+      startup.map((u) => u.cpu),
+      (x) => `${x.toFixed(2)} s`,
+    )} | ${median(startup.map((u) => u.maxrssKb / 1024)).toFixed(0)} MiB | - |`,
+  );
+  for (const n of COUNTS) {
+    const remove = addNamespaces(n);
+    try {
+      const runs: Array<Usage & { bytes: number }> = [];
+      for (let i = 0; i < REPEATS; i++) {
+        const out = join(dir, `all-${n}.json`);
+        const u = measure([process.execPath, BIN, "record", "--all", "--duration", `${SECONDS}s`, "-o", out]);
+        runs.push({ ...u, bytes: statSync(out).size });
+      }
+      rows.push(
+        `| \`record --all --duration ${SECONDS}s\`, ${n} extra namespaces | ${REPEATS} | ${spread(
+          runs.map((u) => u.wall),
+          (x) => `${x.toFixed(2)} s`,
+        )} | ${spread(
+          runs.map((u) => u.cpu),
+          (x) => `${x.toFixed(2)} s`,
+        )} | ${median(runs.map((u) => u.maxrssKb / 1024)).toFixed(0)} MiB | ${(median(runs.map((u) => u.bytes)) / 1024).toFixed(0)} KiB |`,
+      );
+    } finally {
+      remove();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`overlayscope start-up and scale (${new Date().toISOString().slice(0, 10)}), medians (min–max)`);
+console.log(
+  "| command | runs | wall | CPU (user+sys, all processes) | peak RSS (largest process) | run file |",
+);
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const r of rows) console.log(r);
