@@ -30,14 +30,6 @@ const arg = (name: string, dflt: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const PAIRS = arg("--pairs", 10);
-/**
- * --fixed-bitrate B: offer B bit/s (below saturation) instead of a flood, and compare busy CPU
- * (all CPUs, /proc/stat) per packet: a steadier signal than the saturated rate on a noisy host.
- * What the session adds per second (Δ CPU-seconds/s) then costs a saturated flow Δ / CPUs of its
- * rate if the cost is per second (collectors, the tick sampler), and at most Δ / (busy CPU) if it
- * were all per packet; both are printed.
- */
-const FIXED_BITRATE = arg("--fixed-bitrate", 0);
 const SECONDS = arg("--seconds", 4);
 const WARMUP_S = arg("--warmup", 2);
 const SESSION_PROCESS = fileURLToPath(new URL("./session-process.ts", import.meta.url));
@@ -262,25 +254,9 @@ const median = (xs: number[]): number => {
 const lab = await labUp("overlay");
 const rows: string[] = [];
 try {
-  /** Busy CPU-seconds over all CPUs since boot (/proc/stat: everything but idle and iowait). */
-  const busySeconds = (): number => {
-    const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return (f.reduce((a, b) => a + b, 0) - f[3]! - f[4]!) / 100;
-  };
-  let lastBusyPerSecond = 0;
   const measurePps = async (): Promise<number> => {
-    const b0 = busySeconds();
-    const t0 = performance.now();
-    const r = await runIperf(lab, {
-      protocol: "udp",
-      length: 64,
-      seconds: SECONDS,
-      ...(FIXED_BITRATE ? { bitrate: FIXED_BITRATE } : {}),
-    });
-    lastBusyPerSecond = (busySeconds() - b0) / ((performance.now() - t0) / 1000);
-    const pps = r.packetsReceived / r.seconds;
-    // At a fixed offered rate the figure compared is packets per busy CPU-second (higher is better).
-    return FIXED_BITRATE ? pps / Math.max(lastBusyPerSecond, 1e-6) : pps;
+    const r = await runIperf(lab, { protocol: "udp", length: 64, seconds: SECONDS });
+    return r.packetsReceived / r.seconds;
   };
   await measurePps(); // warm-up: ARP, caches, CPU frequency
   for (const c of selected) {
@@ -288,8 +264,6 @@ try {
     const predicted: number[] = [];
     const startupMs: number[] = [];
     const runningPct: number[] = [];
-    // --fixed-bitrate: busy CPU-seconds per second the "on" run added over its pair's "off" run.
-    const addedBusy: number[] = [];
     for (let i = 0; i < PAIRS; i++) {
       const measureOn = async (): Promise<{ pps: number; share: number | undefined }> => {
         const c0 = overlayscopeCpuMs();
@@ -298,19 +272,15 @@ try {
         const c1 = overlayscopeCpuMs();
         const t1 = performance.now();
         const pps = await measurePps();
-        busyOn = lastBusyPerSecond;
         runningPct.push(((overlayscopeCpuMs() - c1) / (performance.now() - t1)) * 100);
         startupMs.push(c1 - c0);
         return { pps, share: await h.stop() };
       };
       // Alternating order: a pair's second run never systematically gets the warmer (or colder) lab.
       const offFirst = i % 2 === 0;
-      let busyOn = 0;
       const off0 = offFirst ? await measurePps() : undefined;
-      const busyOff0 = lastBusyPerSecond;
       const on = await measureOn();
       const off = off0 ?? (await measurePps());
-      addedBusy.push(busyOn - (offFirst ? busyOff0 : lastBusyPerSecond));
       ratios.push(on.pps / off);
       // The share is measured while the probe runs, at the reduced rate: if its events all land on
       // the bottleneck core, c/(T+c) of that core is exactly the packet-rate loss.
@@ -322,16 +292,6 @@ try {
     const loss = 1 - median(ratios);
     const pred = predicted.length ? median(predicted) : undefined;
     const factor = pred !== undefined && loss > 0.005 ? Math.max(pred / loss, loss / pred).toFixed(2) : "-";
-    if (FIXED_BITRATE) {
-      const cpus = readFileSync("/proc/stat", "utf8")
-        .split("\n")
-        .filter((l) => /^cpu\d/.test(l)).length;
-      const added = median(addedBusy);
-      rows.push(
-        `| ${c.name} (at ${FIXED_BITRATE / 1e6} Mbit/s) | CPU-seconds/s added: median ${added.toFixed(3)} (${Math.min(...addedBusy).toFixed(3)}–${Math.max(...addedBusy).toFixed(3)}) | saturated loss if per second: ${((added / cpus) * 100).toFixed(1)}% of ${cpus} CPUs; if per packet: ${(loss * 100).toFixed(1)}% | ${median(runningPct).toFixed(1)}% of a core in overlayscope's processes |`,
-      );
-      continue;
-    }
     rows.push(
       `| ${c.name} | ${(median(ratios) * 100).toFixed(1)}% | ${(Math.min(...ratios) * 100).toFixed(1)}–${(Math.max(...ratios) * 100).toFixed(1)}% | ${(loss * 100).toFixed(1)}% | ${pred === undefined ? "-" : `${(pred * 100).toFixed(1)}%`} | ${factor} | ${median(runningPct).toFixed(1)}% | ${median(startupMs).toFixed(0)} ms |`,
     );

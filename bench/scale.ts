@@ -54,7 +54,7 @@ const median = (xs: number[]): number => {
 const spread = (xs: number[], f: (x: number) => string): string =>
   `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
 
-/** N namespaces, each with a veth pair up inside it, made with one `ip -batch`. */
+/** N namespaces, each with a veth pair inside it, made with one `ip -batch`. */
 function addNamespaces(n: number): () => void {
   if (n === 0) return () => undefined;
   const names = Array.from({ length: n }, (_x, i) => `osscale-${i}`);
@@ -62,13 +62,7 @@ function addNamespaces(n: number): () => void {
   writeFileSync(
     batch,
     names
-      .flatMap((ns) => [
-        `netns add ${ns}`,
-        `-n ${ns} link add a type veth peer name b`,
-        `-n ${ns} link set a up`,
-        `-n ${ns} link set b up`,
-        `-n ${ns} link set lo up`,
-      ])
+      .flatMap((ns) => [`netns add ${ns}`, `link add name va netns ${ns} type veth peer name vb netns ${ns}`])
       .join("\n"),
   );
   execFileSync("ip", ["-batch", batch]);
