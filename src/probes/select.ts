@@ -30,7 +30,7 @@ export function unmetRequirement(
 }
 
 /** The values of a variant's symbol placeholders on this kernel: the first function it has. */
-export function symbolValues(v: Variant, caps: KernelCapabilities): Record<string, string> {
+export function symbolValues(v: Variant, caps: Pick<KernelCapabilities, "symbols">): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, candidates] of Object.entries(v.symbols ?? {}))
     out[name] = candidates.find((c) => caps.symbols.has(c)) ?? candidates[0]!;
