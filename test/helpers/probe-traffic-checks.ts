@@ -26,9 +26,11 @@ export interface TrafficOptions {
   stacksHz: number;
   /** Offered UDP bit rate: below what the path carries, so nothing is lost. */
   bitrate: number;
+  /** How long the flow runs. */
+  seconds: number;
 }
 
-const DEFAULTS: TrafficOptions = { stacksHz: 499, bitrate: 16_000_000 };
+const DEFAULTS: TrafficOptions = { stacksHz: 499, bitrate: 16_000_000, seconds: 3 };
 
 /** Per-probe parameters that keep every probe cheap enough to run all at once on a busy path. */
 function trafficRequest(probe: string, opts: TrafficOptions): ProbeRequest {
@@ -54,7 +56,7 @@ export async function recordTraffic(
     engine,
     lab,
     probes.map((p) => trafficRequest(p, opts)),
-    { protocol: "udp", length: 64, seconds: 3, bitrate: opts.bitrate },
+    { protocol: "udp", length: 64, seconds: opts.seconds, bitrate: opts.bitrate },
   );
   return { engine, lab, m };
 }

@@ -45,6 +45,6 @@ if [ -n "$CMD" ]; then
 fi
 # Emulated, bpftrace compiles take far longer than on hardware.
 chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-  OVERLAYSCOPE_ATTACH_TIMEOUT_S=300 sh -c "cd '$REPO' && node --import tsx test/matrix/probe-variants.ts --bpftrace '$BPFTRACE' --bitrate 2000000" 2>&1
+  OVERLAYSCOPE_ATTACH_TIMEOUT_S=300 sh -c "cd '$REPO' && node --import tsx test/matrix/probe-variants.ts --bpftrace '$BPFTRACE' --bitrate 4000000 --seconds 8" 2>&1
 echo "guest-init: cell finished"
 poweroff -f

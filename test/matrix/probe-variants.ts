@@ -36,6 +36,9 @@ const binary = option("--bpftrace");
 // The offered UDP rate: below what the path carries without loss (an emulated guest carries ~2 Mbit/s
 // of 64 B datagrams), and enough busy time for 99 stack samples per second to land in the sender.
 const bitrate = Number(option("--bitrate") ?? 16_000_000);
+// Longer in an emulated guest: at 99 samples/s its few busy seconds must still catch VXLAN frames
+// (a 3 s flow at 2 Mbit/s on 6.12 once sampled none).
+const seconds = Number(option("--seconds") ?? 3);
 const engine = await ProbeEngine.create({ binary });
 const rows: MatrixRow[] = [];
 // The variants to run, by pass: pass 0 takes each probe's preferred usable variant, pass 1 the next.
@@ -69,7 +72,11 @@ try {
     for (const [name, v] of pass)
       engine.choices.set(name, { ...engine.choices.get(name)!, variant: v, usable: [v] });
     // 99 Hz fits every stacks variant.
-    const outcome = await recordTraffic(engine, lab, [...pass.keys()], { stacksHz: 99, bitrate }).then(
+    const outcome = await recordTraffic(engine, lab, [...pass.keys()], {
+      stacksHz: 99,
+      bitrate,
+      seconds,
+    }).then(
       (run) => ({ run }),
       (e: Error) => ({ error: e.message }),
     );
