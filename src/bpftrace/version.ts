@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { OverlayscopeError } from "../util/errors.js";
+import { attachTimeoutMs } from "./runner.js";
 
 const run = promisify(execFile);
 
@@ -26,7 +27,8 @@ export function atLeast(v: BpftraceVersion, major: number, minor: number): boole
 export async function detectVersion(binary = "bpftrace"): Promise<BpftraceVersion> {
   let stdout: string;
   try {
-    ({ stdout } = await run(binary, ["--version"], { timeout: 10_000 }));
+    // A slow host (an emulated kernel-matrix guest starting the chrooted 0.23) gets the attach timeout.
+    ({ stdout } = await run(binary, ["--version"], { timeout: Math.max(10_000, attachTimeoutMs()) }));
   } catch (e) {
     throw new OverlayscopeError(
       "FAILED_PRECONDITION",
