@@ -3,7 +3,8 @@ import type { Finding } from "./finding.js";
 import { RULES } from "./rules/index.js";
 import type { RuleContext } from "./rules/rule.js";
 import { sideFigures, type RunFigures } from "./run-figures.js";
-import { hardwareNote, symptom, type Verdict } from "./verdict.js";
+import { RUN_TO_RUN_NOISE } from "./noise.js";
+import { hardwareNote, symptom, type Symptom, type Verdict } from "./verdict.js";
 
 export type { Finding } from "./finding.js";
 
@@ -25,6 +26,11 @@ export interface Diagnosis {
   subject: string;
   /** The answer first: is the subject materially slower, faster, or the same within noise? */
   verdict: Verdict;
+  /**
+   * Set when the runs differed beyond their own intervals' noise but within what identical runs
+   * differ by, and no mechanism in the evidence explained it: the difference, and why it is not a verdict.
+   */
+  caveat?: string;
   findings: Finding[];
   figures: { baseline: PlainFigures; subject: PlainFigures };
 }
@@ -46,18 +52,55 @@ function plain(f: RunFigures): PlainFigures {
 }
 
 /**
- * Every cause rule against one pair of runs. With a material symptom the differences found are
- * causes, ranked by how much of the gap or extra cost they explain; without one they are notes
- * (a difference that moved nothing the benchmark measured).
+ * Every cause rule against one pair of runs. A finding that explains the verdict's direction (it
+ * held the subject back when it is slower, the baseline when it is faster) is a cause, ranked by
+ * how much of the gap or extra cost it explains; any other is a note.
  */
-export function causeFindings(b: RunFigures, s: RunFigures, ctx?: Omit<RuleContext, "b" | "s">): Finding[] {
-  const c: RuleContext = { b, s, gap: ctx?.gap ?? 0, costRise: ctx?.costRise ?? 0 };
-  const material = c.gap > 0 || c.costRise > 0;
+export function causeFindings(
+  b: RunFigures,
+  s: RunFigures,
+  sym: Pick<Symptom, "verdict" | "gap" | "costRise">,
+): Finding[] {
+  const c: RuleContext = { b, s, gap: sym.gap, costRise: sym.costRise };
   const rank = { high: 3, medium: 2, low: 1 };
+  const explainsVerdict = (f: { slowed?: "baseline" }): boolean =>
+    sym.verdict === "slower" ? f.slowed === undefined : sym.verdict === "faster" && f.slowed === "baseline";
   return RULES.map((r) => r.evaluate(c))
     .filter((f): f is NonNullable<typeof f> => f !== undefined)
-    .map((f): Finding => ({ ...f, kind: material ? "cause" : "note", impact: f.explains ?? 0 }))
-    .sort((x, y) => y.impact - x.impact || rank[y.confidence] - rank[x.confidence]);
+    .map((f): Finding => ({ ...f, kind: explainsVerdict(f) ? "cause" : "note", impact: f.explains ?? 0 }))
+    .sort(
+      (x, y) =>
+        Number(y.kind === "cause") - Number(x.kind === "cause") ||
+        y.impact - x.impact ||
+        rank[y.confidence] - rank[x.confidence],
+    );
+}
+
+/**
+ * The verdict and the findings for one baseline side against one subject side.
+ *
+ * A difference beyond the runs' interval noise but within what identical runs differ by
+ * (RUN_TO_RUN_NOISE) counts only when a mechanism in the evidence shows up with it: one run per
+ * side cannot tell a slower configuration from a slower draw of the same one, but a draw does not
+ * bring encapsulation frames, a shaping qdisc or a competitor with it.
+ */
+export function compareSides(
+  b: RunFigures,
+  s: RunFigures,
+): { verdict: Verdict; findings: Finding[]; caveat?: string } {
+  const sym = symptom(b, s);
+  const findings = causeFindings(b, s, sym);
+  if (
+    sym.verdict === "no-material-difference" ||
+    sym.beyondRunToRun ||
+    findings.some((f) => f.kind === "cause")
+  )
+    return { verdict: sym.verdict, findings: [...(sym.finding ? [sym.finding] : []), ...findings] };
+  return {
+    verdict: "no-material-difference",
+    findings: causeFindings(b, s, { verdict: "no-material-difference", gap: 0, costRise: 0 }),
+    caveat: `the subject measured ${sym.summary}: beyond the runs' interval-to-interval noise, but within what identical runs differ by (±${Math.round(RUN_TO_RUN_NOISE * 100)}% each), and no mechanism in the evidence: record repeats of each side and compare them (diagnose B1 B2 … --vs S1 S2 …)`,
+  };
 }
 
 /**
@@ -72,17 +115,13 @@ export function diagnose(
   const list = (x: RunFile | readonly RunFile[]): readonly RunFile[] => ("schema" in x ? [x] : x);
   const b = sideFigures(list(baseline));
   const s = sideFigures(list(subject));
-  const sym = symptom(b, s);
-  const findings = [
-    ...(sym.finding ? [sym.finding] : []),
-    ...causeFindings(b, s, { gap: sym.gap, costRise: sym.costRise }),
-    hardwareNote(b, s),
-  ];
+  const { verdict, findings, caveat } = compareSides(b, s);
   return {
     baseline: b.label,
     subject: s.label,
-    verdict: sym.verdict,
-    findings,
+    verdict,
+    ...(caveat ? { caveat } : {}),
+    findings: [...findings, hardwareNote(b, s)],
     figures: { baseline: plain(b), subject: plain(s) },
   };
 }
@@ -121,6 +160,7 @@ export function formatDiagnosis(d: Diagnosis): string {
   return [
     `Diagnosis: ${d.subject} compared with ${d.baseline}`,
     `verdict: ${d.verdict}${d.findings.some((f) => f.kind === "cause") ? "" : d.verdict === "no-material-difference" ? " (no cause to name)" : " (no cause found in the evidence recorded)"}`,
+    ...(d.caveat ? [`  ${d.caveat}`] : []),
     "",
     ...formatRunFigures("baseline", d.figures.baseline),
     ...formatRunFigures("subject", d.figures.subject),
@@ -150,5 +190,5 @@ export function findingsHtml(findings: readonly Finding[]): string {
 
 /** The diagnosis as a section of the HTML report. */
 export function diagnosisHtml(d: Diagnosis): string {
-  return `<section id="diagnosis"><h2>Diagnosis: ${esc(d.subject)} vs ${esc(d.baseline)} — ${esc(d.verdict)}</h2><ol>${findingsHtml(d.findings)}</ol></section>`;
+  return `<section id="diagnosis"><h2>Diagnosis: ${esc(d.subject)} vs ${esc(d.baseline)} — ${esc(d.verdict)}</h2>${d.caveat ? `<p class="note">${esc(d.caveat)}</p>` : ""}<ol>${findingsHtml(d.findings)}</ol></section>`;
 }

@@ -18,6 +18,11 @@ export interface Finding {
   confidence: Confidence;
   /** 0..1: the share of the gap (or of the extra CPU per packet) this cause accounts for, where it can be estimated. */
   explains?: number;
+  /**
+   * The run the mechanism held back: the subject (absent) explains a slower subject; the baseline
+   * (e.g. a competitor there) explains a faster one.
+   */
+  slowed?: "baseline";
   /** Ranking key (explains where known). */
   impact: number;
   evidence: Evidence[];

@@ -1,9 +1,8 @@
 import type { HostRole, MultiHostRun } from "../run/multi-host-run.js";
-import { causeFindings, esc, findingsHtml, formatFindings } from "./diagnose.js";
+import { compareSides, esc, findingsHtml, formatFindings } from "./diagnose.js";
 import type { Finding } from "./finding.js";
 import { configurationCauses, coreSaturation, drops } from "./single-run-findings.js";
 import { runFigures, type RunFigures } from "./run-figures.js";
-import { symptom } from "./verdict.js";
 
 /** A finding and the host it was found on. */
 export interface HostFinding extends Finding {
@@ -111,11 +110,7 @@ function sideFinding(
 
 /** A role against the same role in the baseline: the symptom decides whether differences are causes. */
 function roleCauses(b: RunFigures, s: RunFigures): Finding[] {
-  const sym = symptom(b, s);
-  return [
-    ...(sym.finding ? [sym.finding] : []),
-    ...causeFindings(b, s, { gap: sym.gap, costRise: sym.costRise }),
-  ];
+  return compareSides(b, s).findings;
 }
 
 const tag = (host: string, role: HostRole, f: Finding): HostFinding => ({

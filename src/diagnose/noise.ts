@@ -18,6 +18,18 @@ export const MIN_RATE_EFFECT = 0.1;
  */
 export const Z_MATERIAL = 3;
 
+/**
+ * How far the level of one run moves between identical runs, beyond what its own intervals show:
+ * a run is one placement of the benchmark's threads and softirqs on the CPUs, one state of the
+ * host's caches and neighbours, and it keeps them for its whole length. Measured on the
+ * development VM (2026-12-02, eight identical 6 s iperf3 runs per path, interleaved): the runs'
+ * levels had a relative standard deviation of 5% (UDP through the overlay), 8% (UDP host), 10%
+ * (TCP overlay) and 11% (TCP host), while each run's intervals spread 4–5%; TCP's CPU per KB moved
+ * up to 35% between two identical runs. One run per side cannot measure this, so a difference
+ * within it needs a mechanism in the evidence to count (compareSides in src/diagnose/diagnose.ts).
+ */
+export const RUN_TO_RUN_NOISE = 0.1;
+
 /** A share of busy samples must move by 5 points as well: smaller shifts are not a cause worth naming. */
 export const MIN_SHARE_DELTA = 0.05;
 
@@ -61,21 +73,64 @@ export function levelNoise(side: { series: readonly number[]; repeats?: readonly
   return Math.max(within, between) / Math.sqrt(k);
 }
 
+type Side = { level: number; series: readonly number[]; repeats?: readonly number[] };
+
+export interface RelativeChange {
+  change: number;
+  /** Against levelNoise, against each run's interval standard error, against run-to-run noise. */
+  z: number;
+  zIntervals: number;
+  zRun: number;
+  material: boolean;
+  beyondIntervals: boolean;
+  beyondRunToRun: boolean;
+}
+
+export const NO_CHANGE: RelativeChange = {
+  change: 0,
+  z: 0,
+  zIntervals: 0,
+  zRun: 0,
+  material: false,
+  beyondIntervals: false,
+  beyondRunToRun: false,
+};
+
 /**
- * Relative change subject vs baseline of a quantity measured per interval, and whether it is
- * material: beyond MIN_RATE_EFFECT and beyond Z_MATERIAL times the noise of the two levels
- * (levelNoise). The levels are the runs' own totals (more exact); the series and repeats give the noise.
+ * Relative change subject vs baseline of a quantity measured per interval, and three tests of it,
+ * each beyond MIN_RATE_EFFECT and Z_MATERIAL errors:
+ * - `material`: beyond the levels' noise (levelNoise) — what the cause rules ask;
+ * - `beyondIntervals`: beyond the standard error of each run's intervals (repeats: levelNoise) —
+ *   more than this run's own jitter, though perhaps not more than identical runs differ by;
+ * - `beyondRunToRun`: beyond what identical runs differ by as well (a side of one run is taken to
+ *   be RUN_TO_RUN_NOISE uncertain at least; repeats measure it).
+ * The levels are the runs' own totals (more exact); the series and repeats give the noise.
  */
-export function relativeChange(
-  base: { level: number; series: readonly number[]; repeats?: readonly number[] },
-  subj: { level: number; series: readonly number[]; repeats?: readonly number[] },
-  minEffect = MIN_RATE_EFFECT,
-): { change: number; z: number; material: boolean } {
-  if (base.level <= 0) return { change: 0, z: 0, material: false };
+export function relativeChange(base: Side, subj: Side, minEffect = MIN_RATE_EFFECT): RelativeChange {
+  if (base.level <= 0) return NO_CHANGE;
   const change = subj.level / base.level - 1;
-  const se = Math.sqrt(levelNoise(base) ** 2 + levelNoise(subj) ** 2) * (subj.level / base.level);
-  const z = se > 0 && Number.isFinite(se) ? Math.abs(change) / se : 0;
-  return { change, z, material: Math.abs(change) >= minEffect && z >= Z_MATERIAL };
+  const zAgainst = (noise: (side: Side) => number): number => {
+    const se = Math.sqrt(noise(base) ** 2 + noise(subj) ** 2) * (subj.level / base.level);
+    return se > 0 && Number.isFinite(se) ? Math.abs(change) / se : 0;
+  };
+  const repeated = (side: Side): boolean => (side.repeats?.length ?? 0) >= 2;
+  const z = zAgainst(levelNoise);
+  const zIntervals = zAgainst((side) =>
+    repeated(side) ? levelNoise(side) : relativeSpread(side.series) / Math.sqrt(side.series.length),
+  );
+  const zRun = zAgainst((side) =>
+    repeated(side) ? levelNoise(side) : Math.max(levelNoise(side), RUN_TO_RUN_NOISE),
+  );
+  const big = Math.abs(change) >= minEffect;
+  return {
+    change,
+    z,
+    zIntervals,
+    zRun,
+    material: big && z >= Z_MATERIAL,
+    beyondIntervals: big && zIntervals >= Z_MATERIAL,
+    beyondRunToRun: big && zIntervals >= Z_MATERIAL && zRun >= Z_MATERIAL,
+  };
 }
 
 /**
@@ -129,6 +184,48 @@ export function proportionChange(
     delta,
     z,
     material: Math.abs(delta) >= minDelta && z >= Z_MATERIAL && base.trials > 0 && subj.trials > 0,
+    p1,
+    p2,
+  };
+}
+
+/**
+ * How much a loss fraction moves between identical runs, as a standard deviation of its logarithm:
+ * packets lost where a queue overflows are the balance of two rates, each a few per cent different
+ * from run to run, so the fraction moves by a factor rather than by points. Measured on the
+ * development VM (2026-12-02, eight identical 6 s UDP runs per path): host 1.3–6.9%, overlay
+ * 0.2–1.0%, both a log standard deviation of about 0.5 (a factor of 1.65).
+ */
+export const LOSS_RUN_TO_RUN_LOG_SD = 0.5;
+
+/**
+ * A fraction (lost packets out of packets) subject against baseline on a log scale: material beyond
+ * minDelta points and Z_MATERIAL errors, each side's error the run-to-run one (runToRunLogSd, over
+ * √repeats) and its own intervals' (clusteredRatioSe, at least the binomial), relative to its level.
+ * Half an event is added to each side so a side without losses still has a level.
+ */
+export function fractionRatioChange(
+  base: { events: number; trials: number; intervals?: IntervalCounts; repeats?: number },
+  subj: { events: number; trials: number; intervals?: IntervalCounts; repeats?: number },
+  minDelta: number,
+  runToRunLogSd: number,
+): { delta: number; z: number; material: boolean; p1: number; p2: number } {
+  const level = (side: typeof base): number => (side.events + 0.5) / (side.trials + 1);
+  const logVariance = (side: typeof base): number => {
+    const p = level(side);
+    const within = Math.max(
+      Math.sqrt((p * (1 - p)) / Math.max(1, side.trials)),
+      side.intervals ? clusteredRatioSe(side.intervals) : 0,
+    );
+    return runToRunLogSd ** 2 / Math.max(1, side.repeats ?? 1) + (within / p) ** 2;
+  };
+  const p1 = base.trials > 0 ? base.events / base.trials : 0;
+  const p2 = subj.trials > 0 ? subj.events / subj.trials : 0;
+  const z = Math.abs(Math.log(level(subj) / level(base))) / Math.sqrt(logVariance(base) + logVariance(subj));
+  return {
+    delta: p2 - p1,
+    z,
+    material: Math.abs(p2 - p1) >= minDelta && z >= Z_MATERIAL && base.trials > 0 && subj.trials > 0,
     p1,
     p2,
   };

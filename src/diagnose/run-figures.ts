@@ -80,6 +80,10 @@ export interface RunFigures {
   saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number }>;
   deviceDrops: Array<{ device: string; netns: string; drops: number }>;
   udpRcvbufErrors: number;
+  /** Per interval: packets lost (device drops, socket buffer errors, drops probe) out of lost + the path's packets. */
+  lossSeries: IntervalCounts;
+  /** Per interval: TCP segments retransmitted out of segments sent (all namespaces). */
+  retransSeries: IntervalCounts;
   /** "Protocol.Metric" → sum over the window and every namespace (/proc/net/snmp and netstat). */
   snmp: Map<string, number>;
   /** Drop reason → packets (drops probe). */
@@ -303,6 +307,8 @@ export function runFigures(run: RunFile): RunFigures {
   const cpuPerPacketSeries: number[] = [];
   const cpuPerKBSeries: number[] = [];
   const softirqSeries: number[] = [];
+  const lossSeries: Array<{ events: number; trials: number }> = [];
+  const retransSeries: Array<{ events: number; trials: number }> = [];
   for (const s of intervals) {
     let busy = 0;
     for (const c of s.cpus) busy += ((100 - c.idle - c.iowait) / 100) * s.seconds;
@@ -341,8 +347,11 @@ export function runFigures(run: RunFile): RunFigures {
         othersBusyPercent: others.length ? others.reduce((a, o) => a + o.busy, 0) / others.length : 0,
       });
     }
+    let lost = 0;
+    const seg = { events: 0, trials: 0 };
     for (const d of s.devices) {
       if (d.dropsPerSecond <= 0) continue;
+      lost += d.dropsPerSecond * s.seconds;
       const k = `${d.netns}/${d.device}`;
       const prev = drops.get(k) ?? { device: d.device, netns: d.netnsName || String(d.netns), drops: 0 };
       prev.drops += d.dropsPerSecond * s.seconds;
@@ -350,15 +359,22 @@ export function runFigures(run: RunFile): RunFigures {
     }
     for (const c of s.counters) {
       const a = c.attributes;
-      if (c.probe === "snmp")
-        snmp.set(`${a.protocol}.${c.metric}`, (snmp.get(`${a.protocol}.${c.metric}`) ?? 0) + c.value);
-      else if (c.probe === "drops" && c.metric === "packets")
+      if (c.probe === "snmp") {
+        const key = `${a.protocol}.${c.metric}`;
+        snmp.set(key, (snmp.get(key) ?? 0) + c.value);
+        if (key === "Udp.RcvbufErrors") lost += c.value;
+        else if (key === "Tcp.RetransSegs") seg.events += c.value;
+        else if (key === "Tcp.OutSegs") seg.trials += c.value;
+      } else if (c.probe === "drops" && c.metric === "packets") {
         dropReasons.set(a.reason ?? "", (dropReasons.get(a.reason ?? "") ?? 0) + c.value);
-      else if (c.probe === "conntrack") {
+        lost += c.value;
+      } else if (c.probe === "conntrack") {
         if (c.metric === "entries") ctEntriesMax = Math.max(ctEntriesMax, c.value);
         else conntrack.set(c.metric, (conntrack.get(c.metric) ?? 0) + c.value);
       }
     }
+    lossSeries.push({ events: lost, trials: lost + pathRate(s) * s.seconds });
+    retransSeries.push(seg);
   }
   // The benchmark's ramp-up and wind-down intervals are not steady-state noise: keep the active ones.
   const active = activeIntervals(rateSeries, cpuPerPacketSeries, softirqSeries, cpuPerKBSeries);
@@ -435,6 +451,8 @@ export function runFigures(run: RunFile): RunFigures {
     saturation,
     deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),
     udpRcvbufErrors: snmp.get("Udp.RcvbufErrors") ?? 0,
+    lossSeries,
+    retransSeries,
     snmp,
     dropReasons,
     conntrack,

@@ -1,4 +1,4 @@
-import { confidenceOf, relativeChange } from "./noise.js";
+import { confidenceOf, NO_CHANGE, RUN_TO_RUN_NOISE, relativeChange, type RelativeChange } from "./noise.js";
 import { num, pct, type Finding } from "./finding.js";
 import type { RunFigures } from "./run-figures.js";
 
@@ -6,7 +6,8 @@ export type Verdict = "no-material-difference" | "slower" | "faster";
 
 /**
  * The symptom: packet rate (bit rate where packets are not counted) and CPU per packet, subject
- * against baseline, each material only beyond the runs' own per-interval noise and MIN_RATE_EFFECT.
+ * against baseline: a candidate beyond the runs' own interval noise and MIN_RATE_EFFECT, which
+ * stands on its own when it is also beyond run-to-run noise (else compareSides asks for a mechanism).
  */
 /**
  * Per packet only where the benchmark counted its packets (UDP datagrams): TCP's segments on the
@@ -17,15 +18,11 @@ export function perPacket(b: RunFigures, s: RunFigures): boolean {
 }
 
 /** CPU per packet (per KB when packets are not the benchmark's own count), subject against baseline. */
-export function costChange(
-  b: RunFigures,
-  s: RunFigures,
-  byPackets: boolean,
-): { change: number; z: number; material: boolean } {
+export function costChange(b: RunFigures, s: RunFigures, byPackets: boolean): RelativeChange {
   const level = (f: RunFigures): number | undefined => (byPackets ? f.cpuUsPerPacket : f.cpuUsPerKB);
   const lb = level(b);
   const ls = level(s);
-  if (lb === undefined || ls === undefined) return { change: 0, z: 0, material: false };
+  if (lb === undefined || ls === undefined) return NO_CHANGE;
   return relativeChange(
     {
       level: lb,
@@ -40,10 +37,20 @@ export function costChange(
   );
 }
 
-export function symptom(
-  b: RunFigures,
-  s: RunFigures,
-): { verdict: Verdict; gap: number; costRise: number; finding?: Finding } {
+const RUN_TO_RUN_SOURCE = `the runs' own intervals; identical runs ±${Math.round(RUN_TO_RUN_NOISE * 100)}% each unless repeats measure it`;
+
+export interface Symptom {
+  verdict: Verdict;
+  gap: number;
+  costRise: number;
+  /** The difference is larger than identical runs show (RUN_TO_RUN_NOISE): it stands without a mechanism. */
+  beyondRunToRun: boolean;
+  /** The material difference in words ("12% lower packets per second"), for a verdict withdrawn. */
+  summary: string;
+  finding?: Finding;
+}
+
+export function symptom(b: RunFigures, s: RunFigures): Symptom {
   const byPackets = perPacket(b, s);
   const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
   const repeats = (f: RunFigures): number[] =>
@@ -53,31 +60,36 @@ export function symptom(
     { level: level(s), series: byPackets ? s.rateSeries : s.bitsSeries, repeats: repeats(s) },
   );
   const cost = costChange(b, s, byPackets);
-  const gap = rate.material ? -rate.change : 0;
-  const costRise = cost.material ? cost.change : 0;
+  // A candidate difference: beyond the runs' own interval jitter. Whether it needs a mechanism to
+  // stand (it is within what identical runs differ by) is compareSides' question.
+  const gap = rate.beyondIntervals ? -rate.change : 0;
+  const costRise = cost.beyondIntervals ? cost.change : 0;
   const worse = gap > 0 || costRise > 0;
   const better = gap < 0 || (costRise < 0 && gap === 0);
   const verdict: Verdict = worse ? "slower" : better ? "faster" : "no-material-difference";
-  if (verdict === "no-material-difference") return { verdict, gap: 0, costRise: 0 };
+  if (verdict === "no-material-difference")
+    return { verdict, gap: 0, costRise: 0, beyondRunToRun: false, summary: "" };
   const what = byPackets ? "packets per second" : "throughput";
   const parts = [
-    rate.material
+    rate.beyondIntervals
       ? `${pct(Math.abs(rate.change))} ${rate.change < 0 ? "lower" : "higher"} ${what}`
       : `the same ${what} (within noise)`,
-    cost.material
+    cost.beyondIntervals
       ? `${pct(Math.abs(cost.change))} ${cost.change > 0 ? "more" : "less"} CPU per ${byPackets ? "packet" : "KB"}`
       : "",
   ].filter(Boolean);
   return {
     verdict,
-    gap: Math.max(0, gap),
-    costRise: Math.max(0, costRise),
+    gap,
+    costRise,
+    beyondRunToRun: rate.beyondRunToRun || cost.beyondRunToRun,
+    summary: parts.join(", "),
     finding: {
       code: verdict === "slower" ? "SLOWER" : "FASTER",
       kind: "symptom",
       title: `${s.label} vs ${b.label}: ${parts.join(", ")}`,
       mechanism: "what the benchmark and the kernel's own counters measured; the causes below explain it",
-      confidence: confidenceOf(Math.max(rate.z, cost.z)),
+      confidence: confidenceOf(Math.max(rate.zRun, cost.zRun)),
       impact: 2,
       evidence: [
         { what: `${what}`, baseline: num(level(b), 0), subject: num(level(s), 0), source: s.packetsSource },
@@ -94,9 +106,14 @@ export function symptom(
           source: "/proc/stat busy time over the window ÷ packets",
         },
         {
-          what: "per-interval noise (rate z, cost z)",
-          subject: `${rate.z.toFixed(1)}, ${cost.z.toFixed(1)}`,
-          source: "the runs' own interval-to-interval variation",
+          what: "rate change in standard errors: of the intervals, of identical runs",
+          subject: `${rate.zIntervals.toFixed(1)}, ${rate.zRun.toFixed(1)}`,
+          source: RUN_TO_RUN_SOURCE,
+        },
+        {
+          what: "cost change in standard errors: of the intervals, of identical runs",
+          subject: `${cost.zIntervals.toFixed(1)}, ${cost.zRun.toFixed(1)}`,
+          source: RUN_TO_RUN_SOURCE,
         },
       ],
     },

@@ -61,16 +61,18 @@ export const cpuCompetition: Rule = {
     const runOf = inSubject.length ? s : b;
     const extra = list.reduce((a, r) => a + r.share - r.other, 0);
     const samples = runOf.processShares.find((p) => p.comm === top.comm);
-    // A slowed baseline explains the subject's lead (a negative gap); a busy subject, its loss.
+    // A slowed baseline explains the subject's lead (a negative gap); a busy subject, its loss. The
+    // lead measured as what the baseline lacked against the subject: 1 − 1/(1 − gap).
     const explains = inSubject.length
       ? explainedShare(extra, ctx)
       : ctx.gap < 0
-        ? Math.min(1, extra / -ctx.gap)
+        ? Math.min(1, extra / (-ctx.gap / (1 - ctx.gap)))
         : undefined;
     const sides = (r: Rival): [number, number] =>
       inSubject.length ? [r.other, r.share] : [r.share, r.other];
     return {
       code: this.code,
+      ...(inSubject.length ? {} : { slowed: "baseline" as const }),
       title: `${list.map((r) => r.comm).join(", ")} competed for the CPUs in the ${side}: ${top.comm} used ${pct(top.share)} of all CPU time there (${pct(top.other)} in the ${side === "subject" ? "baseline" : "subject"})`,
       mechanism:
         "the network path runs in softirq and in the benchmark's threads on the same cores; CPU time taken by another process is time the path does not get",

@@ -1,4 +1,4 @@
-import { confidenceOf, proportionChange } from "../noise.js";
+import { confidenceOf, fractionRatioChange, LOSS_RUN_TO_RUN_LOG_SD } from "../noise.js";
 import { pct } from "../finding.js";
 import { explainedShare, type Rule } from "./rule.js";
 
@@ -20,10 +20,13 @@ export const packetLoss: Rule = {
       [...f.dropReasons.values()].reduce((a, x) => a + x, 0);
     const lb = lost(b);
     const ls = lost(s);
-    const c = proportionChange(
-      { events: lb, trials: lb + b.packets },
-      { events: ls, trials: ls + s.packets },
+    // Loss comes in bursts (a socket buffer overflows for a moment, then drains) and its level moves
+    // by a factor between identical runs: both count in each run's error.
+    const c = fractionRatioChange(
+      { events: lb, trials: lb + b.packets, intervals: b.lossSeries, repeats: b.repeats.runs },
+      { events: ls, trials: ls + s.packets, intervals: s.lossSeries, repeats: s.repeats.runs },
       MIN_LOSS_DELTA,
+      LOSS_RUN_TO_RUN_LOG_SD,
     );
     if (!c.material || c.delta <= 0) return undefined;
     const reasons = [...s.dropReasons]

@@ -12,9 +12,12 @@ const MIN_RETRANS_DELTA = 0.001;
 export const retransmissions: Rule = {
   code: "TCP_RETRANSMISSIONS",
   evaluate({ b, s }) {
-    const r = (f: typeof s): { events: number; trials: number } => ({
+    // Retransmissions come in bursts (one loss episode retransmits a window): each run's error is
+    // also taken from how much its intervals differ.
+    const r = (f: typeof s): { events: number; trials: number; intervals: typeof f.retransSeries } => ({
       events: f.snmp.get("Tcp.RetransSegs") ?? 0,
       trials: f.snmp.get("Tcp.OutSegs") ?? 0,
+      intervals: f.retransSeries,
     });
     const rb = r(b);
     const rs = r(s);
