@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
 import { sideFigures } from "../../src/diagnose/run-figures.js";
+import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
 import {
   clusteredRatioSe,
   fractionRatioChange,
@@ -279,4 +280,24 @@ test("loss: a fraction that moves by a factor between identical runs is not a ca
     fractionRatioChange(perInterval([0, 0, 0], 1e5), perInterval([30, 31, 29], 1e5), 0.01, 0.5).material,
     false,
   );
+});
+
+// Measured (scenario suite): tbf at 50 Mbit/s with a 32 kbit burst held TCP at 38 Mbit/s, below
+// the rate, against 5.8 Gbit/s without it: the shaper explains the fall down to its rate.
+test("a shaper between the baseline's throughput and the subject's explains the fall down to its rate", () => {
+  const run = sideFigures([load("overlay-udp64-run.json")]);
+  const tbf = { netns: "h1", device: "wire0", kind: "tbf", handle: "8025:", rateBitsPerSecond: 50e6 };
+  const b = { ...run, bitsPerSecond: 5.82e9, qdiscs: [] };
+  const s = {
+    ...run,
+    bitsPerSecond: 38.2e6,
+    qdiscs: [{ ...tbf, packets: 20569, drops: 115, overlimits: 42247 }],
+  };
+  const f = qdiscLimit.evaluate({ b, s, gap: 0.993, costRise: 0 });
+  assert.ok(f);
+  assert.equal(f.confidence, "high");
+  assert.ok((f.explains ?? 0) > 0.99, String(f.explains));
+  // A baseline already below the rate was not cut by it: overlimits named, no share of the gap.
+  const slowBase = qdiscLimit.evaluate({ b: { ...b, bitsPerSecond: 40e6 }, s, gap: 0.05, costRise: 0 });
+  assert.equal(slowBase?.explains, undefined);
 });

@@ -102,8 +102,9 @@ async function record(argv: string[]): Promise<string> {
   return out;
 }
 
-async function diagnosePair(base: string, subject: string): Promise<Diagnosis> {
-  const r = await runCli(["diagnose", base, subject, "--json"]);
+async function diagnoseSides(base: string[], subject: string[]): Promise<Diagnosis> {
+  const args = base.length > 1 ? [...base, "--vs", ...subject] : [...base, ...subject];
+  const r = await runCli(["diagnose", ...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as Diagnosis;
 }
@@ -127,6 +128,8 @@ interface Scenario {
   expectIfMaterial?: string;
   /** Causes that may follow from the injected one by its mechanism; anything else fails. */
   allowed: string[];
+  /** Runs per side (default 1), diagnosed as repeats (`diagnose B1 B2 … --vs S1 S2 …`). */
+  repeats?: number;
 }
 
 const perl = (): ChildProcess => spawn("perl", ["-e", '$0 = "ovsbusy"; 1 while 1'], { stdio: "ignore" });
@@ -243,8 +246,12 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
-    name: "a tiny socket buffer (UDP, -w 4K)",
+    // A 4 KB receive buffer overflows in bursts: 0.4–0.6% → 2–5% of the packets lost in the
+    // suite's runs, a rise within the factor by which identical runs' loss moves (host UDP A/A:
+    // 1.3% vs 6.9%). One pair cannot name it; three repeats per side measure that factor and do.
+    name: "a tiny socket buffer (UDP, -w 4K), three repeats per side",
     protocol: "udp",
+    repeats: 3,
     clientExtra: ["-w", "4K"],
     expect: "PACKET_LOSS",
     allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
@@ -321,19 +328,25 @@ const SCENARIOS: Scenario[] = [
 for (const sc of SCENARIOS)
   test(`scenario: ${sc.name}`, async (t) => {
     if (!requireKernel(t)) return;
-    const base = await record(client(sc.baselinePath ?? "overlay", sc.protocol, sc.benchmarkExtra));
+    const n = sc.repeats ?? 1;
+    const base: string[] = [];
+    for (let i = 0; i < n; i++)
+      base.push(await record(client(sc.baselinePath ?? "overlay", sc.protocol, sc.benchmarkExtra)));
     const undo = sc.inject?.();
     const beside = sc.beside?.() ?? [];
-    let subject: string;
+    const subject: string[] = [];
     try {
-      subject = await record(
-        client("overlay", sc.protocol, [...(sc.benchmarkExtra ?? []), ...(sc.clientExtra ?? [])]),
-      );
+      for (let i = 0; i < n; i++)
+        subject.push(
+          await record(
+            client("overlay", sc.protocol, [...(sc.benchmarkExtra ?? []), ...(sc.clientExtra ?? [])]),
+          ),
+        );
     } finally {
       for (const p of beside) p.kill("SIGKILL");
       if (typeof undo === "function") undo();
     }
-    const d = await diagnosePair(base, subject);
+    const d = await diagnoseSides(base, subject);
     const causes = d.findings.filter((f) => f.kind === "cause").map((f) => f.code);
     const all = d.findings.map((f) => `${f.kind}:${f.code}`).join(", ");
     if (sc.verdict) assert.equal(d.verdict, sc.verdict, all);

@@ -6,7 +6,7 @@ import type { Rule } from "./rule.js";
 /**
  * A queueing discipline that limits or drops: overlimits (a shaper held packets back) or drops in
  * the subject, on a qdisc the baseline did not have or that stayed quiet there. A shaper whose
- * rate the subject's throughput reaches explains the whole gap.
+ * rate lies between the baseline's throughput and the subject's explains the fall down to it.
  */
 export const qdiscLimit: Rule = {
   code: "QDISC_LIMIT",
@@ -24,18 +24,27 @@ export const qdiscLimit: Rule = {
       .sort((x, y) => y.overlimits + y.drops - (x.overlimits + x.drops));
     const q = active[0];
     if (!q) return undefined;
-    const capped =
-      q.rateBitsPerSecond !== undefined &&
-      s.bitsPerSecond >= q.rateBitsPerSecond * 0.8 &&
-      s.bitsPerSecond <= q.rateBitsPerSecond * 1.2;
+    const rate = q.rateBitsPerSecond;
+    const capped = rate !== undefined && s.bitsPerSecond >= rate * 0.8 && s.bitsPerSecond <= rate * 1.2;
+    // A shaper caps the throughput at its rate (a small burst keeps TCP below it): of the fall
+    // from a baseline above the rate, the part down to the rate is the shaper's, whatever else
+    // pulled the subject further.
+    const shaped =
+      rate !== undefined &&
+      gap > 0 &&
+      s.bitsPerSecond <= rate * 1.2 &&
+      b.bitsPerSecond > rate &&
+      b.bitsPerSecond > s.bitsPerSecond
+        ? Math.min(1, (b.bitsPerSecond - rate) / (b.bitsPerSecond - s.bitsPerSecond))
+        : undefined;
     return {
       code: this.code,
       title: `the ${q.kind} qdisc on ${q.netns}/${q.device}${q.rateBitsPerSecond ? ` (rate ${num(q.rateBitsPerSecond / 1e6, 1)} Mbit/s)` : ""} held back or dropped packets: ${q.overlimits} overlimits, ${q.drops} drops`,
       mechanism: capped
         ? "a shaper sends no faster than its rate: the subject's throughput sits at the qdisc's rate"
         : "a queueing discipline that delays (overlimits) or drops packets cuts throughput, and TCP backs off on its drops",
-      confidence: capped ? "high" : confidenceOf(Math.sqrt(q.overlimits + q.drops)),
-      ...(capped && gap > 0 ? { explains: 1 } : {}),
+      confidence: shaped !== undefined ? "high" : confidenceOf(Math.sqrt(q.overlimits + q.drops)),
+      ...(shaped !== undefined ? { explains: shaped } : {}),
       evidence: [
         ...active.slice(0, 3).map((x) => ({
           what: `${x.netns}/${x.device} ${x.kind} ${x.handle} overlimits / drops / packets`,
