@@ -13,12 +13,11 @@ import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /**
- * `npm run scenarios` (root, about 4 minutes). Not part of the CI gate: in five consecutive runs on
- * a quiet 2-core VM (2026-12-02, README) 58 of 60 outcomes held and 2 flipped in one run (host vs
- * overlay TCP read `no-material-difference` when the host run's last two seconds fell 25%; a
- * netfilter-share note on an unchanged path), so a gate would fail about one CI run in five.
- * Anything else on the machine (a type-check, a package install) also moves these pairs: the
- * diagnosis then names it (CPU_COMPETITION), but the scenario's expected verdict no longer holds.
+ * `npm run scenarios` (root, about 4.5 minutes). Not yet part of the CI gate: with the run-to-run
+ * rule (2026-12-02) six recorded suite runs re-diagnosed held every outcome and one live run went
+ * 12 of 12, but the gate needs five consecutive live runs first (README). Anything else on the
+ * machine (a type-check, a package install) also moves these pairs: the diagnosis then names it
+ * (CPU_COMPETITION), but the scenario's expected verdict no longer holds.
  *
  * The diagnosis on pairs recorded the way users record: a plain `overlayscope run` around iperf3
  * through an overlay built by hand, once clean (baseline) and once with one cause injected
