@@ -158,6 +158,17 @@ export function clusteredRatioSe(parts: IntervalCounts): number {
 }
 
 /**
+ * One side's standard error of a share at proportion p: the binomial one, or the spread of its
+ * per-interval shares (clusteredRatioSe) when that is larger and the run recorded intervals.
+ */
+function shareSe(p: number, side: { trials: number; intervals?: IntervalCounts }): number {
+  return Math.max(
+    Math.sqrt((p * (1 - p)) / Math.max(1, side.trials)),
+    side.intervals ? clusteredRatioSe(side.intervals) : 0,
+  );
+}
+
+/**
  * Change of a proportion (class samples among busy samples), subject against baseline: material
  * beyond minDelta and Z_MATERIAL standard errors, each side's error the larger of the binomial one
  * and the spread of its per-interval shares (clusteredRatioSe) when the run recorded them.
@@ -172,12 +183,7 @@ export function proportionChange(
   // The binomial error at the pooled share (the null hypothesis: both runs share one proportion).
   const pooled =
     base.trials + subj.trials > 0 ? (base.events + subj.events) / (base.trials + subj.trials) : 0;
-  const sideSe = (side: typeof base): number =>
-    Math.max(
-      Math.sqrt((pooled * (1 - pooled)) / Math.max(1, side.trials)),
-      side.intervals ? clusteredRatioSe(side.intervals) : 0,
-    );
-  const se = Math.sqrt(sideSe(base) ** 2 + sideSe(subj) ** 2);
+  const se = Math.sqrt(shareSe(pooled, base) ** 2 + shareSe(pooled, subj) ** 2);
   const delta = p2 - p1;
   const z = se > 0 ? Math.abs(delta) / se : delta !== 0 ? Number.POSITIVE_INFINITY : 0;
   return {
@@ -213,11 +219,7 @@ export function fractionRatioChange(
   const level = (side: typeof base): number => (side.events + 0.5) / (side.trials + 1);
   const logVariance = (side: typeof base): number => {
     const p = level(side);
-    const within = Math.max(
-      Math.sqrt((p * (1 - p)) / Math.max(1, side.trials)),
-      side.intervals ? clusteredRatioSe(side.intervals) : 0,
-    );
-    return runToRunLogSd ** 2 / Math.max(1, side.repeats ?? 1) + (within / p) ** 2;
+    return runToRunLogSd ** 2 / Math.max(1, side.repeats ?? 1) + (shareSe(p, side) / p) ** 2;
   };
   const p1 = base.trials > 0 ? base.events / base.trials : 0;
   const p2 = subj.trials > 0 ? subj.events / subj.trials : 0;
