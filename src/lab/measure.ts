@@ -1,20 +1,52 @@
+import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { parsePerCpuTable, tableDelta, type PerCpuTable } from "../collectors/per-cpu-table.js";
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
-import type { ProbeReading } from "../probes/probe-run.js";
+import type { ProbeReading, ProbeRun } from "../probes/probe-run.js";
+import { OverlayscopeError } from "../util/errors.js";
 import { runIperf, type IperfOptions, type IperfResult } from "./iperf.js";
 import type { Lab } from "./topology.js";
 
 export interface Measurement {
   topology: string;
   benchmark: IperfResult;
+  /** Readings that closed inside the benchmark's window, and each probe's final one. */
   readings: ProbeReading[];
   /** /proc/softirqs increase over the whole probed window: the independent check. */
   procSoftirqs: PerCpuTable;
   windowSeconds: number;
 }
 
-/** Runs one benchmark across a lab with probes attached for exactly the benchmark's window. */
+/** How long a probe may take to print an interval it owes before the measurement gives up on it. */
+const READING_DEADLINE_MS = 20_000;
+
+/**
+ * Resolves when the run has emitted a reading closed at or after `sinceMs`. bpftrace prints an
+ * interval from user space: a bpftrace starved of CPU (six of them and a flood on two cores)
+ * prints late, and one stopped before it caught up drops the intervals it still owed — its counts
+ * then arrive only in the exit dump, as one reading for the whole window.
+ */
+async function readingAfter(run: ProbeRun, seen: ProbeReading[], sinceMs: number): Promise<void> {
+  const has = (): boolean => seen.some((r) => r.probe === run.name && r.at >= sinceMs);
+  const deadline = AbortSignal.timeout(READING_DEADLINE_MS);
+  while (!has()) {
+    try {
+      await once(run, "reading", { signal: deadline });
+    } catch {
+      throw new OverlayscopeError(
+        "INTERNAL",
+        `probe ${run.name} printed no interval within ${READING_DEADLINE_MS} ms (bpftrace stalled)`,
+      );
+    }
+  }
+}
+
+/**
+ * Runs one benchmark across a lab with probes attached around exactly the benchmark's window.
+ * Every probe first proves its output flows (one interval printed) before the window opens, and
+ * prints one interval closed after the window before it is stopped: each then has at least one
+ * reading inside the window and its final one, whatever the load did to bpftrace's timing.
+ */
 export async function measure(
   engine: ProbeEngine,
   lab: Lab,
@@ -22,8 +54,8 @@ export async function measure(
   bench: IperfOptions,
 ): Promise<Measurement> {
   const runs = engine.prepare(probes, { kind: "host" });
-  const readings: ProbeReading[] = [];
-  for (const r of runs) r.on("reading", (x: ProbeReading) => readings.push(x));
+  const all: ProbeReading[] = [];
+  for (const r of runs) r.on("reading", (x: ProbeReading) => all.push(x));
   const started: typeof runs = [];
   try {
     await Promise.all(
@@ -32,16 +64,21 @@ export async function measure(
         started.push(r);
       }),
     );
+    const attached = Date.now();
+    await Promise.all(started.map((r) => readingAfter(r, all, attached)));
+    const warmUp = new Set(all);
     const before = parsePerCpuTable(await readFile("/proc/softirqs", "utf8"));
     const t0 = performance.now();
     const benchmark = await runIperf(lab, bench);
+    const ended = Date.now();
+    await Promise.all(started.map((r) => readingAfter(r, all, ended)));
     await Promise.all(started.map((r) => r.stop()));
     const windowSeconds = (performance.now() - t0) / 1000;
     const after = parsePerCpuTable(await readFile("/proc/softirqs", "utf8"));
     return {
       topology: lab.topology,
       benchmark,
-      readings,
+      readings: all.filter((r) => !warmUp.has(r)),
       procSoftirqs: tableDelta(before, after),
       windowSeconds,
     };

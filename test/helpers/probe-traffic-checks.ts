@@ -42,8 +42,8 @@ function trafficRequest(probe: string, opts: TrafficOptions): ProbeRequest {
 
 /**
  * Every given probe attached while iperf3 sends UDP 64 B at a fixed rate below saturation (so
- * nothing is lost and the sender's count is the truth). 3 s, not 2: with six bpftrace processes and
- * the flood on two cores, a 2 s window gave one probe a single 1 s tick (one reading).
+ * nothing is lost and the sender's count is the truth). measure() waits for each probe's intervals
+ * around the window, so a bpftrace starved by the flood still gives its in-window readings.
  */
 export async function recordTraffic(
   engine: ProbeEngine,
