@@ -2,7 +2,8 @@ import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { parsePerCpuTable, tableDelta, type PerCpuTable } from "../collectors/per-cpu-table.js";
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
-import type { ProbeReading, ProbeRun } from "../probes/probe-run.js";
+import type { ProbeReading } from "../probes/probe-run.js";
+import type { ProbeLease } from "../probes/run-pool.js";
 import { OverlayscopeError } from "../util/errors.js";
 import { runIperf, type IperfOptions, type IperfResult } from "./iperf.js";
 import type { Lab } from "./topology.js";
@@ -26,7 +27,7 @@ const READING_DEADLINE_MS = 20_000;
  * prints late, and one stopped before it caught up drops the intervals it still owed — its counts
  * then arrive only in the exit dump, as one reading for the whole window.
  */
-async function readingAfter(run: ProbeRun, seen: ProbeReading[], sinceMs: number): Promise<void> {
+async function readingAfter(run: ProbeLease, seen: ProbeReading[], sinceMs: number): Promise<void> {
   const has = (): boolean => seen.some((r) => r.probe === run.name && r.at >= sinceMs);
   const deadline = AbortSignal.timeout(READING_DEADLINE_MS);
   while (!has()) {
