@@ -5,6 +5,7 @@
  *
  *   node --import tsx bench/daemon-footprint.ts [--seconds 20]
  */
+import { wireTime } from "../src/util/wire-time.js";
 import { bpftraceChildren, cpuSeconds, rssKiB, startDaemonProcess } from "./daemon-process.js";
 import { ProfilerApi } from "../src/client/api.js";
 import { connect } from "../src/client/client.js";
@@ -26,10 +27,10 @@ const api = new ProfilerApi(connect({ address: `unix://${socket}` }));
 const ttfd: number[] = [];
 for (let k = 0; k < 3; k++) {
   const t0 = performance.now();
-  const s = await api.startSession({ defaultProbes: true, intervalMs: 1000 });
+  const s = await api.startSession({ defaultProbes: true, interval: wireTime(1000) });
   const attached = performance.now() - t0;
   await new Promise<void>((resolve) => {
-    const st = api.raw.streamSession({ id: s.id });
+    const st = api.streamSession(s.id);
     st.once("data", () => {
       ttfd.push(performance.now() - t0);
       st.cancel();
@@ -42,15 +43,15 @@ for (let k = 0; k < 3; k++) {
 }
 
 // Footprint: one default session, 4 streaming clients, SECONDS seconds.
-const s = await api.startSession({ defaultProbes: true, intervalMs: 1000 });
+const s = await api.startSession({ defaultProbes: true, interval: wireTime(1000) });
 const clients = Array.from({ length: 4 }, () => new ProfilerApi(connect({ address: `unix://${socket}` })));
 let received = 0;
 let lastSnap: Snapshot__Output | undefined;
 const streams = clients.map((c) => {
-  const st = c.raw.streamSession({ id: s.id });
-  st.on("data", (x: Snapshot__Output) => {
+  const st = c.streamSession(s.id);
+  st.on("data", (x: { snapshot: Snapshot__Output | null }) => {
     received++;
-    lastSnap = x;
+    lastSnap = x.snapshot ?? lastSnap;
   });
   st.on("error", () => undefined);
   return st;
@@ -89,10 +90,10 @@ const parseMs = performance.now() - p0;
 
 // Encoding: a real snapshot serialized the way the server does for each client.
 const { grpcType } = loadProfilerPackage();
-const serialize = grpcType.overlayscope.v1.Profiler.service.StreamSession.responseSerialize;
+const serialize = grpcType.overlayscope.v1.ProfilerService.service.StreamSession.responseSerialize;
 const enc0 = performance.now();
 let snapBytes = 0;
-for (let k = 0; k < 1000; k++) snapBytes = serialize(lastSnap!).length;
+for (let k = 0; k < 1000; k++) snapBytes = serialize({ snapshot: lastSnap! }).length;
 const encUs = ((performance.now() - enc0) / 1000) * 1000;
 
 console.log(

@@ -6,6 +6,7 @@
  *
  *   node --import tsx bench/soak.ts [--intervals 10000] [--interval-ms 100]
  */
+import { wireTime } from "../src/util/wire-time.js";
 import { ProfilerApi } from "../src/client/api.js";
 import { connect } from "../src/client/client.js";
 import { bpftraceChildren, cpuSeconds, rssKiB, startDaemonProcess } from "./daemon-process.js";
@@ -20,7 +21,7 @@ const INTERVAL_MS = arg("--interval-ms", 100);
 const daemon = await startDaemonProcess();
 const pid = daemon.child.pid!;
 const api = new ProfilerApi(connect({ address: `unix://${daemon.socket}` }));
-const s = await api.startSession({ defaultProbes: true, intervalMs: INTERVAL_MS });
+const s = await api.startSession({ defaultProbes: true, interval: wireTime(INTERVAL_MS) });
 const clients = Array.from(
   { length: 4 },
   () => new ProfilerApi(connect({ address: `unix://${daemon.socket}` })),
@@ -28,10 +29,10 @@ const clients = Array.from(
 let received = 0;
 let lastSeq = 0;
 const streams = clients.map((c) => {
-  const st = c.raw.streamSession({ id: s.id });
-  st.on("data", (x: { seq: string | number }) => {
+  const st = c.streamSession(s.id);
+  st.on("data", (x: { snapshot: { seq: number } | null }) => {
     received++;
-    lastSeq = Math.max(lastSeq, Number(x.seq));
+    lastSeq = Math.max(lastSeq, Number(x.snapshot?.seq ?? 0));
   });
   st.on("error", () => undefined);
   return st;

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(bpftrace bpftool iperf3 sockperf sysstat linux-perf iproute2 iputils-ping ethtool nftables
-  python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc golang-go tmux util-linux procps chromium
+  python3-grpcio python3-protobuf protobuf-compiler libprotobuf-dev protobuf-compiler-grpc golang-go tmux util-linux procps chromium
   gcc libc6-dev binutils openssl python3-prometheus-client)
 
 if [ "$(id -u)" -ne 0 ]; then

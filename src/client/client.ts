@@ -1,5 +1,5 @@
 import { credentials, Metadata, type CallCredentials, type ChannelCredentials } from "@grpc/grpc-js";
-import type { ProfilerClient } from "../generated/overlayscope/v1/Profiler.js";
+import type { ProfilerServiceClient } from "../generated/overlayscope/v1/ProfilerService.js";
 import { loadProfilerPackage } from "../server/proto.js";
 
 export interface ClientOptions {
@@ -9,8 +9,8 @@ export interface ClientOptions {
   token?: string;
 }
 
-/** A typed Profiler client over a unix socket or TCP (TLS when certificates are given). */
-export function connect(opts: ClientOptions): ProfilerClient {
+/** A typed ProfilerService client over a unix socket or TCP (TLS when certificates are given). */
+export function connect(opts: ClientOptions): ProfilerServiceClient {
   const { grpcType } = loadProfilerPackage();
   let creds: ChannelCredentials = opts.tls
     ? credentials.createSsl(opts.tls.ca ?? null, opts.tls.key ?? null, opts.tls.cert ?? null)
@@ -25,7 +25,7 @@ export function connect(opts: ClientOptions): ProfilerClient {
     // Insecure channels cannot carry call credentials; send the header as plain metadata there.
     creds = opts.tls ? credentials.combineChannelCredentials(creds, call) : creds;
   }
-  return new grpcType.overlayscope.v1.Profiler(opts.address, creds, {
+  return new grpcType.overlayscope.v1.ProfilerService(opts.address, creds, {
     "grpc.enable_channelz": 0,
     // A run of a long session is tens of MB of JSON (GetRun); the default 4 MB would refuse it.
     "grpc.max_receive_message_length": 512 * 1024 * 1024,

@@ -1,3 +1,4 @@
+import { wireMs } from "../util/wire-time.js";
 import { randomUUID } from "node:crypto";
 import type { ProfilerApi } from "./api.js";
 import { recordSession, type CommandRun, type RecordOptions } from "./recorder.js";
@@ -21,7 +22,7 @@ async function clockOffset(api: ProfilerApi): Promise<number> {
   const t0 = Date.now();
   const info = await api.hostInfo();
   const t1 = Date.now();
-  return Number(info.nowUnixMs) - (t0 + t1) / 2;
+  return wireMs(info.now) - (t0 + t1) / 2;
 }
 
 /**

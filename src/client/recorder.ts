@@ -1,7 +1,9 @@
+import { wireTime } from "../util/wire-time.js";
 import { spawn } from "node:child_process";
 import type { ServiceError } from "@grpc/grpc-js";
 import type { ProfilerApi } from "./api.js";
 import type { Snapshot__Output } from "../generated/overlayscope/v1/Snapshot.js";
+import type { StreamSessionResponse__Output } from "../generated/overlayscope/v1/StreamSessionResponse.js";
 import type { StartSessionRequest } from "../generated/overlayscope/v1/StartSessionRequest.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import type { RunFile } from "../run/run-file.js";
@@ -61,8 +63,10 @@ function streamUntilFinal(
   onSnap: (s: Snapshot__Output) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const stream = api.raw.streamSession({ id });
-    stream.on("data", (s: Snapshot__Output) => onSnap(s));
+    const stream = api.streamSession(id);
+    stream.on("data", (m: StreamSessionResponse__Output) => {
+      if (m.snapshot) onSnap(m.snapshot);
+    });
     stream.on("end", () => resolve());
     stream.on("error", (e: ServiceError) => reject(e));
   });
@@ -85,9 +89,9 @@ export async function recordSession(
     target: opts.target,
     probes: specs,
     defaultProbes: opts.defaultProbes || specs.length === 0,
-    intervalMs: opts.intervalMs,
+    interval: wireTime(opts.intervalMs),
     stackHz: opts.hz,
-    durationMs: opts.durationMs,
+    duration: wireTime(opts.durationMs),
     // Counters or the reason they are missing: a run always says which.
     hardwareCounters: true,
     label: opts.label,
@@ -108,8 +112,8 @@ export async function recordSession(
           argv: command.argv,
           pid: command.pid,
           exitCode: command.exitCode ?? -1,
-          startedAtMs: command.startedAtMs,
-          endedAtMs: command.endedAtMs,
+          startedAt: wireTime(command.startedAtMs),
+          endedAt: wireTime(command.endedAtMs),
           output: command.output,
         },
       )

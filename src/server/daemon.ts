@@ -22,7 +22,7 @@ import type { DaemonMetrics } from "./metrics.js";
 import { timingSafeEqual } from "node:crypto";
 
 const log = componentLogger("daemon");
-export const SERVICE_NAME = "overlayscope.v1.Profiler";
+export const SERVICE_NAME = "overlayscope.v1.ProfilerService";
 
 function bindAsync(server: Server, address: string, creds: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) =>
@@ -120,7 +120,7 @@ export class Daemon {
     const { grpcType } = loadProfilerPackage();
     // channelz keeps per-call history we never read.
     const server = new Server({ "grpc.enable_channelz": 0 });
-    const shared = withSharedSnapshotEncoding(grpcType.overlayscope.v1.Profiler.service);
+    const shared = withSharedSnapshotEncoding(grpcType.overlayscope.v1.ProfilerService.service);
     server.addService(
       shared.service,
       profilerHandlers({

@@ -2,8 +2,12 @@ import { availableParallelism, hostname, release } from "node:os";
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
 import type { StreamSessionRequest__Output } from "../generated/overlayscope/v1/StreamSessionRequest.js";
 import { Metadata, status } from "@grpc/grpc-js";
-import type { ProfilerHandlers } from "../generated/overlayscope/v1/Profiler.js";
+import type { ProfilerServiceHandlers } from "../generated/overlayscope/v1/ProfilerService.js";
 import type { Snapshot } from "../generated/overlayscope/v1/Snapshot.js";
+import type { GetProfileRequest__Output } from "../generated/overlayscope/v1/GetProfileRequest.js";
+import type { Profile } from "../generated/overlayscope/v1/Profile.js";
+import type { StreamSessionResponse } from "../generated/overlayscope/v1/StreamSessionResponse.js";
+import type { Interval } from "../session/interval-model.js";
 import { toFolded } from "../export/folded.js";
 import { toPprof } from "../export/pprof.js";
 import type { ProbeEngine } from "../probes/engine.js";
@@ -15,6 +19,7 @@ import { invalidArgument, OverlayscopeError } from "../util/errors.js";
 import type { CommandResult__Output } from "../generated/overlayscope/v1/CommandResult.js";
 import type { CommandRecord } from "../session/session-run.js";
 import { componentLogger } from "../util/log.js";
+import { wireMs, wireTime } from "../util/wire-time.js";
 import { toServiceError } from "./status.js";
 import { logRefusal } from "./refusal-log.js";
 
@@ -28,8 +33,8 @@ function commandRecord(c: CommandResult__Output): CommandRecord {
     argv: c.argv,
     pid: c.pid,
     exitCode: c.exitCode < 0 ? null : c.exitCode,
-    startedAtMs: Number(c.startedAtMs),
-    endedAtMs: Number(c.endedAtMs),
+    startedAtMs: wireMs(c.startedAt),
+    endedAtMs: wireMs(c.endedAt),
     output: c.output,
   };
 }
@@ -42,7 +47,7 @@ export interface ServiceContext {
   /** Checks call metadata; throws UNAUTHENTICATED. */
   authorize: (metadata: Metadata) => void;
   /** Encodes a snapshot once for all its watchers (src/server/shared-encoding.ts). */
-  encodeOnce?: (snapshot: object) => Buffer;
+  encodeOnce?: (source: object, message: () => object) => Buffer;
 }
 
 /** Trailer of a StreamSession: how many snapshots this client missed while it was not reading. */
@@ -71,14 +76,47 @@ function unary<Req, Res>(ctx: ServiceContext, fn: (req: Req) => Promise<Res> | R
   };
 }
 
-export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
+/** An interval as the Snapshot message carries it: with its session's id, its time a Timestamp. */
+export function wireSnapshot(sessionId: string, interval: Interval): Snapshot {
+  const { atMs, ...rest } = interval;
+  return { sessionId, ...rest, at: wireTime(atMs) };
+}
+
+export function profilerHandlers(ctx: ServiceContext): ProfilerServiceHandlers {
   const { engine, sessions } = ctx;
+  const profileOf = (req: GetProfileRequest__Output): Profile => {
+    const s = sessions.get(req.id);
+    const p = s.stackProfile();
+    switch (req.format) {
+      case "PROFILE_FORMAT_FOLDED":
+        return { format: req.format, data: Buffer.from(toFolded(p)), contentType: "text/plain" };
+      case "PROFILE_FORMAT_JSON":
+        return {
+          format: req.format,
+          data: Buffer.from(JSON.stringify(p)),
+          contentType: "application/json",
+        };
+      case "PROFILE_FORMAT_PPROF":
+      case "PROFILE_FORMAT_UNSPECIFIED":
+        return {
+          format: "PROFILE_FORMAT_PPROF",
+          data: Buffer.from(toPprof(p, { startMs: s.startedAt })),
+          contentType: "application/vnd.google.protobuf+gzip",
+        };
+      default:
+        throw new OverlayscopeError(
+          "INVALID_ARGUMENT",
+          `format: unknown profile format ${String(req.format)}`,
+          { field: "format" },
+        );
+    }
+  };
   return {
     GetHostInfo: unary(ctx, async () => {
       const pmu = pmuInventory();
       // systeminformation forks a few probes: once per daemon, not per call.
       const inv = await daemonInventory();
-      return {
+      const host = {
         cpuModel: inv.cpuModel,
         os: inv.os,
         numaNodes: inv.numaNodes,
@@ -112,13 +150,14 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
           },
         ],
         daemonVersion: ctx.version,
-        nowUnixMs: Date.now(),
+        now: wireTime(Date.now()),
         hostNetns: sessions.scope?.namespaces.map((n) => n.path) ?? [],
       };
+      return { host };
     }),
     ListProbes: unary(ctx, () => ({ probes: probeInfos(engine) })),
-    StartSession: unary(ctx, async (req) => (await sessions.start(req)).toWire()),
-    GetSession: unary(ctx, (req) => sessions.get(req.id).toWire()),
+    StartSession: unary(ctx, async (req) => ({ session: (await sessions.start(req)).toWire() })),
+    GetSession: unary(ctx, (req) => ({ session: sessions.get(req.id).toWire() })),
     ListSessions: unary(ctx, () => ({ sessions: sessions.list().map((s) => s.toWire()) })),
     StopSession: unary(ctx, async (req) => {
       const s = sessions.get(req.id);
@@ -126,51 +165,27 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
       await s.stop();
       const sum = s.summary();
       return {
-        session: s.toWire(),
-        durationSeconds: sum.durationSeconds,
-        stackSamples: sum.stackSamples,
-        topFunctions: sum.topFunctions,
-        probeCosts: sum.probeCosts,
+        summary: {
+          session: s.toWire(),
+          durationSeconds: sum.durationSeconds,
+          stackSamples: sum.stackSamples,
+          topFunctions: sum.topFunctions,
+          probeCosts: sum.probeCosts,
+        },
       };
     }),
     GetRun: unary(ctx, async (req) => {
       const run = await sessions.get(req.id).run();
-      return { schema: run.schema, json: Buffer.from(JSON.stringify(run)) };
+      return { run: { schema: run.schema, json: Buffer.from(JSON.stringify(run)) } };
     }),
-    GetProfile: unary(ctx, (req) => {
-      const s = sessions.get(req.id);
-      const p = s.stackProfile();
-      switch (req.format) {
-        case "PROFILE_FORMAT_FOLDED":
-          return { format: req.format, data: Buffer.from(toFolded(p)), contentType: "text/plain" };
-        case "PROFILE_FORMAT_JSON":
-          return {
-            format: req.format,
-            data: Buffer.from(JSON.stringify(p)),
-            contentType: "application/json",
-          };
-        case "PROFILE_FORMAT_PPROF":
-        case "PROFILE_FORMAT_UNSPECIFIED":
-          return {
-            format: "PROFILE_FORMAT_PPROF",
-            data: Buffer.from(toPprof(p, { startMs: s.startedAt })),
-            contentType: "application/vnd.google.protobuf+gzip",
-          };
-        default:
-          throw new OverlayscopeError(
-            "INVALID_ARGUMENT",
-            `format: unknown profile format ${String(req.format)}`,
-            { field: "format" },
-          );
-      }
-    }),
-    StreamSession: (call: ServerWritableStream<StreamSessionRequest__Output, Snapshot>) => {
+    GetProfile: unary(ctx, (req) => ({ profile: profileOf(req) })),
+    StreamSession: (call: ServerWritableStream<StreamSessionRequest__Output, StreamSessionResponse>) => {
       try {
         ctx.authorize(call.metadata);
         const s = sessions.get(call.request.id);
         const final = s.finalSnapshot;
         if (final) {
-          call.write(final);
+          call.write({ snapshot: wireSnapshot(s.id, final) });
           call.end();
           return;
         }
@@ -185,17 +200,22 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerHandlers {
         // snapshot it misses: while a write waits for "drain", only the newest snapshot is kept;
         // the ones replaced are counted and told to this client in the trailers at the end.
         let draining = false;
-        let pending: Snapshot | undefined;
+        let pending: Interval | undefined;
         let dropped = 0;
-        const send = (snap: Snapshot): void => {
+        const send = (interval: Interval): void => {
           if (draining) {
             if (pending) dropped++;
-            pending = snap;
+            pending = interval;
             return;
           }
+          const message = (): StreamSessionResponse => ({ snapshot: wireSnapshot(s.id, interval) });
           // Pre-encoded bytes pass through the StreamSession serializer untouched.
-          const more = call.write(ctx.encodeOnce ? (ctx.encodeOnce(snap) as unknown as Snapshot) : snap);
-          if (snap.final) return finish();
+          const more = call.write(
+            ctx.encodeOnce
+              ? (ctx.encodeOnce(interval, message) as unknown as StreamSessionResponse)
+              : message(),
+          );
+          if (interval.final) return finish();
           if (!more) {
             draining = true;
             call.once("drain", () => {

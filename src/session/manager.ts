@@ -1,3 +1,4 @@
+import { wireMs } from "../util/wire-time.js";
 import type { StartSessionRequest__Output } from "../generated/overlayscope/v1/StartSessionRequest.js";
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
 import { clientText, invalidArgument, OverlayscopeError } from "../util/errors.js";
@@ -29,14 +30,16 @@ export class SessionManager {
 
   async start(req: StartSessionRequest__Output): Promise<ProfilingSession> {
     if (this.closed) throw new OverlayscopeError("FAILED_PRECONDITION", "the daemon is shutting down");
-    const intervalMs = req.intervalMs || 1000;
+    const intervalMs = wireMs(req.interval) || 1000;
     if (intervalMs < 100 || intervalMs > 60_000)
-      throw invalidArgument("interval_ms", `must be 100..60000, got ${intervalMs}`);
+      throw invalidArgument("interval", `must be 100 ms..60 s, got ${intervalMs} ms`);
     const stackHz = req.stackHz || 19;
     if (stackHz > 10_000) throw invalidArgument("stack_hz", `must be 1..10000, got ${stackHz}`);
-    if (req.durationMs > 24 * 3600 * 1000) throw invalidArgument("duration_ms", "must be at most 24 h");
-    if (req.detached && req.durationMs === 0)
-      throw invalidArgument("detached", "a detached session needs duration_ms, or it would never end");
+    const durationMs = wireMs(req.duration);
+    if (durationMs < 0 || durationMs > 24 * 3600 * 1000)
+      throw invalidArgument("duration", `must be 0..24 h, got ${durationMs} ms`);
+    if (req.detached && durationMs === 0)
+      throw invalidArgument("detached", "a detached session needs a duration, or it would never end");
     if (req.label.length > 200) throw invalidArgument("label", "must be at most 200 characters");
     if (req.groupId !== "" && !/^[A-Za-z0-9._-]{1,64}$/.test(req.groupId))
       throw invalidArgument("group_id", "must match [A-Za-z0-9._-]{1,64}");
@@ -68,7 +71,7 @@ export class SessionManager {
       probes,
       intervalMs,
       stackHz,
-      durationMs: req.durationMs,
+      durationMs,
       detached: req.detached,
       hardwareCounters: req.hardwareCounters,
       label: req.label,

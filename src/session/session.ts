@@ -1,3 +1,4 @@
+import { optionalWireTime, wireTime } from "../util/wire-time.js";
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -81,7 +82,7 @@ export interface SessionOptions {
 
 /**
  * One profiling session: probes and collectors on one timeline, snapshots fanned out to every
- * watcher, a stack profile accumulated for GetProfile. Emits "snapshot" (Snapshot) and "ended".
+ * watcher, a stack profile accumulated for GetProfile. Emits "snapshot" (Interval) and "ended".
  */
 export class ProfilingSession extends EventEmitter {
   readonly id = randomUUID();
@@ -347,19 +348,16 @@ export class ProfilingSession extends EventEmitter {
     this.pendingEvents = [];
     this.lastSnapshot = interval;
     this.intervals.push(interval);
-    // Watchers see the interval with the session id, as the Snapshot message carries it.
-    this.emit("snapshot", { sessionId: this.id, ...interval });
+    this.emit("snapshot", interval);
   }
 
   get snapshotCount(): number {
     return this.seq;
   }
 
-  get finalSnapshot(): (Interval & { sessionId: string }) | undefined {
+  get finalSnapshot(): Interval | undefined {
     const last = this.lastSnapshot;
-    return (this.state === "STOPPED" || this.state === "FAILED") && last
-      ? { sessionId: this.id, ...last }
-      : undefined;
+    return (this.state === "STOPPED" || this.state === "FAILED") && last ? last : undefined;
   }
 
   addWatcher(): () => void {
@@ -512,9 +510,9 @@ export class ProfilingSession extends EventEmitter {
               ? "SESSION_STATE_STOPPED"
               : "SESSION_STATE_FAILED",
       target: this.opts.target.description,
-      startedAtMs: this.startedAt,
-      stoppedAtMs: this.stoppedAt,
-      intervalMs: this.opts.intervalMs,
+      startedAt: optionalWireTime(this.startedAt),
+      stoppedAt: optionalWireTime(this.stoppedAt),
+      interval: wireTime(this.opts.intervalMs),
       probes: this.runs.map((r) => ({
         name: r.name,
         variant: r.variant.name,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { ProfilerClient } from "../../src/generated/overlayscope/v1/Profiler.js";
+import type { ProfilerServiceClient as ProfilerClient } from "../../src/generated/overlayscope/v1/ProfilerService.js";
 import { connect } from "../../src/client/client.js";
 import { BIN } from "./cli.js";
 import { tempDir } from "./temp-dir.js";

@@ -8,6 +8,8 @@ import { status, type ServiceError } from "@grpc/grpc-js";
 import { ProfilerApi } from "../../src/client/api.js";
 import { DROPPED_TRAILER } from "../../src/server/service.js";
 import type { Snapshot__Output } from "../../src/generated/overlayscope/v1/Snapshot.js";
+import type { StreamSessionResponse__Output } from "../../src/generated/overlayscope/v1/StreamSessionResponse.js";
+import { wireTime } from "../../src/util/wire-time.js";
 import type { StartSessionRequest } from "../../src/generated/overlayscope/v1/StartSessionRequest.js";
 import { runCli } from "../helpers/cli.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
@@ -190,12 +192,12 @@ test("regression: a client that stops reading gets the newest snapshot and a cou
   const s = await api().startSession({
     defaultProbes: false,
     probes: [{ name: "softirq" }],
-    intervalMs: 100,
+    interval: wireTime(100),
   });
   const received: Snapshot__Output[] = [];
   let trailers: Metadata | undefined;
   const st = d.client.streamSession({ id: s.id });
-  st.on("data", (x: Snapshot__Output) => received.push(x));
+  st.on("data", (x: StreamSessionResponse__Output) => x.snapshot && received.push(x.snapshot));
   st.on("status", (x: { metadata: Metadata }) => (trailers = x.metadata));
   const ended = new Promise<void>((r) => st.once("end", () => r()));
   // Wait for the first snapshot, then stop reading while the session emits ~150 more.

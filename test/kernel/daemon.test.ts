@@ -11,9 +11,11 @@ import { Profile } from "pprof-format";
 import { ProfilerApi } from "../../src/client/api.js";
 import { checkHealth } from "../../src/client/health.js";
 import { runCli } from "../helpers/cli.js";
-import type { ProfilerClient } from "../../src/generated/overlayscope/v1/Profiler.js";
+import type { ProfilerServiceClient as ProfilerClient } from "../../src/generated/overlayscope/v1/ProfilerService.js";
 import type { Session__Output } from "../../src/generated/overlayscope/v1/Session.js";
 import type { Snapshot__Output } from "../../src/generated/overlayscope/v1/Snapshot.js";
+import type { StreamSessionResponse__Output } from "../../src/generated/overlayscope/v1/StreamSessionResponse.js";
+import { wireTime } from "../../src/util/wire-time.js";
 import type { StartSessionRequest } from "../../src/generated/overlayscope/v1/StartSessionRequest.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
@@ -63,8 +65,8 @@ function collect(c: ProfilerClient, id: string, n = Infinity): Promise<Snapshot_
   return new Promise((resolve, reject) => {
     const out: Snapshot__Output[] = [];
     const s = c.streamSession({ id });
-    s.on("data", (snap: Snapshot__Output) => {
-      out.push(snap);
+    s.on("data", ({ snapshot }: StreamSessionResponse__Output) => {
+      if (snapshot) out.push(snapshot);
       if (out.length >= n) {
         s.cancel();
         resolve(out);
@@ -98,7 +100,7 @@ test("the socket is root-only, and GetHostInfo/ListProbes describe this kernel",
 
 test("health and reflection services answer", async (t) => {
   if (!requireKernel(t)) return;
-  const status = await checkHealth(`unix://${d.socket}`, "overlayscope.v1.Profiler");
+  const status = await checkHealth(`unix://${d.socket}`, "overlayscope.v1.ProfilerService");
   assert.equal(status, "SERVING");
   // what the Kubernetes exec probes run
   const cli = await runCli(["health", "--socket", d.socket]);
@@ -163,7 +165,7 @@ test("health and reflection services answer", async (t) => {
   });
   stream.end();
   r.close();
-  assert.ok(names.includes("overlayscope.v1.Profiler"), names.join(","));
+  assert.ok(names.includes("overlayscope.v1.ProfilerService"), names.join(","));
 });
 
 test("bad requests get INVALID_ARGUMENT / NOT_FOUND with the field, before anything starts", async (t) => {
@@ -189,10 +191,10 @@ test("bad requests get INVALID_ARGUMENT / NOT_FOUND with the field, before anyth
     "detached",
   );
   await expectStatus(
-    start(c, { defaultProbes: true, intervalMs: 5 }),
+    start(c, { defaultProbes: true, interval: wireTime(5) }),
     status.INVALID_ARGUMENT,
-    /interval_ms/,
-    "interval_ms",
+    /interval/,
+    "interval",
   );
   await expectStatus(
     start(c, { defaultProbes: true, target: { pid: 999_999_999 } }),
@@ -233,7 +235,7 @@ test("concurrent sessions and streams; the session limit answers RESOURCE_EXHAUS
   const c = d.client;
   const [a, b] = await Promise.all([
     start(c, { defaultProbes: true }),
-    start(c, { probes: [{ name: "softirq" }], intervalMs: 500 }),
+    start(c, { probes: [{ name: "softirq" }], interval: wireTime(500) }),
   ]);
   const listed = await api(c).listSessions();
   assert.ok(listed.sessions.filter((s) => s.state === "SESSION_STATE_RUNNING").length >= 2);

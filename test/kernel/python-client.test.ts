@@ -29,7 +29,10 @@ test("a Python client (Debian python3-grpcio, stubs generated from our .proto) d
     const seen = JSON.parse(r.stdout) as {
       bpftrace: string;
       probes: string[];
-      snapshots: Array<{ cpus: number; final: boolean }>;
+      host_now_ms: number;
+      session_started_ms: number;
+      interval_ms: number;
+      snapshots: Array<{ cpus: number; final: boolean; at_ms: number }>;
       pprof_bytes: number;
       pprof_has_cpu: boolean;
       error: { code: string; details: string };
@@ -38,6 +41,19 @@ test("a Python client (Debian python3-grpcio, stubs generated from our .proto) d
     assert.ok(seen.probes.includes("stacks"));
     assert.ok(seen.snapshots.length >= 3 && seen.snapshots[0]!.cpus > 0);
     assert.equal(seen.snapshots[seen.snapshots.length - 1]!.final, true);
+    // Times are the well-known types, read by Python's own Timestamp/Duration: the session started
+    // after the host answered, the stream's intervals close after the start, one second apart.
+    assert.equal(seen.interval_ms, 1000);
+    assert.ok(
+      seen.session_started_ms >= seen.host_now_ms - 5,
+      `${seen.session_started_ms} vs ${seen.host_now_ms}`,
+    );
+    const ats = seen.snapshots.map((s) => s.at_ms);
+    assert.ok(
+      ats.every((a, i) => a > seen.session_started_ms && (i === 0 || a >= ats[i - 1]!)),
+      ats.join(","),
+    );
+    assert.ok(Math.abs(ats[0]! - Date.now()) < 600_000, "a Timestamp in milliseconds since the epoch");
     assert.ok(seen.pprof_bytes > 100 && seen.pprof_has_cpu);
     assert.equal(seen.error.code, "INVALID_ARGUMENT");
     assert.match(seen.error.details, /^id: not a session id/);
@@ -91,12 +107,12 @@ test("a generic client builds our API from server reflection alone, in a real de
       probes: string[];
     };
     for (const s of [
-      "overlayscope.v1.Profiler",
+      "overlayscope.v1.ProfilerService",
       "grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection",
     ])
       assert.ok(seen.services.includes(s), `lists ${s}: ${seen.services.join(", ")}`);
-    assert.ok(seen.methods["overlayscope.v1.Profiler"]!.includes("StartSession"));
+    assert.ok(seen.methods["overlayscope.v1.ProfilerService"]!.includes("StartSession"));
     assert.equal(seen.params_entry, "ParamsEntry");
     assert.equal(seen.params_is_map, true);
     assert.ok(seen.probes.includes("stacks"), "a call made with message classes from the pool alone");

@@ -11,7 +11,7 @@ import {
 import fc from "fast-check";
 import { checkHealth } from "../../src/client/health.js";
 import { loadProfilerPackage } from "../../src/server/proto.js";
-import type { ProfilerClient } from "../../src/generated/overlayscope/v1/Profiler.js";
+import type { ProfilerServiceClient as ProfilerClient } from "../../src/generated/overlayscope/v1/ProfilerService.js";
 import type { StartSessionRequest } from "../../src/generated/overlayscope/v1/StartSessionRequest.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
@@ -27,7 +27,7 @@ import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 
-/** The statuses the README documents for the Profiler service. */
+/** The statuses the README documents for the ProfilerService. */
 const DOCUMENTED = new Set([
   status.OK,
   status.INVALID_ARGUMENT,
@@ -86,6 +86,15 @@ const nasty = fc.oneof(
   ),
 );
 const u32 = fc.oneof(fc.constantFrom(0, 1, 99, 100, 1000, 60_000, 60_001, 2 ** 31, 2 ** 32 - 1), fc.nat());
+/** A Timestamp or Duration anywhere in int64 seconds and int32 nanos, the edges included. */
+const int64Text = fc.oneof(
+  fc.constantFrom("0", "1", "-1", "60", "86401"),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String),
+);
+const wireTimeArb = fc.record(
+  { seconds: int64Text, nanos: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) },
+  { requiredKeys: [] },
+);
 const target = fc.oneof(
   fc.record({ pid: fc.oneof(fc.constantFrom(0, 1, process.pid, 2 ** 31 - 1), fc.nat()) }),
   fc.record({ netns: fc.record({ path: nasty, inode: fc.oneof(fc.constant("0"), fc.nat().map(String)) }) }),
@@ -109,9 +118,9 @@ const startRequest: fc.Arbitrary<StartSessionRequest> = fc.record(
       { maxLength: 3 },
     ),
     defaultProbes: fc.boolean(),
-    intervalMs: u32,
+    interval: wireTimeArb,
     stackHz: u32,
-    durationMs: u32,
+    duration: wireTimeArb,
     detached: fc.boolean(),
     hardwareCounters: fc.boolean(),
     label: nasty,
@@ -124,11 +133,8 @@ const commandResult = fc.record(
     argv: fc.array(nasty, { maxLength: 3 }),
     pid: u32,
     exitCode: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-    startedAtMs: fc.oneof(
-      fc.constant("0"),
-      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String),
-    ),
-    endedAtMs: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String),
+    startedAt: wireTimeArb,
+    endedAt: wireTimeArb,
     output: nasty,
   },
   { requiredKeys: [] },
@@ -158,7 +164,9 @@ const plausibleRequest: fc.Arbitrary<StartSessionRequest> = fc.record(
       { maxLength: 2 },
     ),
     defaultProbes: fc.boolean(),
-    intervalMs: fc.constantFrom(0, 100, 1000),
+    interval: fc
+      .constantFrom(0, 100, 1000)
+      .map((ms) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 })),
     label: nasty,
   },
   { requiredKeys: [] },
@@ -207,7 +215,7 @@ function documented(rpc: string, a: Answer, request: unknown): void {
 }
 
 async function alive(): Promise<void> {
-  assert.equal(await checkHealth(`unix://${d.socket}`, "overlayscope.v1.Profiler", 5000), "SERVING");
+  assert.equal(await checkHealth(`unix://${d.socket}`, "overlayscope.v1.ProfilerService", 5000), "SERVING");
 }
 
 function daemonChildren(): string[] {
@@ -230,7 +238,7 @@ test("fuzz: random and adversarial requests at every RPC never stop the daemon o
         c.startSession(req, new Metadata(), deadline(), (e, res) =>
           resolve({
             a: e ? { code: e.code, details: e.details } : { code: status.OK, details: "" },
-            id: res?.id ?? "",
+            id: res?.session?.id ?? "",
           }),
         ),
       );
@@ -273,7 +281,7 @@ test("fuzz: random and adversarial requests at every RPC never stop the daemon o
         const stop = await call((cb) => c.stopSession({ id: s.id }, new Metadata(), deadline(), cb));
         documented("StopSession", stop, s.id);
         const info = await new Promise<{ state?: string }>((resolve) =>
-          c.getSession({ id: s.id }, new Metadata(), deadline(), (_e, r) => resolve(r ?? {})),
+          c.getSession({ id: s.id }, new Metadata(), deadline(), (_e, r) => resolve(r?.session ?? {})),
         );
         assert.ok(
           info.state === "SESSION_STATE_STOPPED" || info.state === "SESSION_STATE_FAILED",
@@ -318,7 +326,7 @@ test("fuzz: random bytes as any request message get a status, and the daemon sta
       methods.map((m) => [
         m,
         {
-          path: `/overlayscope.v1.Profiler/${m}`,
+          path: `/overlayscope.v1.ProfilerService/${m}`,
           requestStream: false,
           responseStream: false,
           requestSerialize: identity,
@@ -334,8 +342,8 @@ test("fuzz: random bytes as any request message get a status, and the daemon sta
     string,
     (req: Buffer, md: Metadata, opts: object, cb: (e: ServiceError | null, res?: Buffer) => void) => void
   >;
-  const decodeSession = loadProfilerPackage().grpcType.overlayscope.v1.Profiler.service.StartSession
-    .responseDeserialize as (b: Buffer) => { id: string };
+  const decodeSession = loadProfilerPackage().grpcType.overlayscope.v1.ProfilerService.service.StartSession
+    .responseDeserialize as (b: Buffer) => { session: { id: string } | null };
   let sessions = 0;
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...methods), fc.uint8Array({ maxLength: 512 }), async (m, bytes) => {
@@ -352,7 +360,7 @@ test("fuzz: random bytes as any request message get a status, and the daemon sta
       // Bytes can decode into a valid request (all fields default): end what it started.
       if (m === "StartSession" && r.a.code === status.OK) {
         sessions++;
-        const { id } = decodeSession(r.res!);
+        const id = decodeSession(r.res!).session?.id ?? "";
         documented(
           "StopSession",
           await call((cb) => d.client.stopSession({ id }, new Metadata(), deadline(), cb)),

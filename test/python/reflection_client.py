@@ -53,7 +53,7 @@ def main() -> None:
     req_cls = factory.GetPrototype(pool.FindMessageTypeByName("overlayscope.v1.ListProbesRequest"))
     res_cls = factory.GetPrototype(pool.FindMessageTypeByName("overlayscope.v1.ListProbesResponse"))
     call = channel.unary_unary(
-        "/overlayscope.v1.Profiler/ListProbes",
+        "/overlayscope.v1.ProfilerService/ListProbes",
         request_serializer=lambda m: m.SerializeToString(),
         response_deserializer=res_cls.FromString,
     )

@@ -29,10 +29,13 @@ test("the descriptors reflection serves are protoc's, of the current protos (reg
 
 test("the index finds every service, message and method, and each file's own bytes", () => {
   const idx = indexDescriptorSet(readFileSync(join(ROOT, "proto", "descriptors.binpb")));
-  assert.ok(idx.services.includes("overlayscope.v1.Profiler"));
+  assert.ok(idx.services.includes("overlayscope.v1.ProfilerService"));
   assert.ok(idx.services.includes("grpc.health.v1.Health"));
   assert.equal(idx.symbols.get("overlayscope.v1.ProbeSpec"), "overlayscope/v1/profiler.proto");
   assert.equal(idx.symbols.get("overlayscope.v1.ProbeSpec.ParamsEntry"), "overlayscope/v1/profiler.proto");
-  assert.equal(idx.symbols.get("overlayscope.v1.Profiler.StartSession"), "overlayscope/v1/profiler.proto");
+  assert.equal(
+    idx.symbols.get("overlayscope.v1.ProfilerService.StartSession"),
+    "overlayscope/v1/profiler.proto",
+  );
   assert.ok(idx.files.get("overlayscope/v1/profiler.proto")!.bytes.length > 1000);
 });

@@ -41,17 +41,26 @@ function unwrap(t: z.ZodType): z.ZodType {
   }
 }
 
+/** A Timestamp on the wire is epoch milliseconds in the model, named with an `Ms` suffix. */
+const isTimestamp = (f: protobuf.Field): boolean => f.resolvedType?.fullName === ".google.protobuf.Timestamp";
+const modelName = (f: protobuf.Field): string => (isTimestamp(f) ? `${f.name}Ms` : f.name);
+
 /** Walks a message and a zod object together; every difference is reported with its path. */
 function compare(msg: protobuf.Type, schema: z.ZodObject, path: string, problems: string[]): void {
   const zodKeys = Object.keys(schema.shape);
   const protoFields = msg.fieldsArray.filter((f) => !(msg.name === "Snapshot" && f.name === "sessionId"));
   for (const k of zodKeys)
-    if (!protoFields.some((f) => f.name === k))
+    if (!protoFields.some((f) => modelName(f) === k))
       problems.push(`${path}.${k}: in the zod schema, not in ${msg.name}`);
   for (const f of protoFields) {
-    const zt = schema.shape[f.name] as z.ZodType | undefined;
+    const zt = schema.shape[modelName(f)] as z.ZodType | undefined;
     if (!zt) {
       problems.push(`${path}.${f.name}: in ${msg.name}, not in the zod schema`);
+      continue;
+    }
+    if (isTimestamp(f)) {
+      if (!(unwrap(zt) instanceof z.ZodNumber))
+        problems.push(`${path}.${f.name}: a Timestamp in proto, not epoch milliseconds in zod`);
       continue;
     }
     let inner = unwrap(zt);

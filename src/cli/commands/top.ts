@@ -1,6 +1,8 @@
 import type { ServiceError } from "@grpc/grpc-js";
 import type { ProfilerApi } from "../../client/api.js";
 import type { Snapshot__Output } from "../../generated/overlayscope/v1/Snapshot.js";
+import type { StreamSessionResponse__Output } from "../../generated/overlayscope/v1/StreamSessionResponse.js";
+import { wireTime } from "../../util/wire-time.js";
 import { formatProbeCost } from "../probe-cost-line.js";
 import { formatNumber } from "../table.js";
 
@@ -83,11 +85,11 @@ export interface TopOptions {
 
 /** Streams a host-wide session and redraws in place until q, Ctrl-C or the iteration count. */
 export async function runTop(api: ProfilerApi, opts: TopOptions): Promise<void> {
-  const session = await api.startSession({ defaultProbes: true, intervalMs: opts.intervalMs });
+  const session = await api.startSession({ defaultProbes: true, interval: wireTime(opts.intervalMs) });
   const tty = process.stdout.isTTY && !opts.json;
   let seen = 0;
   await new Promise<void>((resolve, reject) => {
-    const stream = api.raw.streamSession({ id: session.id });
+    const stream = api.streamSession(session.id);
     let quitting = false;
     const quit = (): void => {
       quitting = true;
@@ -100,8 +102,8 @@ export async function runTop(api: ProfilerApi, opts: TopOptions): Promise<void> 
         if (b[0] === 0x71 || b[0] === 0x03) quit(); // q or Ctrl-C in raw mode
       });
     }
-    stream.on("data", (s: Snapshot__Output) => {
-      if (s.final || quitting) return;
+    stream.on("data", ({ snapshot: s }: StreamSessionResponse__Output) => {
+      if (!s || s.final || quitting) return;
       seen++;
       if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
       else process.stdout.write(`${tty ? "\x1b[H\x1b[2J" : ""}${renderTop(s)}\n`);

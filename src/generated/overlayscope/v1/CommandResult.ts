@@ -1,13 +1,13 @@
 // Original file: proto/overlayscope/v1/profiler.proto
 
-import type { Long } from '@grpc/proto-loader';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 
 export interface CommandResult {
   'argv'?: (string)[];
   'pid'?: (number);
   'exitCode'?: (number);
-  'startedAtMs'?: (number | string | Long);
-  'endedAtMs'?: (number | string | Long);
+  'startedAt'?: (_google_protobuf_Timestamp | null);
+  'endedAt'?: (_google_protobuf_Timestamp | null);
   'output'?: (string);
 }
 
@@ -15,7 +15,7 @@ export interface CommandResult__Output {
   'argv': (string)[];
   'pid': (number);
   'exitCode': (number);
-  'startedAtMs': (number);
-  'endedAtMs': (number);
+  'startedAt': (_google_protobuf_Timestamp__Output | null);
+  'endedAt': (_google_protobuf_Timestamp__Output | null);
   'output': (string);
 }

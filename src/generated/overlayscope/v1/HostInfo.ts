@@ -2,6 +2,7 @@
 
 import type { ProbeInfo as _overlayscope_v1_ProbeInfo, ProbeInfo__Output as _overlayscope_v1_ProbeInfo__Output } from '../../overlayscope/v1/ProbeInfo.js';
 import type { CollectorInfo as _overlayscope_v1_CollectorInfo, CollectorInfo__Output as _overlayscope_v1_CollectorInfo__Output } from '../../overlayscope/v1/CollectorInfo.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface HostInfo {
@@ -17,7 +18,7 @@ export interface HostInfo {
   'numaNodes'?: (number);
   'memoryBytes'?: (number | string | Long);
   'physicalCores'?: (number);
-  'nowUnixMs'?: (number | string | Long);
+  'now'?: (_google_protobuf_Timestamp | null);
   'hostNetns'?: (string)[];
 }
 
@@ -34,6 +35,6 @@ export interface HostInfo__Output {
   'numaNodes': (number);
   'memoryBytes': (number);
   'physicalCores': (number);
-  'nowUnixMs': (number);
+  'now': (_google_protobuf_Timestamp__Output | null);
   'hostNetns': (string)[];
 }

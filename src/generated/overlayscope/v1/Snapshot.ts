@@ -1,5 +1,6 @@
 // Original file: proto/overlayscope/v1/profiler.proto
 
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 import type { CpuUsage as _overlayscope_v1_CpuUsage, CpuUsage__Output as _overlayscope_v1_CpuUsage__Output } from '../../overlayscope/v1/CpuUsage.js';
 import type { SoftirqRate as _overlayscope_v1_SoftirqRate, SoftirqRate__Output as _overlayscope_v1_SoftirqRate__Output } from '../../overlayscope/v1/SoftirqRate.js';
 import type { DeviceRate as _overlayscope_v1_DeviceRate, DeviceRate__Output as _overlayscope_v1_DeviceRate__Output } from '../../overlayscope/v1/DeviceRate.js';
@@ -18,7 +19,7 @@ import type { Long } from '@grpc/proto-loader';
 export interface Snapshot {
   'sessionId'?: (string);
   'seq'?: (number | string | Long);
-  'atMs'?: (number | string | Long);
+  'at'?: (_google_protobuf_Timestamp | null);
   'seconds'?: (number | string);
   'cpus'?: (_overlayscope_v1_CpuUsage)[];
   'softirqs'?: (_overlayscope_v1_SoftirqRate)[];
@@ -40,7 +41,7 @@ export interface Snapshot {
 export interface Snapshot__Output {
   'sessionId': (string);
   'seq': (number);
-  'atMs': (number);
+  'at': (_google_protobuf_Timestamp__Output | null);
   'seconds': (number);
   'cpus': (_overlayscope_v1_CpuUsage__Output)[];
   'softirqs': (_overlayscope_v1_SoftirqRate__Output)[];
