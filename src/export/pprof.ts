@@ -17,6 +17,9 @@ import type { StackProfile } from "../profile/stack-profile.js";
  * cpu/nanoseconds = samples × 1e9/hz), labels cpu, pid, comm and context. `startMs`: when recording
  * began (the profile's time), else now.
  *
+ * User locations keep the sampled address and the mapped file it lies in (memory range, file
+ * offset, build id) whenever the daemon saw one, so pprof-reading tools can re-symbolise them.
+ *
  * Numeric labels carry a unit (pprof drops a numeric label of 0 without one, so `-tagfocus=cpu=0`
  * matched nothing), and the kernel is the main mapping (else pprof says "Main binary filename not
  * available" and titles its web UI "unknown").
@@ -27,14 +30,29 @@ export function toPprof(p: StackProfile, opts: { startMs?: number } = {}): Uint8
     "[kernel]": new Mapping({ id: 1, filename: st.dedup("[kernel.kallsyms]"), hasFunctions: true }),
     "[user]": new Mapping({ id: 2, filename: st.dedup("[user]"), hasFunctions: true }),
   };
+  // Each mapped file user frames lie in, with its address range and build id: a tool can
+  // re-symbolise the user locations' addresses from them (e.g. with debug info we did not have).
+  const objectMappings = (p.objects ?? []).map(
+    (o, i) =>
+      new Mapping({
+        id: 3 + i,
+        memoryStart: o.start,
+        memoryLimit: o.limit,
+        fileOffset: o.offset,
+        filename: st.dedup(o.path),
+        buildId: st.dedup(o.buildId),
+        hasFunctions: true,
+      }),
+  );
   const functions = new Map<string, PFunction>();
   const locations = new Map<string, Location>();
   // Kernel and user functions may share a name (e.g. "write"); they are different functions.
-  const location = (fn: string, space: "[kernel]" | "[user]"): Location => {
-    const k = `${space}${fn}`;
+  const location = (fn: string, space: "[kernel]" | "[user]", address = 0, object = -1): Location => {
+    const k = `${space}${fn}\u0000${address}\u0000${object}`;
     let loc = locations.get(k);
     if (!loc) {
-      let f = functions.get(k);
+      const fk = `${space}${fn}`;
+      let f = functions.get(fk);
       if (!f) {
         f = new PFunction({
           id: functions.size + 1,
@@ -42,11 +60,12 @@ export function toPprof(p: StackProfile, opts: { startMs?: number } = {}): Uint8
           systemName: st.dedup(fn),
           filename: st.dedup(space),
         });
-        functions.set(k, f);
+        functions.set(fk, f);
       }
       loc = new Location({
         id: locations.size + 1,
-        mappingId: mappings[space].id,
+        mappingId: objectMappings[object]?.id ?? mappings[space].id,
+        address,
         line: [new Line({ functionId: f.id })],
       });
       locations.set(k, loc);
@@ -63,7 +82,9 @@ export function toPprof(p: StackProfile, opts: { startMs?: number } = {}): Uint8
             ? s.frames
             : [`[${s.context} without kernel frames]`]
           ).map((f) => location(f, "[kernel]").id),
-          ...s.userFrames.map((f) => location(f, "[user]").id),
+          ...s.userFrames.map(
+            (f, i) => location(f, "[user]", s.userAddresses?.[i] ?? 0, s.userObjects?.[i] ?? -1).id,
+          ),
         ],
         value: [s.samples, s.samples * periodNs],
         label: [
@@ -80,7 +101,7 @@ export function toPprof(p: StackProfile, opts: { startMs?: number } = {}): Uint8
       new ValueType({ type: st.dedup("cpu"), unit: st.dedup("nanoseconds") }),
     ],
     sample: samples,
-    mapping: Object.values(mappings),
+    mapping: [...Object.values(mappings), ...objectMappings],
     location: [...locations.values()],
     function: [...functions.values()],
     stringTable: st,

@@ -1,5 +1,6 @@
 import type { ExecContext } from "../bpftrace/kstack.js";
 import type { StackSample } from "../probes/parsers/stacks.js";
+import type { MappedObject } from "../symbols/user-symbolizer.js";
 
 /** One distinct stack with its labels, and how many samples landed on it. */
 export interface ProfileStack {
@@ -7,6 +8,10 @@ export interface ProfileStack {
   frames: string[];
   /** User-space function names, innermost first (they sit above the kernel frames). */
   userFrames: string[];
+  /** Each user frame's sampled address (0: none), for tools that re-symbolise (pprof). */
+  userAddresses?: number[];
+  /** Each user frame's object, an index into the profile's `objects` (-1: none). */
+  userObjects?: number[];
   pid: number;
   comm: string;
   cpu: number;
@@ -20,6 +25,8 @@ export interface StackProfile {
   hz: number;
   durationSeconds: number;
   stacks: ProfileStack[];
+  /** The mapped files user frames lie in (pprof's mappings). */
+  objects?: MappedObject[];
 }
 
 function key(s: Omit<ProfileStack, "samples">): string {
@@ -38,6 +45,8 @@ export const FOLDED_FRAME = "[rare stacks folded]";
 /** Accumulates interval readings of the stacks probe into one profile. */
 export class StackProfileBuilder {
   private readonly byKey = new Map<string, ProfileStack>();
+  private readonly objects: MappedObject[] = [];
+  private readonly objectIndex = new Map<string, number>();
 
   constructor(
     private readonly hz: number,
@@ -55,10 +64,33 @@ export class StackProfileBuilder {
     }
   }
 
-  private addOne(entry: Omit<ProfileStack, "samples">, count: number): void {
+  private objectId(o: MappedObject | undefined): number {
+    if (!o) return -1;
+    const k = `${o.path}\u0000${o.buildId}\u0000${o.start}\u0000${o.limit}\u0000${o.offset}`;
+    let id = this.objectIndex.get(k);
+    if (id === undefined) {
+      id = this.objects.length;
+      this.objects.push(o);
+      this.objectIndex.set(k, id);
+    }
+    return id;
+  }
+
+  /**
+   * Stacks are keyed by names: the same functions at other return addresses are one stack, which
+   * keeps the first addresses seen (they re-symbolise to the same functions).
+   */
+  private addOne(entry: Omit<ProfileStack, "samples">, count: number, sample?: StackSample): void {
     const k = key(entry);
     const prev = this.byKey.get(k);
     if (prev) prev.samples += count;
+    else if (sample?.userAddresses.some((a) => a.address !== 0))
+      this.byKey.set(k, {
+        ...entry,
+        userAddresses: sample.userAddresses.map((a) => a.address),
+        userObjects: sample.userAddresses.map((a) => this.objectId(a.object)),
+        samples: count,
+      });
     else this.byKey.set(k, { ...entry, samples: count });
   }
 
@@ -72,16 +104,35 @@ export class StackProfileBuilder {
         cpu: s.cpu,
         context: s.context,
       };
-      this.addOne(entry, s.count);
+      this.addOne(entry, s.count, s);
     }
     if (this.byKey.size > this.maxStacks) this.foldRare();
   }
 
   build(durationSeconds: number): StackProfile {
+    // Only the objects the kept stacks refer to (folding drops stacks, not their objects), renumbered.
+    const renumber = new Map<number, number>();
+    const objects: MappedObject[] = [];
+    const stacks = [...this.byKey.values()]
+      .sort((a, b) => b.samples - a.samples)
+      .map((st) => {
+        if (!st.userObjects) return st;
+        const userObjects = st.userObjects.map((id) => {
+          if (id < 0) return id;
+          let to = renumber.get(id);
+          if (to === undefined) {
+            to = objects.push(this.objects[id]!) - 1;
+            renumber.set(id, to);
+          }
+          return to;
+        });
+        return { ...st, userObjects };
+      });
     return {
       hz: this.hz,
       durationSeconds,
-      stacks: [...this.byKey.values()].sort((a, b) => b.samples - a.samples),
+      stacks,
+      ...(objects.length ? { objects } : {}),
     };
   }
 }

@@ -24,6 +24,14 @@ export const ProfileStackSchema = z.object({
     .array(z.string())
     .default([])
     .describe("user-space function names, innermost first; object+0xoffset when unresolved"),
+  userAddresses: z
+    .array(num)
+    .optional()
+    .describe("each user frame's sampled address (0: none), for tools that re-symbolise"),
+  userObjects: z
+    .array(num)
+    .optional()
+    .describe("each user frame's object, an index into profile.objects (-1: none)"),
   pid: num,
   comm: z.string(),
   cpu: num,
@@ -106,7 +114,23 @@ export const RunFileSchema = z.object({
     "the benchmark's own figures, or the path's device counters when no report could be read",
   ),
   snapshots: z.array(IntervalSchema).describe("one per interval; the last has final = true"),
-  profile: z.object({ hz: num, durationSeconds: num, stacks: z.array(ProfileStackSchema) }),
+  profile: z.object({
+    hz: num,
+    durationSeconds: num,
+    stacks: z.array(ProfileStackSchema),
+    objects: z
+      .array(
+        z.object({
+          path: z.string(),
+          buildId: z.string().describe("GNU build id, hex; empty when none"),
+          start: num,
+          limit: num,
+          offset: num.describe("file offset of start"),
+        }),
+      )
+      .optional()
+      .describe("the mapped files user frames lie in"),
+  }),
   summary: z.object({
     stackSamples: num,
     topFunctions: z.array(FunctionShareSchema),

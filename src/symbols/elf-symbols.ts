@@ -7,6 +7,8 @@ export interface ElfSymbols {
   /** The function containing `vaddr`, or undefined when no symbol covers it. */
   lookup(vaddr: number): string | undefined;
   readonly symbolCount: number;
+  /** The GNU build id (hex), "" when the object has none: how pprof tools find its debug info. */
+  readonly buildId: string;
 }
 
 interface Segment {
@@ -16,6 +18,8 @@ interface Segment {
 }
 
 const PT_LOAD = 1;
+const PT_NOTE = 4;
+const NT_GNU_BUILD_ID = 3;
 const SHT_SYMTAB = 2;
 const SHT_DYNSYM = 11;
 const STT_FUNC = 2;
@@ -32,6 +36,22 @@ function readAt(fd: number, offset: number, length: number): Buffer {
     done += n;
   }
   return done === length ? buf : buf.subarray(0, done);
+}
+
+/** The NT_GNU_BUILD_ID descriptor in a note segment (namesz, descsz, type, name, desc; 4-aligned). */
+function gnuBuildId(notes: Buffer): string {
+  const align = (n: number): number => (n + 3) & ~3;
+  for (let o = 0; o + 12 <= notes.length;) {
+    const namesz = notes.readUInt32LE(o);
+    const descsz = notes.readUInt32LE(o + 4);
+    const type = notes.readUInt32LE(o + 8);
+    const name = notes.toString("latin1", o + 12, o + 12 + Math.max(0, namesz - 1));
+    const desc = o + 12 + align(namesz);
+    if (type === NT_GNU_BUILD_ID && name === "GNU" && desc + descsz <= notes.length)
+      return notes.toString("hex", desc, desc + descsz);
+    o = desc + align(descsz);
+  }
+  return "";
 }
 
 /**
@@ -58,9 +78,15 @@ export function readElfSymbols(path: string): ElfSymbols | undefined {
     const shnum = eh.readUInt16LE(0x3c);
 
     const segments: Segment[] = [];
+    let buildId = "";
     const ph = readAt(fd, phoff, phentsize * phnum);
     for (let i = 0; i + 56 <= ph.length && i / phentsize < phnum; i += phentsize) {
-      if (ph.readUInt32LE(i) !== PT_LOAD) continue;
+      const type = ph.readUInt32LE(i);
+      if (type === PT_NOTE && buildId === "") {
+        const size = Number(ph.readBigUInt64LE(i + 32));
+        if (size <= 1 << 16) buildId = gnuBuildId(readAt(fd, Number(ph.readBigUInt64LE(i + 8)), size));
+      }
+      if (type !== PT_LOAD) continue;
       segments.push({
         offset: Number(ph.readBigUInt64LE(i + 8)),
         vaddr: Number(ph.readBigUInt64LE(i + 16)),
@@ -113,6 +139,7 @@ export function readElfSymbols(path: string): ElfSymbols | undefined {
     const entries = starts.map((a) => byAddr.get(a)!);
     return {
       symbolCount: starts.length,
+      buildId,
       offsetToVaddr(fileOffset) {
         const seg = segments.find((s) => fileOffset >= s.offset && fileOffset < s.offset + s.filesz);
         return seg ? fileOffset - seg.offset + seg.vaddr : undefined;

@@ -16,6 +16,26 @@ interface ProcessMaps {
   usedAt: number;
 }
 
+/** The file a user frame's address lies in, as pprof's Mapping describes it. */
+export interface MappedObject {
+  /** The file's path as the process maps it. */
+  path: string;
+  /** Its GNU build id (hex), "" when it has none or is not ELF. */
+  buildId: string;
+  /** The mapping's address range in the process and the file offset of its start. */
+  start: number;
+  limit: number;
+  offset: number;
+}
+
+/** One user frame: its name, and the raw address with the object it lies in (to re-symbolise). */
+export interface UserFrame {
+  name: string;
+  /** The sampled address (0 when bpftrace gave a name, not an address). */
+  address: number;
+  object?: MappedObject;
+}
+
 /** What bpftrace prints for a user frame: a hex address (symbols off) or `func+off`. */
 export function parseUstack(text: string): Array<number | string> {
   const out: Array<number | string> = [];
@@ -90,7 +110,7 @@ export class UserSymbolizer {
     return syms;
   }
 
-  private frame(pid: number, addr: number, isReturn: boolean): string {
+  private frame(pid: number, addr: number, isReturn: boolean): UserFrame {
     let m = findMapping(this.mapsOf(pid, false), addr);
     // A library loaded since the last read; but frames walked without frame pointers are often
     // garbage that no mapping holds, so re-read at most once a second per process.
@@ -98,36 +118,45 @@ export class UserSymbolizer {
       m = findMapping(this.mapsOf(pid, true), addr);
     if (!m) {
       this.unresolved++;
-      return "[unknown]";
+      return { name: "[unknown]", address: addr };
     }
     if (m.inode === 0) {
       this.unresolved++;
-      return m.path.startsWith("[") ? m.path : "[anon]";
+      return { name: m.path.startsWith("[") ? m.path : "[anon]", address: addr };
     }
     // A return address points after the call; the call itself may be a function's last bytes.
     const fileOffset = addr - m.start + m.offset - (isReturn ? 1 : 0);
     const obj = this.objectOf(pid, m);
+    const object = {
+      path: m.path,
+      buildId: obj?.buildId ?? "",
+      start: m.start,
+      limit: m.end,
+      offset: m.offset,
+    };
     const vaddr = obj?.offsetToVaddr(fileOffset);
     const name = vaddr === undefined ? undefined : obj!.lookup(vaddr);
     if (name) {
       this.resolved++;
-      return name;
+      return { name, address: addr, object };
     }
     this.unresolved++;
-    return `${basename(m.path)}+0x${fileOffset.toString(16)}`;
+    return { name: `${basename(m.path)}+0x${fileOffset.toString(16)}`, address: addr, object };
   }
 
   /** Frames innermost first, as bpftrace prints them. */
-  symbolize(pid: number, frames: ReadonlyArray<number | string>): string[] {
+  symbolize(pid: number, frames: ReadonlyArray<number | string>): UserFrame[] {
     // The daemon's own user stacks are its business, not the user's: resolving them meant reading
     // the node binary's symbol table (~150 ms of a one-shot `run`). Its share of the CPUs still
     // shows under its name.
-    if (pid === this.opts.skipPid && frames.length) return [OWN_FRAMES];
+    if (pid === this.opts.skipPid && frames.length) return [{ name: OWN_FRAMES, address: 0 }];
     const now = Date.now();
     this.prune(now);
     const p = this.processes.get(pid);
     if (p) p.usedAt = now;
-    return frames.map((f, i) => (typeof f === "string" ? f : this.frame(pid, f, i > 0)));
+    return frames.map((f, i) =>
+      typeof f === "string" ? { name: f, address: 0 } : this.frame(pid, f, i > 0),
+    );
   }
 
   /** Forgets processes not sampled for a minute, so a long-running daemon does not grow. */

@@ -44,7 +44,7 @@ after(async () => {
 });
 
 test("stacks resolve user frames of the target (main -> spin_outer -> spin_inner) into the profile and pprof", async (t) => {
-  if (!requireKernel(t) || !requireTool(t, "gcc")) return;
+  if (!requireKernel(t) || !requireTool(t, "gcc") || !requireTool(t, "addr2line")) return;
   const dir = tempDir("ustack");
   const bin = join(dir, "spin");
   writeFileSync(join(dir, "spin.c"), SPIN_C);
@@ -89,4 +89,33 @@ test("stacks resolve user frames of the target (main -> spin_outer -> spin_inner
     ["spin_inner", "spin_outer", "main"].every((n) => userFns.includes(n)),
     userFns.join(","),
   );
+
+  // User locations keep their addresses and the binary's mapping with its build id, so a standard
+  // tool re-symbolises them: binutils' addr2line names spin_inner again from a location's address,
+  // the mapping's start and file offset alone (a PIE's segments are linked at their file offsets).
+  const buildId = /Build ID: ([0-9a-f]+)/.exec(
+    execFileSync("readelf", ["-n", bin], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+  )?.[1];
+  const binMapping = p.mapping.find((m) => str(m.filename) === bin);
+  assert.ok(binMapping, `a mapping for ${bin}: ${p.mapping.map((m) => str(m.filename)).join(", ")}`);
+  assert.equal(str(binMapping.buildId), buildId);
+  const inBin = p.location.filter((l) => l.mappingId === binMapping.id);
+  const start = Number(binMapping.memoryStart);
+  assert.ok(
+    inBin.length >= 3 &&
+      inBin.every((l) => Number(l.address) >= start && Number(l.address) < Number(binMapping.memoryLimit)),
+    "user locations carry addresses inside their mapping",
+  );
+  const named = execFileSync(
+    "addr2line",
+    [
+      "-f",
+      "-e",
+      bin,
+      ...inBin.map((l) => `0x${(Number(l.address) - start + Number(binMapping.fileOffset)).toString(16)}`),
+    ],
+    { encoding: "utf8" },
+  );
+  for (const fn of ["spin_inner", "spin_outer", "main"])
+    assert.match(named, new RegExp(`^${fn}$`, "m"), named);
 });

@@ -152,6 +152,7 @@ test("a profile past its stack bound folds the rarest stacks and keeps every sam
         context: "task",
         frames: ["f", `g${pid}`],
         userFrames: [],
+        userAddresses: [],
         count,
       },
     ]);

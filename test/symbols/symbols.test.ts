@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import { test } from "node:test";
 import { readElfSymbols } from "../../src/symbols/elf-symbols.js";
@@ -39,6 +39,19 @@ test("ELF function symbols of the running node binary agree with nm at every sam
     );
   }
   assert.equal(syms.lookup(0), undefined);
+});
+
+test("the build id read from the ELF notes is the one readelf prints", (t) => {
+  if (!requireTool(t, "readelf", ["--version"])) return;
+  for (const path of [realpathSync(process.execPath), realpathSync("/bin/ls")]) {
+    const notes = execFileSync("readelf", ["-n", path], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const want = /Build ID: ([0-9a-f]+)/.exec(notes)?.[1] ?? "";
+    assert.ok(want.length >= 16, `readelf shows a build id for ${path}`);
+    assert.equal(readElfSymbols(path)!.buildId, want, path);
+  }
 });
 
 test("non-ELF files and missing files give no symbols instead of throwing", () => {
@@ -94,12 +107,17 @@ test("the symbolizer resolves live addresses of this process to the same names n
       .map((x) => ({ x, a: x.start + (vaddr - (syms.offsetToVaddr(x.offset) ?? NaN)) }))
       .find(({ x, a }) => a >= x.start && a < x.end)?.a;
     if (runtime === undefined) continue;
-    assert.ok(names.includes(sym.symbolize(process.pid, [runtime])[0]!), `0x${vaddr.toString(16)}`);
+    const [frame] = sym.symbolize(process.pid, [runtime]);
+    assert.ok(names.includes(frame!.name), `0x${vaddr.toString(16)}`);
+    // The address stays, with the mapping it lies in, for tools that re-symbolise.
+    assert.equal(frame!.address, runtime);
+    assert.equal(frame!.object?.path, exe);
+    assert.ok(frame!.object.start <= runtime && runtime < frame!.object.limit);
     checked++;
   }
   assert.ok(checked > 50, `checked ${checked}`);
   // addresses in no mapping stay visible as unknown rather than guessed
-  assert.match(sym.symbolize(process.pid, [0x10, 0x20])[0]!, /^\[unknown\]$/);
+  assert.match(sym.symbolize(process.pid, [0x10, 0x20])[0]!.name, /^\[unknown\]$/);
   const st = sym.stats();
   assert.ok(st.resolved >= checked && st.objects === 1 && st.processes === 1, JSON.stringify(st));
 });
@@ -124,7 +142,10 @@ test("stacks parser: [pid, cpu, kstack, ustack, comm] keys carry user frames thr
   const seen: Array<[number, Array<number | string>]> = [];
   const snap = parseStacks(batch, (pid, frames) => {
     seen.push([pid, [...frames]]);
-    return frames.map((f) => `fn_${typeof f === "number" ? f.toString(16) : f}`);
+    return frames.map((f) => ({
+      name: `fn_${typeof f === "number" ? f.toString(16) : f}`,
+      address: typeof f === "number" ? f : 0,
+    }));
   });
   assert.equal(snap.total, 5);
   assert.equal(snap.malformed, 1);
@@ -134,6 +155,7 @@ test("stacks parser: [pid, cpu, kstack, ustack, comm] keys carry user frames thr
     comm: "my,comm",
     frames: ["ksys_write", "do_syscall_64"],
     userFrames: ["fn_7f00000010", "fn_401000"],
+    userAddresses: [{ address: 0x7f00000010 }, { address: 0x401000 }],
     context: "task",
     count: 3,
   });
@@ -148,6 +170,6 @@ test("stacks parser: [pid, cpu, kstack, ustack, comm] keys carry user frames thr
 
 test("the daemon's own user stacks are not resolved (no read of the node binary's symbols)", () => {
   const sym = new UserSymbolizer({ skipPid: 4242, procRoot: "/nonexistent" });
-  assert.deepEqual(sym.symbolize(4242, [0x1000, 0x2000]), [OWN_FRAMES]);
-  assert.notDeepEqual(sym.symbolize(4243, [0x1000]), [OWN_FRAMES]);
+  assert.deepEqual(sym.symbolize(4242, [0x1000, 0x2000]), [{ name: OWN_FRAMES, address: 0 }]);
+  assert.notDeepEqual(sym.symbolize(4243, [0x1000]), [{ name: OWN_FRAMES, address: 0 }]);
 });

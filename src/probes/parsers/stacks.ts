@@ -1,7 +1,7 @@
 import { counterToNumber } from "../../bpftrace/json-line.js";
 import { splitKey } from "../../bpftrace/keys.js";
 import { classifyContext, dropTickFrames, parseKstack, type ExecContext } from "../../bpftrace/kstack.js";
-import { parseUstack } from "../../symbols/user-symbolizer.js";
+import { parseUstack, type UserFrame } from "../../symbols/user-symbolizer.js";
 import type { IntervalBatch } from "../interval-batch.js";
 
 export interface StackSample {
@@ -12,6 +12,8 @@ export interface StackSample {
   frames: string[];
   /** User-space function names, innermost first; empty for kernel threads or when not sampled. */
   userFrames: string[];
+  /** The same frames' addresses and the objects they lie in, for tools that re-symbolise. */
+  userAddresses: Array<Omit<UserFrame, "name">>;
   context: ExecContext;
   count: number;
 }
@@ -23,11 +25,13 @@ export interface StacksSnapshot {
   malformed: number;
 }
 
-/** Resolves one sample's raw user frames (innermost first) to names. */
-export type UserFrameResolver = (pid: number, frames: ReadonlyArray<number | string>) => string[];
+/** Resolves one sample's raw user frames (innermost first) to names, keeping their addresses. */
+export type UserFrameResolver = (pid: number, frames: ReadonlyArray<number | string>) => UserFrame[];
 
 const hexFrames: UserFrameResolver = (_pid, frames) =>
-  frames.map((f) => (typeof f === "number" ? `0x${f.toString(16)}` : f));
+  frames.map((f) =>
+    typeof f === "number" ? { name: `0x${f.toString(16)}`, address: f } : { name: f, address: 0 },
+  );
 
 /** `onTick`: the samples were taken on the scheduler tick (the tick variant), whose frames go. */
 export function parseStacks(
@@ -54,12 +58,14 @@ export function parseStacks(
       const pid = key.numbers[0]!;
       const count = counterToNumber(v);
       total += count;
+      const user = nStacks === 2 ? resolveUser(pid, parseUstack(key.stacks[1]!)) : [];
       samples.push({
         pid,
         cpu: key.numbers[1]!,
         comm: key.text ?? "",
         frames: frames.map((f) => f.fn),
-        userFrames: nStacks === 2 ? resolveUser(pid, parseUstack(key.stacks[1]!)) : [],
+        userFrames: user.map((f) => f.name),
+        userAddresses: user.map(({ name: _name, ...where }) => where),
         context: classifyContext(frames, pid),
         count,
       });
