@@ -205,29 +205,106 @@ export function proportionChange(
 export const LOSS_RUN_TO_RUN_LOG_SD = 0.5;
 
 /**
+ * P(|T| < t) for Student's t with `df` (integer) degrees of freedom, in closed form (Abramowitz and
+ * Stegun 26.7.3–4): a finite series in cos θ, θ = atan(t/√df).
+ */
+function studentTCentral(t: number, df: number): number {
+  const theta = Math.atan(Math.abs(t) / Math.sqrt(df));
+  const c2 = Math.cos(theta) ** 2;
+  const sin = Math.sin(theta);
+  if (df % 2 === 0) {
+    let term = 1;
+    let sum = 1;
+    for (let k = 2; k <= df - 2; k += 2) {
+      term *= ((k - 1) / k) * c2;
+      sum += term;
+    }
+    return sin * sum;
+  }
+  if (df === 1) return (2 * theta) / Math.PI;
+  let term = 1;
+  let sum = 1;
+  for (let k = 3; k <= df - 2; k += 2) {
+    term *= ((k - 1) / k) * c2;
+    sum += term;
+  }
+  return (2 / Math.PI) * (theta + sin * Math.cos(theta) * sum);
+}
+
+/** The two-sided tail probability of Z_MATERIAL standard errors under a normal distribution. */
+const ALPHA_MATERIAL = 0.0026997960632601866;
+
+/**
+ * How many estimated standard errors make a difference material when the error itself was
+ * estimated from `df` degrees of freedom (a few repeats): Student's t at the same two-sided
+ * probability as Z_MATERIAL, so repeats that agree by chance do not make noise look like an effect
+ * (df 4: 6.62; df 8: 4.28; → 3 as df grows).
+ */
+export function materialT(df: number): number {
+  if (!(df >= 1)) return Number.POSITIVE_INFINITY;
+  const d = Math.floor(df);
+  let lo = Z_MATERIAL;
+  let hi = 1e4;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - studentTCentral(mid, d) > ALPHA_MATERIAL) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** One side of a loss comparison: pooled counts, per-interval counts and each repeat's fraction. */
+export interface FractionSide {
+  events: number;
+  trials: number;
+  intervals?: IntervalCounts;
+  /** Each repeat's own fraction, when the side pools several runs of one configuration. */
+  levels?: readonly number[];
+}
+
+/**
  * A fraction (lost packets out of packets) subject against baseline on a log scale: material beyond
- * minDelta points and Z_MATERIAL errors, each side's error the run-to-run one (runToRunLogSd, over
- * √repeats) and its own intervals' (clusteredRatioSe, at least the binomial), relative to its level.
- * Half an event is added to each side so a side without losses still has a level.
+ * minDelta points and a standard-error threshold, each side's error its own intervals'
+ * (clusteredRatioSe, at least the binomial) plus the run-to-run one. The run-to-run spread is
+ * `runToRunLogSd` (over √repeats) for one run per side; with repeats on both sides it is measured
+ * from them (the pooled spread of their log fractions) and the threshold is Student's t for the
+ * degrees of freedom that estimate has (materialT): repeats measure the noise, never assume it.
+ * Half an event is added to each side so a side without losses still has a level. `z` is the
+ * difference in units of the threshold × Z_MATERIAL, so confidenceOf reads it as it reads others.
  */
 export function fractionRatioChange(
-  base: { events: number; trials: number; intervals?: IntervalCounts; repeats?: number },
-  subj: { events: number; trials: number; intervals?: IntervalCounts; repeats?: number },
+  base: FractionSide,
+  subj: FractionSide,
   minDelta: number,
   runToRunLogSd: number,
 ): { delta: number; z: number; material: boolean; p1: number; p2: number } {
-  const level = (side: typeof base): number => (side.events + 0.5) / (side.trials + 1);
-  const logVariance = (side: typeof base): number => {
+  const level = (side: FractionSide): number => (side.events + 0.5) / (side.trials + 1);
+  const n = (side: FractionSide): number => side.levels?.length ?? 0;
+  const measured = n(base) >= 2 && n(subj) >= 2;
+  let runVar = runToRunLogSd ** 2;
+  let threshold = Z_MATERIAL;
+  if (measured) {
+    const logs = (side: FractionSide): number[] =>
+      side.levels!.map((x) => Math.log(Math.max(x, 0.5 / Math.max(1, side.trials))));
+    const ss = (xs: number[]): number => {
+      const m = mean(xs);
+      return xs.reduce((a, x) => a + (x - m) ** 2, 0);
+    };
+    const df = n(base) + n(subj) - 2;
+    runVar = (ss(logs(base)) + ss(logs(subj))) / df;
+    threshold = materialT(df);
+  }
+  const logVariance = (side: FractionSide): number => {
     const p = level(side);
-    return runToRunLogSd ** 2 / Math.max(1, side.repeats ?? 1) + (shareSe(p, side) / p) ** 2;
+    return runVar / Math.max(1, n(side)) + (shareSe(p, side) / p) ** 2;
   };
   const p1 = base.trials > 0 ? base.events / base.trials : 0;
   const p2 = subj.trials > 0 ? subj.events / subj.trials : 0;
-  const z = Math.abs(Math.log(level(subj) / level(base))) / Math.sqrt(logVariance(base) + logVariance(subj));
+  const t = Math.abs(Math.log(level(subj) / level(base))) / Math.sqrt(logVariance(base) + logVariance(subj));
   return {
     delta: p2 - p1,
-    z,
-    material: Math.abs(p2 - p1) >= minDelta && z >= Z_MATERIAL && base.trials > 0 && subj.trials > 0,
+    z: (t / threshold) * Z_MATERIAL,
+    material: Math.abs(p2 - p1) >= minDelta && t >= threshold && base.trials > 0 && subj.trials > 0,
     p1,
     p2,
   };

@@ -109,6 +109,52 @@ export interface RunFigures {
   labId?: string;
   /** Each repeat's own levels when a side pools several runs of one configuration (else empty). */
   repeats: Repeats;
+  /** Tunnel devices (VXLAN, Geneve, GRE, …) that carried traffic, as "netns/device". */
+  tunnelDevices: string[];
+  /**
+   * Packets those devices carried over the window per packet of the path: 1 when every packet
+   * crossed one tunnel device, 2 when the sending and the receiving end are both recorded, 0 without.
+   */
+  tunnelShare: number;
+}
+
+/** Device kinds that wrap each packet in another packet's headers (rtnetlink kind names). */
+const TUNNEL_KINDS = new Set([
+  "vxlan",
+  "geneve",
+  "gre",
+  "gretap",
+  "ip6gre",
+  "ip6gretap",
+  "ipip",
+  "ip6tnl",
+  "sit",
+  "bareudp",
+  "wireguard",
+]);
+
+/** Packets the run's tunnel devices carried (the busier direction per device and interval). */
+function tunnelTraffic(
+  run: RunFile,
+  intervals: readonly RunSnapshot[],
+): { devices: string[]; packets: number } {
+  const names = new Map<string, string>();
+  for (const env of [run.environment?.start, run.environment?.stop])
+    for (const n of env?.netns ?? [])
+      for (const d of n.devices)
+        if (TUNNEL_KINDS.has(d.link.rawKind ?? ""))
+          names.set(`${n.inode}/${d.link.name}`, `${n.names[0] ?? n.inode}/${d.link.name}`);
+  const used = new Set<string>();
+  let packets = 0;
+  for (const s of intervals)
+    for (const d of s.devices) {
+      const name = names.get(`${d.netns}/${d.device}`);
+      const pkts = Math.max(d.rxPacketsPerSecond, d.txPacketsPerSecond) * s.seconds;
+      if (name === undefined || pkts <= 0) continue;
+      packets += pkts;
+      used.add(name);
+    }
+  return { devices: [...used], packets };
 }
 
 export interface Repeats {
@@ -118,6 +164,17 @@ export interface Repeats {
   cpuUsPerPacket: number[];
   cpuUsPerKB: number[];
   softirqsPerPacket: number[];
+  /** Each repeat's lost packets out of its packets (lostPackets). */
+  lossFraction: number[];
+}
+
+/** Packets lost on the path: device drops, full UDP receive buffers and drops by reason. */
+export function lostPackets(f: RunFigures): number {
+  return (
+    f.deviceDrops.reduce((a, d) => a + d.drops, 0) +
+    f.udpRcvbufErrors +
+    [...f.dropReasons.values()].reduce((a, x) => a + x, 0)
+  );
 }
 
 const NO_REPEATS: Repeats = {
@@ -127,6 +184,7 @@ const NO_REPEATS: Repeats = {
   cpuUsPerPacket: [],
   cpuUsPerKB: [],
   softirqsPerPacket: [],
+  lossFraction: [],
 };
 
 /**
@@ -145,6 +203,7 @@ export function sideFigures(runs: readonly RunFile[]): RunFigures {
     cpuUsPerPacket: defined(each.map((f) => f.cpuUsPerPacket)),
     cpuUsPerKB: defined(each.map((f) => f.cpuUsPerKB)),
     softirqsPerPacket: defined(each.map((f) => f.softirqsPerPacket)),
+    lossFraction: each.filter((f) => f.packets > 0).map((f) => lostPackets(f) / (lostPackets(f) + f.packets)),
   };
   return fig;
 }
@@ -404,6 +463,7 @@ export function runFigures(run: RunFile): RunFigures {
     }
   const env = run.environment?.start;
   const ctMaxes = (env?.netns ?? []).map((n) => n.conntrackMax).filter((x): x is number => x !== undefined);
+  const tunnel = tunnelTraffic(run, intervals);
   const comm = run.command
     ? (run.command.argv.find((a) => /iperf3|sockperf|netperf/.test(a)) ?? run.command.argv[0])
     : b?.tool;
@@ -467,6 +527,9 @@ export function runFigures(run: RunFile): RunFigures {
     ownPids: ownProcesses(run),
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,
+    tunnelDevices: tunnel.devices,
+    tunnelShare:
+      Math.max(packets, path?.pkts ?? 0) > 0 ? tunnel.packets / Math.max(packets, path?.pkts ?? 0) : 0,
   };
   if (env) fig.environment = env;
   if (run.lab) fig.labId = run.lab.id;

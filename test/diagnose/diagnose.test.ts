@@ -11,10 +11,12 @@ import {
   fractionRatioChange,
   LOSS_RUN_TO_RUN_LOG_SD,
   levelNoise,
+  materialT,
   proportionChange,
   relativeChange,
 } from "../../src/diagnose/noise.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
+import { classifyFrame } from "../../src/profile/frame-classes.js";
 
 const load = (name: string) =>
   RunFileSchema.parse(
@@ -300,4 +302,163 @@ test("a shaper between the baseline's throughput and the subject's explains the 
   // A baseline already below the rate was not cut by it: overlimits named, no share of the gap.
   const slowBase = qdiscLimit.evaluate({ b: { ...b, bitsPerSecond: 40e6 }, s, gap: 0.05, costRise: 0 });
   assert.equal(slowBase?.explains, undefined);
+});
+
+test("Student's t thresholds match scipy's quantiles at Z_MATERIAL's two-sided probability", () => {
+  // scipy.stats.t.ppf(1 - 0.0013499, df) for df 1, 2, 4, 8, 30.
+  for (const [df, want] of [
+    [1, 235.801],
+    [2, 19.207],
+    [4, 6.62],
+    [8, 4.277],
+    [30, 3.27],
+  ] as const)
+    assert.ok(Math.abs(materialT(df) - want) / want < 0.002, `df ${df}: ${materialT(df)} vs ${want}`);
+  assert.ok(Math.abs(materialT(100_000) - 3) < 0.01);
+});
+
+// Measured (scenario suite, 2026-12-03, three repeats per side): a 4 KB socket buffer lost
+// 3.2–5.2% against 1.1–1.5%. With the run-to-run spread assumed (log sd 0.5) the rise was 2.8
+// errors and went unnamed; the repeats themselves spread by a log sd of 0.2.
+test("loss with repeats: the run-to-run spread is measured from them, with Student's t for its few degrees of freedom", () => {
+  const side = (levels: number[], trials = 2_000_000) => ({
+    events: levels.reduce((a, p) => a + p * trials, 0),
+    trials: trials * levels.length,
+    levels,
+  });
+  const base = side([0.0186, 0.0138, 0.0113]);
+  const tiny = side([0.0622, 0.0609, 0.0633]);
+  const assumed = fractionRatioChange(
+    { ...base, levels: undefined },
+    { ...tiny, levels: undefined },
+    0.01,
+    LOSS_RUN_TO_RUN_LOG_SD,
+  );
+  assert.equal(assumed.material, false, "with the assumed spread over one run: not material");
+  const measured = fractionRatioChange(base, tiny, 0.01, LOSS_RUN_TO_RUN_LOG_SD);
+  assert.equal(measured.material, true, `z ${measured.z}`);
+  // Another suite run: 1.1–1.5% against 3.2–5.2% is 6.3 errors of the measured spread, short of
+  // the 6.62 that three repeats a side (4 degrees of freedom) need: more repeats would tell.
+  const thin = fractionRatioChange(side([0.0152, 0.0107, 0.0145]), side([0.0318, 0.052, 0.0426]), 0.01, 0.5);
+  assert.equal(thin.material, false, `z ${thin.z}`);
+  assert.equal(
+    fractionRatioChange(
+      side([0.0152, 0.0107, 0.0145, 0.013]),
+      side([0.0318, 0.052, 0.0426, 0.045]),
+      0.01,
+      0.5,
+    ).material,
+    true,
+    "a fourth repeat a side",
+  );
+  // Two repeats a side that happen to agree closely: 14 errors of their own spread, which two
+  // degrees of freedom cannot tell from chance (19.2 needed); a z of 3 would have called it.
+  const two = fractionRatioChange(side([0.01, 0.011]), side([0.03, 0.034]), 0.01, 0.5);
+  assert.equal(two.material, false, `z ${two.z}`);
+  assert.ok((two.z / 3) * materialT(2) > 10, "the raw difference is many measured errors");
+  // Repeats that spread widely keep a rise within them unnamed.
+  const wide = fractionRatioChange(side([0.01, 0.03, 0.06]), side([0.02, 0.06, 0.09]), 0.01, 0.5);
+  assert.equal(wide.material, false, `z ${wide.z}`);
+});
+
+/** The fixture run with its receiving container's RPS mask set and NET_RX runs scaled. */
+function withRps(run: RunFile, mask: string, netRxScale: number, rateScale: number): RunFile {
+  const copy = structuredClone(run);
+  for (const env of [copy.environment!.start, copy.environment!.stop!].filter(Boolean))
+    for (const n of env.netns)
+      if (n.names.includes("ossc-c2"))
+        for (const d of n.devices) if (d.link.name === "eth0") d.rps["rx-0"] = mask;
+  for (const snap of copy.snapshots)
+    for (const x of snap.softirqs) if (x.vector === "NET_RX") x.perSecond *= netRxScale;
+  return scaledRate(copy, rateScale);
+}
+
+// Measured (scenario suite, 2026-12-03): rps_cpus 0 → 3 on a two-CPU VM, the subject 31% slower
+// with network softirqs per packet 1.015 → 1.249 while the busiest CPU kept 83% of NET_RX.
+test("RPS turned on is named when a steered packet's second NET_RX run shows, and not without an effect", () => {
+  const run = load("overlay-udp64-run.json");
+  const on = diagnose(run, withRps(run, "3", 1.23, 0.69));
+  const rps = on.findings.find((f) => f.code === "RPS_CHANGED");
+  assert.ok(rps, on.findings.map((f) => f.code).join(","));
+  assert.equal(rps.kind, "cause");
+  assert.match(rps.title, /softirqs per packet/);
+  // The mask changed, nothing else did: not a cause.
+  const idle = diagnose(run, withRps(run, "3", 1, 1));
+  assert.equal(
+    idle.findings.find((f) => f.code === "RPS_CHANGED"),
+    undefined,
+  );
+  // Fewer NET_RX runs per packet after turning RPS on is not what RPS does.
+  const wrongWay = diagnose(run, withRps(run, "3", 0.8, 0.69));
+  assert.equal(
+    wrongWay.findings.find((f) => f.code === "RPS_CHANGED"),
+    undefined,
+  );
+});
+
+// Measured (scenario suite, 2026-12-03): host vs overlay TCP at 19 Hz caught encapsulation frames
+// in 12–16 of ~190 busy samples, sometimes short of the share test; every packet crossed vx0.
+const encapFrames = (st: { frames: string[] }): boolean =>
+  st.frames.some((f) => ["encapsulation", "bridge"].includes(classifyFrame(f) ?? ""));
+
+/** The run with only `keep` busy samples in encapsulation or bridge work. */
+function withEncapSamples(run: RunFile, keep: number): RunFile {
+  const copy = structuredClone(run);
+  const first = copy.profile.stacks.find(encapFrames);
+  copy.profile.stacks = [
+    ...copy.profile.stacks.filter((st) => !encapFrames(st)),
+    ...(keep > 0 && first ? [{ ...first, samples: keep }] : []),
+  ];
+  let left = keep;
+  for (const snap of copy.snapshots)
+    for (const c of snap.frameClasses)
+      if (c.frameClasses.includes("encapsulation") || c.frameClasses.includes("bridge"))
+        c.samples = c.frameClasses.join("+") === "encapsulation+bridge" && left-- > 0 ? 1 : 0;
+  return copy;
+}
+
+/** The run as if its path had no tunnel: its VXLAN devices reported as veths. */
+function withoutTunnel(run: RunFile): RunFile {
+  const copy = structuredClone(run);
+  for (const env of [copy.environment!.start, copy.environment!.stop!].filter(Boolean))
+    for (const n of env.netns)
+      for (const d of n.devices) if (d.link.rawKind === "vxlan") d.link.rawKind = "veth";
+  return copy;
+}
+
+test("a tunnel the subject's packets crossed and the baseline's did not names encapsulation work, with the devices' counts", () => {
+  const overlay = load("overlay-udp64-run.json");
+  const f = sideFigures([overlay]);
+  // The sender's tunnel device transmits each packet, the receiver's receives it.
+  assert.deepEqual(f.tunnelDevices.sort(), ["ossc-h1/vx0", "ossc-h2/vx0"]);
+  assert.ok(f.tunnelShare > 1.9 && f.tunnelShare < 2.1, `tunnel share ${f.tunnelShare}`);
+  const base = scaledRate(withoutTunnel(withEncapSamples(overlay, 0)), 1.6);
+  assert.equal(sideFigures([base]).tunnelShare, 0);
+  // Four samples of encapsulation work: too few for the share test alone.
+  const subject = withEncapSamples(overlay, 4);
+  const sf = sideFigures([subject]);
+  const bf = sideFigures([base]);
+  assert.equal(
+    proportionChange(
+      { events: 0, trials: bf.busySamples },
+      { events: sf.classSamples.get("encapsulation+bridge")!, trials: sf.busySamples },
+      0.05,
+    ).material,
+    false,
+  );
+  const d = diagnose(base, subject);
+  const enc = d.findings.find((x) => x.code === "ENCAPSULATION_WORK");
+  assert.ok(enc, d.findings.map((x) => x.code).join(","));
+  assert.equal(enc.kind, "cause");
+  assert.ok(enc.evidence.some((e) => e.what.startsWith("packets through tunnel devices")));
+  // No encapsulation frame sampled at all: the tunnel alone is not evidence of its cost.
+  assert.equal(
+    diagnose(base, withEncapSamples(overlay, 0)).findings.find((x) => x.code === "ENCAPSULATION_WORK"),
+    undefined,
+  );
+  // Both sides through the tunnel (an A/A pair): nothing to name.
+  assert.equal(
+    diagnose(subject, subject).findings.find((x) => x.code === "ENCAPSULATION_WORK"),
+    undefined,
+  );
 });

@@ -1,7 +1,7 @@
 import type { EnvSnapshot } from "../../collectors/env-snapshot.js";
-import { confidenceOf, proportionChange } from "../noise.js";
+import { confidenceOf, proportionChange, relativeChange } from "../noise.js";
 import { costChange, perPacket } from "../verdict.js";
-import type { Evidence } from "../finding.js";
+import { num, type Evidence } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
 import { explainedShare, type Rule, type RuleContext } from "./rule.js";
 
@@ -174,23 +174,37 @@ export const offloadChanged: Rule = {
   },
 };
 
-/** RPS masks that differ from the baseline's, with NET_RX work spread differently over the CPUs. */
+/** An RPS CPU mask with no CPU in it ("0", "00000000,00000000"): RPS off on that queue. */
+const rpsOff = (mask: string): boolean => /^[0,]*$/.test(mask);
+
+/**
+ * RPS masks that differ from the baseline's, with an effect RPS has: NET_RX work spread differently
+ * over the CPUs, or NET_RX runs per packet changed the way the masks changed — a steered packet is
+ * received once more, in a NET_RX softirq the target CPU runs after an inter-processor interrupt,
+ * so turning RPS on adds softirqs per packet and turning it off removes them.
+ */
 export const rpsChanged: Rule = {
   code: "RPS_CHANGED",
   evaluate({ b, s }) {
     const before = devices(b);
     const changed: Evidence[] = [];
+    let turnedOn = 0;
+    let turnedOff = 0;
     for (const [k, d] of devices(s)) {
       const p = before.get(k);
       if (!p) continue;
-      for (const [q, m] of Object.entries(d.rps))
-        if (p.rps[q] !== undefined && p.rps[q] !== m)
-          changed.push({
-            what: `${k} ${q} rps_cpus`,
-            baseline: p.rps[q],
-            subject: m,
-            source: "environment snapshot (sysfs)",
-          });
+      for (const [q, m] of Object.entries(d.rps)) {
+        const was = p.rps[q];
+        if (was === undefined || was === m) continue;
+        if (rpsOff(was) && !rpsOff(m)) turnedOn++;
+        if (!rpsOff(was) && rpsOff(m)) turnedOff++;
+        changed.push({
+          what: `${k} ${q} rps_cpus`,
+          baseline: was,
+          subject: m,
+          source: "environment snapshot (sysfs)",
+        });
+      }
     }
     if (changed.length === 0) return undefined;
     const top = (f: RunFigures): number => {
@@ -204,19 +218,44 @@ export const rpsChanged: Rule = {
       { events: tb * 1000, trials: 1000 },
       { events: ts * 1000, trials: 1000 },
       0.1,
-    );
-    if (!moved.material) return undefined;
+    ).material;
+    const perPacket =
+      b.softirqsPerPacket !== undefined && s.softirqsPerPacket !== undefined
+        ? relativeChange(
+            {
+              level: b.softirqsPerPacket,
+              series: b.softirqsPerPacketSeries,
+              repeats: b.repeats.softirqsPerPacket,
+            },
+            {
+              level: s.softirqsPerPacket,
+              series: s.softirqsPerPacketSeries,
+              repeats: s.repeats.softirqsPerPacket,
+            },
+          )
+        : undefined;
+    // Only a change in the direction the masks imply: RPS turned on adds a NET_RX run per steered
+    // packet, turned off removes one; masks that only moved between CPUs imply no direction.
+    const expected = turnedOn > turnedOff ? 1 : turnedOff > turnedOn ? -1 : 0;
+    const receivedAgain =
+      perPacket !== undefined &&
+      perPacket.material &&
+      expected !== 0 &&
+      Math.sign(perPacket.change) === expected;
+    if (!moved && !receivedAgain) return undefined;
     return {
       code: this.code,
       title: `RPS changed (${changed
         .slice(0, 2)
         .map((e) => `${e.what} ${e.baseline} → ${e.subject}`)
-        .join(
-          ", ",
-        )}): the busiest CPU's share of NET_RX softirqs went from ${(tb * 100).toFixed(0)}% to ${(ts * 100).toFixed(0)}%`,
+        .join(", ")}): ${
+        moved
+          ? `the busiest CPU's share of NET_RX softirqs went from ${(tb * 100).toFixed(0)}% to ${(ts * 100).toFixed(0)}%`
+          : `network softirqs per packet went from ${num(b.softirqsPerPacket, 3)} to ${num(s.softirqsPerPacket, 3)}`
+      }`,
       mechanism:
-        "RPS hands received packets to other CPUs by flow hash: it spreads softirq work, at the cost of an inter-processor interrupt per batch",
-      confidence: "medium",
+        "RPS hands received packets to other CPUs by flow hash: it spreads softirq work, at the cost of an inter-processor interrupt per batch and a second NET_RX run per steered packet",
+      confidence: receivedAgain ? confidenceOf(perPacket.z) : "medium",
       evidence: [
         ...changed.slice(0, 4),
         {
@@ -224,6 +263,12 @@ export const rpsChanged: Rule = {
           baseline: `${(tb * 100).toFixed(0)}%`,
           subject: `${(ts * 100).toFixed(0)}%`,
           source: "/proc/softirqs per CPU",
+        },
+        {
+          what: "NET_RX+NET_TX softirqs per packet",
+          baseline: num(b.softirqsPerPacket, 3),
+          subject: num(s.softirqsPerPacket, 3),
+          source: `/proc/softirqs ÷ packets (${s.packetsSource})`,
         },
       ],
     };

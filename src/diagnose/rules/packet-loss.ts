@@ -1,5 +1,6 @@
 import { confidenceOf, fractionRatioChange, LOSS_RUN_TO_RUN_LOG_SD } from "../noise.js";
 import { pct } from "../finding.js";
+import { lostPackets } from "../run-figures.js";
 import { explainedShare, type Rule } from "./rule.js";
 
 /** A loss worth naming: one packet in a hundred more than the baseline lost. */
@@ -14,17 +15,13 @@ export const packetLoss: Rule = {
   evaluate(ctx) {
     const { b, s } = ctx;
     if (!b.packets || !s.packets) return undefined;
-    const lost = (f: typeof s): number =>
-      f.deviceDrops.reduce((a, d) => a + d.drops, 0) +
-      f.udpRcvbufErrors +
-      [...f.dropReasons.values()].reduce((a, x) => a + x, 0);
-    const lb = lost(b);
-    const ls = lost(s);
+    const lb = lostPackets(b);
+    const ls = lostPackets(s);
     // Loss comes in bursts (a socket buffer overflows for a moment, then drains) and its level moves
-    // by a factor between identical runs: both count in each run's error.
+    // by a factor between identical runs: both count in each run's error (measured when repeats exist).
     const c = fractionRatioChange(
-      { events: lb, trials: lb + b.packets, intervals: b.lossSeries, repeats: b.repeats.runs },
-      { events: ls, trials: ls + s.packets, intervals: s.lossSeries, repeats: s.repeats.runs },
+      { events: lb, trials: lb + b.packets, intervals: b.lossSeries, levels: b.repeats.lossFraction },
+      { events: ls, trials: ls + s.packets, intervals: s.lossSeries, levels: s.repeats.lossFraction },
       MIN_LOSS_DELTA,
       LOSS_RUN_TO_RUN_LOG_SD,
     );
