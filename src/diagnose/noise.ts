@@ -242,6 +242,8 @@ const ALPHA_MATERIAL = 0.0026997960632601866;
  */
 export function materialT(df: number): number {
   if (!(df >= 1)) return Number.POSITIVE_INFINITY;
+  // Beyond a few hundred degrees of freedom t is the normal distribution (and the series is long).
+  if (df > 1000) return Z_MATERIAL;
   const d = Math.floor(df);
   let lo = Z_MATERIAL;
   let hi = 1e4;
@@ -264,11 +266,11 @@ export interface FractionSide {
 
 /**
  * A fraction (lost packets out of packets) subject against baseline on a log scale: material beyond
- * minDelta points and a standard-error threshold, each side's error its own intervals'
- * (clusteredRatioSe, at least the binomial) plus the run-to-run one. The run-to-run spread is
- * `runToRunLogSd` (over √repeats) for one run per side; with repeats on both sides it is measured
- * from them (the pooled spread of their log fractions) and the threshold is Student's t for the
- * degrees of freedom that estimate has (materialT): repeats measure the noise, never assume it.
+ * minDelta points and a standard-error threshold. With one run a side, each side's error is its
+ * own intervals' (clusteredRatioSe, at least the binomial) plus the assumed run-to-run spread
+ * `runToRunLogSd`; with repeats on both sides the run-to-run spread is measured from them (the
+ * pooled spread of their log fractions, never less than the intervals' error) and the threshold is
+ * Student's t for the degrees of freedom the errors have (materialT, Welch–Satterthwaite).
  * Half an event is added to each side so a side without losses still has a level. `z` is the
  * difference in units of the threshold × Z_MATERIAL, so confidenceOf reads it as it reads others.
  */
@@ -281,8 +283,8 @@ export function fractionRatioChange(
   const level = (side: FractionSide): number => (side.events + 0.5) / (side.trials + 1);
   const n = (side: FractionSide): number => side.levels?.length ?? 0;
   const measured = n(base) >= 2 && n(subj) >= 2;
+  const pooledDf = n(base) + n(subj) - 2;
   let runVar = runToRunLogSd ** 2;
-  let threshold = Z_MATERIAL;
   if (measured) {
     const logs = (side: FractionSide): number[] =>
       side.levels!.map((x) => Math.log(Math.max(x, 0.5 / Math.max(1, side.trials))));
@@ -290,17 +292,34 @@ export function fractionRatioChange(
       const m = mean(xs);
       return xs.reduce((a, x) => a + (x - m) ** 2, 0);
     };
-    const df = n(base) + n(subj) - 2;
-    runVar = (ss(logs(base)) + ss(logs(subj))) / df;
-    threshold = materialT(df);
+    runVar = (ss(logs(base)) + ss(logs(subj))) / pooledDf;
   }
-  const logVariance = (side: FractionSide): number => {
+  // Each side's variance of its log level, with the degrees of freedom behind it. Measured repeats
+  // already carry each run's own burstiness in their spread, so the larger of that and the pooled
+  // intervals' error stands (as levelNoise does for rates); an assumed spread adds to the intervals'.
+  const sideVariance = (side: FractionSide): { v: number; df: number } => {
     const p = level(side);
-    return runVar / Math.max(1, n(side)) + (shareSe(p, side) / p) ** 2;
+    const between = runVar / Math.max(1, n(side));
+    const within = (shareSe(p, side) / p) ** 2;
+    const intervals = (side.intervals ?? []).filter((x) => x.trials > 0).length;
+    const withinDf = intervals >= 2 ? intervals - 1 : Number.POSITIVE_INFINITY;
+    if (!measured) return { v: between + within, df: Number.POSITIVE_INFINITY };
+    return between >= within ? { v: between, df: pooledDf } : { v: within, df: withinDf };
   };
+  const vb = sideVariance(base);
+  const vs = sideVariance(subj);
+  // Welch–Satterthwaite: the degrees of freedom of the variances' sum, the repeats' spread counted
+  // once (both sides' share of it is one pooled estimate); Student's t for them (materialT), so an
+  // error estimated from a few repeats needs more of it to count.
+  const fromRepeats = [vb, vs].filter((x) => x.df === pooledDf && measured).reduce((a, x) => a + x.v, 0);
+  const fromIntervals = [vb, vs].filter((x) => !(x.df === pooledDf && measured));
+  const df =
+    (vb.v + vs.v) ** 2 /
+    (fromRepeats ** 2 / pooledDf + fromIntervals.reduce((a, x) => a + x.v ** 2 / x.df, 0));
+  const threshold = measured ? materialT(df) : Z_MATERIAL;
   const p1 = base.trials > 0 ? base.events / base.trials : 0;
   const p2 = subj.trials > 0 ? subj.events / subj.trials : 0;
-  const t = Math.abs(Math.log(level(subj) / level(base))) / Math.sqrt(logVariance(base) + logVariance(subj));
+  const t = Math.abs(Math.log(level(subj) / level(base))) / Math.sqrt(vb.v + vs.v);
   return {
     delta: p2 - p1,
     z: (t / threshold) * Z_MATERIAL,

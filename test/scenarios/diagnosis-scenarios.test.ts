@@ -248,8 +248,8 @@ const SCENARIOS: Scenario[] = [
     // A 4 KB receive buffer overflows in bursts: 0.4–0.6% → 2–5% of the packets lost in the
     // suite's runs, a rise within the factor by which identical runs' loss moves (host UDP A/A:
     // 1.3% vs 6.9%). One pair cannot name it; three repeats per side measure that factor and do.
-    // Four repeats a side: the loss's run-to-run spread is then measured from them (6 degrees of
-    // freedom); with three, a fourfold rise once fell short of the t threshold (README).
+    // Repeats a side: the loss's run-to-run spread is measured from them, and the threshold is
+    // Student's t for the degrees of freedom they give (four a side: 6 rather than 4).
     name: "a tiny socket buffer (UDP, -w 4K), four repeats per side",
     protocol: "udp",
     repeats: 4,
