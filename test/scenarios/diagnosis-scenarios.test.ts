@@ -13,16 +13,15 @@ import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /**
- * `npm run scenarios` (root, about 4.5 minutes). Not yet part of the CI gate: with the run-to-run
- * rule (2026-12-02) six recorded suite runs re-diagnosed held every outcome and one live run went
- * 12 of 12, but the gate needs five consecutive live runs first (README). Anything else on the
- * machine (a type-check, a package install) also moves these pairs: the diagnosis then names it
- * (CPU_COMPETITION), but the scenario's expected verdict no longer holds.
+ * `npm run scenarios` (root, about 4.5 minutes). Anything else on the machine (a type-check, a
+ * package install) moves these pairs: the diagnosis then names it (CPU_COMPETITION), but the
+ * scenario's expected verdict no longer holds.
  *
  * The diagnosis on pairs recorded the way users record: a plain `overlayscope run` around iperf3
  * through an overlay built by hand, once clean (baseline) and once with one cause injected
  * (subject). Each scenario asserts the verdict where the mechanism implies one, that the injected
- * cause is named, and that no cause outside the mechanism's own consequences is.
+ * cause is named, and that no cause outside the mechanism's own consequences is. A cause scenario
+ * whose effect noise hid records more runs a side once, as the diagnosis advises (judge, below).
  */
 let ov: HandOverlay | undefined;
 let daemon: RunningDaemon | undefined;
@@ -326,47 +325,74 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** Records `n` runs of one side; the subject's with its cause injected, undone afterwards. */
+async function recordSide(sc: Scenario, side: "baseline" | "subject", n: number): Promise<string[]> {
+  const out: string[] = [];
+  if (side === "baseline") {
+    for (let i = 0; i < n; i++)
+      out.push(await record(client(sc.baselinePath ?? "overlay", sc.protocol, sc.benchmarkExtra)));
+    return out;
+  }
+  const undo = sc.inject?.();
+  const beside = sc.beside?.() ?? [];
+  try {
+    for (let i = 0; i < n; i++)
+      out.push(
+        await record(
+          client("overlay", sc.protocol, [...(sc.benchmarkExtra ?? []), ...(sc.clientExtra ?? [])]),
+        ),
+      );
+  } finally {
+    for (const p of beside) p.kill("SIGKILL");
+    if (typeof undo === "function") undo();
+  }
+  return out;
+}
+
+/** What a diagnosis got wrong: findings the scenario did not inject, and expectations it missed. */
+function judge(sc: Scenario, d: Diagnosis): { invented: string[]; missed: string[]; all: string } {
+  const causes = d.findings.filter((f) => f.kind === "cause").map((f) => f.code);
+  const all = d.findings.map((f) => `${f.kind}:${f.code}`).join(", ");
+  const invented = d.findings
+    .filter((f) => f.kind !== "symptom" && f.code !== "CACHE_AND_MEMORY" && !sc.allowed.includes(f.code))
+    .map((f) => f.code);
+  if (d.verdict === "no-material-difference" && causes.length > 0)
+    invented.push(`a cause without a material difference (${causes.join(", ")})`);
+  const missed: string[] = [];
+  if (sc.verdict && d.verdict !== sc.verdict) missed.push(`verdict ${d.verdict}, expected ${sc.verdict}`);
+  if (sc.expect) {
+    const named = d.findings.find((f) => f.code === sc.expect);
+    if (!named) missed.push(`${sc.expect} not named`);
+    else if (d.verdict === "slower" && named.kind !== "cause")
+      missed.push(`${sc.expect} only a ${named.kind}`);
+    else if (sc.top && causes[0] !== sc.expect)
+      missed.push(`top cause ${causes[0] ?? "none"}, not ${sc.expect}`);
+  }
+  if (sc.expectIfMaterial && d.verdict !== "no-material-difference" && !causes.includes(sc.expectIfMaterial))
+    missed.push(`${sc.expectIfMaterial} not named though the verdict is ${d.verdict}`);
+  return { invented, missed, all };
+}
+
+/** More runs a side when a scenario's effect was hidden by noise, as the diagnosis's caveat advises. */
+const MORE_REPEATS = 2;
+
 for (const sc of SCENARIOS)
   test(`scenario: ${sc.name}`, async (t) => {
     if (!requireKernel(t)) return;
     const n = sc.repeats ?? 1;
-    const base: string[] = [];
-    for (let i = 0; i < n; i++)
-      base.push(await record(client(sc.baselinePath ?? "overlay", sc.protocol, sc.benchmarkExtra)));
-    const undo = sc.inject?.();
-    const beside = sc.beside?.() ?? [];
-    const subject: string[] = [];
-    try {
-      for (let i = 0; i < n; i++)
-        subject.push(
-          await record(
-            client("overlay", sc.protocol, [...(sc.benchmarkExtra ?? []), ...(sc.clientExtra ?? [])]),
-          ),
-        );
-    } finally {
-      for (const p of beside) p.kill("SIGKILL");
-      if (typeof undo === "function") undo();
+    const base = await recordSide(sc, "baseline", n);
+    const subject = await recordSide(sc, "subject", n);
+    let j = judge(sc, await diagnoseSides(base, subject));
+    assert.deepEqual(j.invented, [], `nothing that was not injected: ${j.all}`);
+    // An effect noise hid in one try is what a user meets too; the diagnosis then tells them to
+    // record repeats and compare them (diagnose B1 B2 … --vs S1 S2 …): a cause scenario does that
+    // once. A/A pairs get no second try, and a cause that was not injected fails on the first.
+    if (j.missed.length > 0 && (sc.expect || sc.expectIfMaterial)) {
+      t.diagnostic(`first try: ${j.missed.join("; ")} (${j.all}); ${MORE_REPEATS} more runs a side`);
+      base.push(...(await recordSide(sc, "baseline", MORE_REPEATS)));
+      subject.push(...(await recordSide(sc, "subject", MORE_REPEATS)));
+      j = judge(sc, await diagnoseSides(base, subject));
+      assert.deepEqual(j.invented, [], `nothing that was not injected, with repeats: ${j.all}`);
     }
-    const d = await diagnoseSides(base, subject);
-    const causes = d.findings.filter((f) => f.kind === "cause").map((f) => f.code);
-    const all = d.findings.map((f) => `${f.kind}:${f.code}`).join(", ");
-    if (sc.verdict) assert.equal(d.verdict, sc.verdict, all);
-    if (d.verdict === "no-material-difference")
-      assert.deepEqual(causes, [], "no cause without a material difference");
-    if (sc.expect) {
-      const named = d.findings.find((f) => f.code === sc.expect);
-      assert.ok(named, `${sc.expect} named: ${all}`);
-      if (d.verdict === "slower") assert.equal(named.kind, "cause", all);
-      if (sc.top) assert.equal(causes[0], sc.expect, `top cause: ${all}`);
-    }
-    if (sc.expectIfMaterial && d.verdict !== "no-material-difference")
-      assert.ok(causes.includes(sc.expectIfMaterial), `${sc.expectIfMaterial} named: ${all}`);
-    const invented = d.findings.filter(
-      (f) => f.kind !== "symptom" && f.code !== "CACHE_AND_MEMORY" && !sc.allowed.includes(f.code),
-    );
-    assert.deepEqual(
-      invented.map((f) => f.code),
-      [],
-      `nothing that was not injected: ${all}`,
-    );
+    assert.deepEqual(j.missed, [], j.all);
   });

@@ -35,12 +35,15 @@ function classRule(
   },
   /** Other evidence of the same work when the share alone is not beyond its noise. */
   otherwise?: (ctx: RuleContext, c: { delta: number; p1: number; p2: number; events: number }) => boolean,
+  /** What the mechanism needs besides the share (else a larger share has another cause). */
+  requires?: (ctx: RuleContext) => boolean,
 ): Rule {
   return {
     code,
     evaluate(ctx) {
       const { b, s } = ctx;
       if (b.busySamples === 0 || s.busySamples === 0) return undefined;
+      if (requires && !requires(ctx)) return undefined;
       // A sample counts once even when it holds frames of several of the classes.
       const key = classes.join("+");
       const side = (f: RunFigures) => ({
@@ -112,16 +115,35 @@ export const encapsulation = classRule(
   gainedTunnel,
 );
 
-export const netfilter = classRule("NETFILTER_COST", ["netfilter", "conntrack"], ({ b, s }, c) => ({
-  title: `netfilter work grew from ${pct(c.p1)} to ${pct(c.p2)} of busy samples; the subject's ruleset has ${s.netfilterRules} rules (baseline ${b.netfilterRules})`,
-  mechanism:
-    "every packet walks the rules of each netfilter hook it crosses, one by one: cost per packet grows with the ruleset",
-  extra: [
-    {
-      what: "netfilter rules (all namespaces)",
-      baseline: String(b.netfilterRules),
-      subject: String(s.netfilterRules),
-      source: "nft -j list ruleset in the environment snapshot",
-    },
-  ],
-}));
+/** The run recorded its netfilter ruleset (nft was there when the environment snapshot was taken). */
+const rulesetKnown = (f: RunFigures): boolean => f.environment?.netns.some((n) => n.netfilter !== undefined) ?? false;
+
+/**
+ * More netfilter work per packet comes from more rules to walk (conntrack too is turned on by
+ * rules). When both runs recorded their rulesets and the subject's is no larger, a larger share of
+ * samples in netfilter frames has another cause: more packets through the same hooks (a competing
+ * flow: measured 5.6% → 16.1% with no rule on either side), or a path with more hooks (a bridge),
+ * which the encapsulation and call-depth rules name.
+ */
+const moreRules = ({ b, s }: RuleContext): boolean =>
+  !(rulesetKnown(b) && rulesetKnown(s)) || s.netfilterRules > b.netfilterRules;
+
+export const netfilter = classRule(
+  "NETFILTER_COST",
+  ["netfilter", "conntrack"],
+  ({ b, s }, c) => ({
+    title: `netfilter work grew from ${pct(c.p1)} to ${pct(c.p2)} of busy samples; the subject's ruleset has ${s.netfilterRules} rules (baseline ${b.netfilterRules})`,
+    mechanism:
+      "every packet walks the rules of each netfilter hook it crosses, one by one: cost per packet grows with the ruleset",
+    extra: [
+      {
+        what: "netfilter rules (all namespaces)",
+        baseline: String(b.netfilterRules),
+        subject: String(s.netfilterRules),
+        source: "nft -j list ruleset in the environment snapshot",
+      },
+    ],
+  }),
+  undefined,
+  moreRules,
+);
