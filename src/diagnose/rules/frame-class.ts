@@ -116,7 +116,8 @@ export const encapsulation = classRule(
 );
 
 /** The run recorded its netfilter ruleset (nft was there when the environment snapshot was taken). */
-const rulesetKnown = (f: RunFigures): boolean => f.environment?.netns.some((n) => n.netfilter !== undefined) ?? false;
+const rulesetKnown = (f: RunFigures): boolean =>
+  f.environment?.netns.some((n) => n.netfilter !== undefined) ?? false;
 
 /**
  * More netfilter work per packet comes from more rules to walk (conntrack too is turned on by
