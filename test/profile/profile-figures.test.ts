@@ -59,6 +59,41 @@ test("call depth counts frames below the outermost entry (an overlay re-enters r
   assert.deepEqual(r, [{ depth: 5, samples: 1 }]);
 });
 
+// Measured (scenario suite, 2026-12-03): beside a CPU hog the frames below udp_sendmsg went from
+// 15.6 to 21.3 on the same path: the sender ran the receive path nested in its send call (bottom
+// halves re-enabled in the veth transmit) more often.
+test("call depth stops where a softirq or an interrupt nests on top of the path", () => {
+  const nested = stack(
+    [
+      "memcpy",
+      "__netif_receive_skb",
+      "net_rx_action",
+      "handle_softirqs",
+      "do_softirq",
+      "__local_bh_enable_ip",
+      "veth_xmit",
+      "dev_hard_start_xmit",
+      "udp_sendmsg",
+    ],
+    3,
+  );
+  assert.deepEqual(depthBelow([nested], SEND_ENTRIES), [{ depth: 3, samples: 3 }]);
+  // The nested receive path is the receive figure's: counted from its own entry.
+  assert.deepEqual(depthBelow([nested], RECEIVE_ENTRIES), [{ depth: 2, samples: 3 }]);
+  // A receive path an interrupt landed in counts up to the interrupt.
+  const interrupted = stack(
+    [
+      "apic_timer_interrupt",
+      "sysvec_apic_timer_interrupt",
+      "asm_sysvec_apic_timer_interrupt",
+      "br_handle_frame",
+      "__netif_receive_skb",
+    ],
+    1,
+  );
+  assert.deepEqual(depthBelow([interrupted], RECEIVE_ENTRIES), [{ depth: 1, samples: 1 }]);
+});
+
 test("busy-sample shares per process, idle excluded", () => {
   const s = processShares([
     stack(["f"], 3, "iperf3"),
