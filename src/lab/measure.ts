@@ -4,9 +4,11 @@ import { parsePerCpuTable, tableDelta, type PerCpuTable } from "../collectors/pe
 import type { ProbeEngine, ProbeRequest } from "../probes/engine.js";
 import type { ProbeReading } from "../probes/probe-run.js";
 import type { ProbeLease } from "../probes/run-pool.js";
-import { OverlayscopeError } from "../util/errors.js";
+import { componentLogger } from "../util/log.js";
 import { runIperf, type IperfOptions, type IperfResult } from "./iperf.js";
 import type { Lab } from "./topology.js";
+
+const log = componentLogger("measure");
 
 export interface Measurement {
   topology: string;
@@ -18,26 +20,28 @@ export interface Measurement {
   windowSeconds: number;
 }
 
-/** How long a probe may take to print an interval it owes before the measurement gives up on it. */
-const READING_DEADLINE_MS = 20_000;
+/**
+ * How long to wait for a probe's interval before going on without it: under emulation (the kernel
+ * matrix's QEMU guests) a bpftrace may not print one for tens of seconds, and its counts still
+ * arrive in its exit dump, which the checks then judge.
+ */
+const READING_WAIT_MS = 20_000;
 
 /**
- * Resolves when the run has emitted a reading closed at or after `sinceMs`. bpftrace prints an
- * interval from user space: a bpftrace starved of CPU (six of them and a flood on two cores)
- * prints late, and one stopped before it caught up drops the intervals it still owed — its counts
- * then arrive only in the exit dump, as one reading for the whole window.
+ * Resolves when the run has emitted a reading closed at or after `sinceMs`, or after
+ * READING_WAIT_MS. bpftrace prints an interval from user space: a bpftrace starved of CPU (six of
+ * them and a flood on two cores) prints late, and one stopped before it caught up drops the
+ * intervals it still owed — its counts then arrive only in the exit dump, as one reading for the
+ * whole window.
  */
 async function readingAfter(run: ProbeLease, seen: ProbeReading[], sinceMs: number): Promise<void> {
   const has = (): boolean => seen.some((r) => r.probe === run.name && r.at >= sinceMs);
-  const deadline = AbortSignal.timeout(READING_DEADLINE_MS);
-  while (!has()) {
+  const deadline = AbortSignal.timeout(READING_WAIT_MS);
+  while (!has() && !deadline.aborted) {
     try {
       await once(run, "reading", { signal: deadline });
     } catch {
-      throw new OverlayscopeError(
-        "INTERNAL",
-        `probe ${run.name} printed no interval within ${READING_DEADLINE_MS} ms (bpftrace stalled)`,
-      );
+      log.warn({ probe: run.name, waitedMs: READING_WAIT_MS }, "no interval printed; going on without it");
     }
   }
 }
