@@ -297,22 +297,24 @@ export function fractionRatioChange(
   // Each side's variance of its log level, with the degrees of freedom behind it. Measured repeats
   // already carry each run's own burstiness in their spread, so the larger of that and the pooled
   // intervals' error stands (as levelNoise does for rates); an assumed spread adds to the intervals'.
-  const sideVariance = (side: FractionSide): { v: number; df: number } => {
+  const sideVariance = (side: FractionSide): { v: number; df: number; fromRepeats: boolean } => {
     const p = level(side);
     const between = runVar / Math.max(1, n(side));
     const within = (shareSe(p, side) / p) ** 2;
     const intervals = (side.intervals ?? []).filter((x) => x.trials > 0).length;
     const withinDf = intervals >= 2 ? intervals - 1 : Number.POSITIVE_INFINITY;
-    if (!measured) return { v: between + within, df: Number.POSITIVE_INFINITY };
-    return between >= within ? { v: between, df: pooledDf } : { v: within, df: withinDf };
+    if (!measured) return { v: between + within, df: Number.POSITIVE_INFINITY, fromRepeats: false };
+    return between >= within
+      ? { v: between, df: pooledDf, fromRepeats: true }
+      : { v: within, df: withinDf, fromRepeats: false };
   };
   const vb = sideVariance(base);
   const vs = sideVariance(subj);
   // Welch–Satterthwaite: the degrees of freedom of the variances' sum, the repeats' spread counted
   // once (both sides' share of it is one pooled estimate); Student's t for them (materialT), so an
   // error estimated from a few repeats needs more of it to count.
-  const fromRepeats = [vb, vs].filter((x) => x.df === pooledDf && measured).reduce((a, x) => a + x.v, 0);
-  const fromIntervals = [vb, vs].filter((x) => !(x.df === pooledDf && measured));
+  const fromRepeats = [vb, vs].filter((x) => x.fromRepeats).reduce((a, x) => a + x.v, 0);
+  const fromIntervals = [vb, vs].filter((x) => !x.fromRepeats);
   const df =
     (vb.v + vs.v) ** 2 /
     (fromRepeats ** 2 / pooledDf + fromIntervals.reduce((a, x) => a + x.v ** 2 / x.df, 0));

@@ -203,7 +203,12 @@ export function sideFigures(runs: readonly RunFile[]): RunFigures {
     cpuUsPerPacket: defined(each.map((f) => f.cpuUsPerPacket)),
     cpuUsPerKB: defined(each.map((f) => f.cpuUsPerKB)),
     softirqsPerPacket: defined(each.map((f) => f.softirqsPerPacket)),
-    lossFraction: each.filter((f) => f.packets > 0).map((f) => lostPackets(f) / (lostPackets(f) + f.packets)),
+    lossFraction: each
+      .filter((f) => f.packets > 0)
+      .map((f) => {
+        const lost = lostPackets(f);
+        return lost / (lost + f.packets);
+      }),
   };
   return fig;
 }
@@ -464,6 +469,7 @@ export function runFigures(run: RunFile): RunFigures {
   const env = run.environment?.start;
   const ctMaxes = (env?.netns ?? []).map((n) => n.conntrackMax).filter((x): x is number => x !== undefined);
   const tunnel = tunnelTraffic(run, intervals);
+  const tunnelBase = Math.max(packets, path?.pkts ?? 0);
   const comm = run.command
     ? (run.command.argv.find((a) => /iperf3|sockperf|netperf/.test(a)) ?? run.command.argv[0])
     : b?.tool;
@@ -528,8 +534,7 @@ export function runFigures(run: RunFile): RunFigures {
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,
     tunnelDevices: tunnel.devices,
-    tunnelShare:
-      Math.max(packets, path?.pkts ?? 0) > 0 ? tunnel.packets / Math.max(packets, path?.pkts ?? 0) : 0,
+    tunnelShare: tunnelBase > 0 ? tunnel.packets / tunnelBase : 0,
   };
   if (env) fig.environment = env;
   if (run.lab) fig.labId = run.lab.id;

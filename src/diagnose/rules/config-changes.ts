@@ -1,9 +1,10 @@
 import type { EnvSnapshot } from "../../collectors/env-snapshot.js";
-import { confidenceOf, proportionChange, relativeChange } from "../noise.js";
+import { confidenceOf, proportionChange } from "../noise.js";
 import { costChange, perPacket } from "../verdict.js";
 import { num, type Evidence } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
 import { explainedShare, type Rule, type RuleContext } from "./rule.js";
+import { softirqsPerPacketChange } from "./softirq-work.js";
 
 /**
  * Devices by namespace name and device name, so the two runs' environments can be compared. A lab
@@ -219,29 +220,15 @@ export const rpsChanged: Rule = {
       { events: ts * 1000, trials: 1000 },
       0.1,
     ).material;
-    const perPacket =
-      b.softirqsPerPacket !== undefined && s.softirqsPerPacket !== undefined
-        ? relativeChange(
-            {
-              level: b.softirqsPerPacket,
-              series: b.softirqsPerPacketSeries,
-              repeats: b.repeats.softirqsPerPacket,
-            },
-            {
-              level: s.softirqsPerPacket,
-              series: s.softirqsPerPacketSeries,
-              repeats: s.repeats.softirqsPerPacket,
-            },
-          )
-        : undefined;
+    const softirqChange = softirqsPerPacketChange(b, s);
     // Only a change in the direction the masks imply: RPS turned on adds a NET_RX run per steered
     // packet, turned off removes one; masks that only moved between CPUs imply no direction.
     const expected = turnedOn > turnedOff ? 1 : turnedOff > turnedOn ? -1 : 0;
     const receivedAgain =
-      perPacket !== undefined &&
-      perPacket.material &&
+      softirqChange !== undefined &&
+      softirqChange.material &&
       expected !== 0 &&
-      Math.sign(perPacket.change) === expected;
+      Math.sign(softirqChange.change) === expected;
     if (!moved && !receivedAgain) return undefined;
     return {
       code: this.code,
@@ -255,7 +242,7 @@ export const rpsChanged: Rule = {
       }`,
       mechanism:
         "RPS hands received packets to other CPUs by flow hash: it spreads softirq work, at the cost of an inter-processor interrupt per batch and a second NET_RX run per steered packet",
-      confidence: receivedAgain ? confidenceOf(perPacket.z) : "medium",
+      confidence: receivedAgain ? confidenceOf(softirqChange.z) : "medium",
       evidence: [
         ...changed.slice(0, 4),
         {

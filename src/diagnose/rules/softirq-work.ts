@@ -1,17 +1,24 @@
-import { confidenceOf, relativeChange } from "../noise.js";
+import { confidenceOf, relativeChange, type RelativeChange } from "../noise.js";
 import { num } from "../finding.js";
+import type { RunFigures } from "../run-figures.js";
 import { explainedShare, type Rule } from "./rule.js";
+
+/** Network softirqs per packet, subject against baseline, with each side's intervals and repeats. */
+export function softirqsPerPacketChange(b: RunFigures, s: RunFigures): RelativeChange | undefined {
+  if (b.softirqsPerPacket === undefined || s.softirqsPerPacket === undefined) return undefined;
+  return relativeChange(
+    { level: b.softirqsPerPacket, series: b.softirqsPerPacketSeries, repeats: b.repeats.softirqsPerPacket },
+    { level: s.softirqsPerPacket, series: s.softirqsPerPacketSeries, repeats: s.repeats.softirqsPerPacket },
+  );
+}
 
 /** More network softirqs per packet than the baseline, beyond the runs' interval and run-to-run noise. */
 export const softirqWork: Rule = {
   code: "MORE_SOFTIRQ_WORK_PER_PACKET",
   evaluate(ctx) {
     const { b, s } = ctx;
-    if (b.softirqsPerPacket === undefined || s.softirqsPerPacket === undefined) return undefined;
-    const c = relativeChange(
-      { level: b.softirqsPerPacket, series: b.softirqsPerPacketSeries, repeats: b.repeats.softirqsPerPacket },
-      { level: s.softirqsPerPacket, series: s.softirqsPerPacketSeries, repeats: s.repeats.softirqsPerPacket },
-    );
+    const c = softirqsPerPacketChange(b, s);
+    if (c === undefined) return undefined;
     // Softirqs per packet move between identical runs as CPU per packet does (NAPI batches by how
     // the flow lands on the CPUs): measured, an A/A TCP pair differed "materially" by its
     // intervals alone. Only a rise beyond run-to-run noise is evidence of more work per packet.
