@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { NODE_FLAGS } from "../src/util/node-flags.js";
 import { join } from "node:path";
 
 /** The daemon as its own process, as in production, so its CPU and memory are not mixed with the bench's. */
@@ -14,7 +15,7 @@ export async function startDaemonProcess(extra: string[] = []): Promise<DaemonPr
   const dir = mkdtempSync(join(tmpdir(), "overlayscope-bench-"));
   const socket = join(dir, "d.sock");
   const bin = join(import.meta.dirname, "..", "bin", "overlayscope");
-  const child = spawn(process.execPath, [bin, "daemon", "--socket", socket, ...extra], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, bin, "daemon", "--socket", socket, ...extra], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let log = "";

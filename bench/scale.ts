@@ -76,7 +76,7 @@ const rows: string[] = [];
 try {
   const startup: Usage[] = [];
   for (let i = 0; i < REPEATS; i++)
-    startup.push(measure([process.execPath, BIN, "run", "-o", join(dir, "true.json"), "--", "true"]));
+    startup.push(measure([BIN, "run", "-o", join(dir, "true.json"), "--", "true"]));
   rows.push(
     `| \`run -- true\` | ${REPEATS} | ${spread(
       startup.map((u) => u.wall),
@@ -92,7 +92,7 @@ try {
       const runs: Array<Usage & { bytes: number }> = [];
       for (let i = 0; i < REPEATS; i++) {
         const out = join(dir, `all-${n}.json`);
-        const u = measure([process.execPath, BIN, "record", "--all", "--duration", `${SECONDS}s`, "-o", out]);
+        const u = measure([BIN, "record", "--all", "--duration", `${SECONDS}s`, "-o", out]);
         runs.push({ ...u, bytes: statSync(out).size });
       }
       rows.push(

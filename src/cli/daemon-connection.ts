@@ -5,6 +5,7 @@ import { ProfilerApi } from "../client/api.js";
 import { connect } from "../client/client.js";
 import { DEFAULT_SOCKET, loadDaemonConfig } from "../server/config.js";
 import { Daemon } from "../server/daemon.js";
+import { lowerPriority } from "../util/priority.js";
 import { onShutdown } from "../util/shutdown.js";
 
 export interface ConnectionOptions {
@@ -43,6 +44,8 @@ export async function withDaemon<T>(
     {},
     { socket: join(dir, "embedded.sock"), limits: { idleGraceMs: 3_600_000 } },
   );
+  // As the standalone daemon does: on a saturated core the scheduler favours the benchmark.
+  lowerPriority(config.nice);
   const daemon = await Daemon.start(config, opts.version);
   onShutdown(() => daemon.shutdown());
   const api = new ProfilerApi(connect({ address: `unix://${config.socket}` }));

@@ -9,6 +9,7 @@ import type { Target } from "../generated/overlayscope/v1/Target.js";
 import type { RunFile } from "../run/run-file.js";
 import type { CommandRecord } from "../session/session-run.js";
 import { OverlayscopeError, invalidArgument } from "../util/errors.js";
+import { withOriginalPriority } from "../util/priority.js";
 import { onShutdown } from "../util/shutdown.js";
 
 /** The tail of a benchmark's output the daemon takes (its report is at the end). */
@@ -146,7 +147,10 @@ export function runBenchmark(argv: string[], progress: (t: string) => void): Pro
     );
   return new Promise((resolve, reject) => {
     const startedAtMs = Date.now();
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
+    // The embedded daemon lowered this process's priority; the benchmark keeps the caller's.
+    const child = withOriginalPriority(() =>
+      spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }),
+    );
     let output = "";
     child.stdout.on("data", (d: Buffer) => {
       // The output still reaches the terminal unchanged; the tail is kept for the report parser.

@@ -47,6 +47,11 @@ export interface HostCollectorOptions {
   rediscoverMs?: number;
   /** PMU inventory override (tests). */
   pmu?: PmuInventory;
+  /**
+   * Pids known to have run this interval (the stack sampler's): read for per-process CPU
+   * besides the processes that were busy before (see ProcessCpuTracker).
+   */
+  ranPids?: () => Iterable<number>;
 }
 
 function busy(t: CpuTimes): number {
@@ -96,7 +101,8 @@ export class HostCollector {
     if (this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
-      await this.tick();
+      // The last interval reads every process, so per-process totals over the window are exact.
+      await this.tick(true);
     }
     await this.inflight;
     await this.hw?.stop();
@@ -135,7 +141,7 @@ export class HostCollector {
     }
     await this.rediscoverIfDue();
     const now = await this.read();
-    const sample = this.diff(this.last, now);
+    const sample = this.diff(this.last, now, true);
     this.last = now;
     return sample;
   }
@@ -156,13 +162,13 @@ export class HostCollector {
   }
 
   /** Intervals are read one after another: a slow read delays the next, never overlaps it. */
-  private tick(): Promise<void> {
+  private tick(final = false): Promise<void> {
     this.inflight = this.inflight.then(async () => {
       if (!this.last) return;
       try {
         await this.rediscoverIfDue();
         const now = await this.read();
-        this.onSample(this.diff(this.last, now));
+        this.onSample(this.diff(this.last, now, final));
         this.last = now;
       } catch (e) {
         log.warn({ err: (e as Error).message }, "collector interval failed");
@@ -216,7 +222,7 @@ export class HostCollector {
     };
   }
 
-  private diff(a: HostReading, b: HostReading): HostSample {
+  private diff(a: HostReading, b: HostReading, final = false): HostSample {
     const cpu = new Map<number, ReturnType<typeof cpuPercent>>();
     const busyJiffies = new Map<number, number>();
     for (const [n, t] of b.stat.cpus) {
@@ -247,7 +253,7 @@ export class HostCollector {
       interrupts: interruptsDelta(a.interrupts, b.interrupts),
       softnet: softnetDelta(a.softnet, b.softnet),
       netns,
-      processes: this.processes.sample(),
+      processes: this.processes.sample(this.opts.ranPids?.() ?? [], final),
     };
     if (this.hw)
       sample.hw = this.hw.supported

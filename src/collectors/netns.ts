@@ -1,4 +1,5 @@
-import { readdir, readlink, stat } from "node:fs/promises";
+import { readdirSync, readlinkSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 
 /** A network namespace as we can reach it: by name (ip netns), by a process inside it, or both. */
 export interface NetnsRef {
@@ -17,14 +18,17 @@ export async function netnsInode(path: string): Promise<number> {
   return (await stat(path)).ino;
 }
 
-/** Reads "net:[4026531840]" links under /proc/<pid>/ns/net; processes that vanish are skipped. */
-async function processNamespaces(procRoot: string): Promise<Map<number, number>> {
+/**
+ * Reads "net:[4026531840]" links under /proc/<pid>/ns/net; processes that vanish are skipped.
+ * Synchronous (a few µs per link): done asynchronously it was one thread-pool round trip per
+ * process every rediscovery, each a wakeup landing on the benchmark's saturated cores.
+ */
+function processNamespaces(procRoot: string): Map<number, number> {
   const byInode = new Map<number, number>();
-  for (const entry of await readdir(procRoot)) {
+  for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const link = await readlink(`${procRoot}/${entry}/ns/net`);
-      const m = /net:\[(\d+)\]/.exec(link);
+      const m = /net:\[(\d+)\]/.exec(readlinkSync(`${procRoot}/${entry}/ns/net`));
       if (m && !byInode.has(Number(m[1]))) byInode.set(Number(m[1]), Number(entry));
     } catch {
       // exited, or a kernel thread we may not inspect
@@ -54,7 +58,7 @@ export async function discoverNetns(procRoot = "/proc", netnsDir = NETNS_DIR): P
       // a stale name whose bind mount is gone
     }
   }
-  for (const [inode, pid] of await processNamespaces(procRoot)) get(inode).pid = pid;
+  for (const [inode, pid] of processNamespaces(procRoot)) get(inode).pid = pid;
   get(selfInode).pid ??= process.pid;
   return [...out.values()].sort((a, b) => Number(b.self) - Number(a.self) || a.inode - b.inode);
 }

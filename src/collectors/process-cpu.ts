@@ -46,24 +46,22 @@ export function parseProcessStat(pid: number, text: string): ProcessStat | undef
   return { pid, ppid, comm: text.slice(open + 1, close), startTicks: start, cpuTicks: utime + stime };
 }
 
-function readStats(procRoot: string): Map<number, ProcessStat> {
-  const out = new Map<number, ProcessStat>();
-  let entries: string[] = [];
+function readStat(procRoot: string, pid: number): ProcessStat | undefined {
   try {
-    entries = readdirSync(procRoot);
+    return parseProcessStat(pid, readFileSync(`${procRoot}/${pid}/stat`, "utf8"));
   } catch {
-    return out;
+    return undefined; // exited between listing and reading
   }
-  for (const e of entries) {
-    if (e.charCodeAt(0) > 57 || e.charCodeAt(0) < 48) continue;
-    try {
-      const s = parseProcessStat(Number(e), readFileSync(`${procRoot}/${e}/stat`, "utf8"));
-      if (s) out.set(s.pid, s);
-    } catch {
-      // exited between readdir and read
-    }
+}
+
+function listPids(procRoot: string): number[] {
+  try {
+    return readdirSync(procRoot)
+      .filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57)
+      .map(Number);
+  } catch {
+    return [];
   }
-  return out;
 }
 
 /** The process's cgroup: the v2 path ("0::/x"), else the first hierarchy's. */
@@ -74,32 +72,59 @@ export function parseCgroup(text: string): string {
   return line.slice(line.indexOf(":", line.indexOf(":") + 1) + 1);
 }
 
+/** Every process is read at least this often; in between only the likely busy ones are. */
+export const FULL_SCAN_EVERY = 10;
+
 /**
- * Differences successive readings. Synchronous like the other per-interval reads (a few µs per
- * process); namespace and cgroup are looked up only for processes that are reported.
+ * Differences successive readings. Reading every /proc/<pid>/stat each second was the largest
+ * item of the collectors' per-interval cost (and grows with the process count: hundreds on a
+ * Kubernetes node), so an interval reads only the processes that may have run: those that used
+ * CPU in their last reading and those the caller names (the stack sampler's pids); every
+ * FULL_SCAN_EVERY-th call, and whenever asked, reads them all. A process not read in an interval
+ * keeps its last reading, so the CPU it used shows up, whole, at its next read: summed over
+ * a window that ends with a full scan, every live process's total is exact. Synchronous like the
+ * other per-interval reads; namespace and cgroup are looked up only for processes reported.
  */
 export class ProcessCpuTracker {
-  private last?: Map<number, ProcessStat>;
+  /** Each process's last reading: the baseline its next delta is taken from. */
+  private readonly known = new Map<number, ProcessStat>();
+  private busy = new Set<number>();
+  private sinceFull = 0;
+  private calls = 0;
   private readonly where = new Map<string, { netns: number; cgroup: string }>();
 
   constructor(private readonly procRoot = "/proc") {}
 
-  /** The processes that used CPU since the last call, busiest first (empty on the first call). */
-  sample(): ProcessCpuDelta[] {
-    const now = readStats(this.procRoot);
-    const prev = this.last;
-    this.last = now;
-    if (!prev) return [];
+  /**
+   * The processes that used CPU since they were last read, busiest first (empty on the first
+   * call). `focus` adds pids known to have run (sampled on a CPU); `full` reads every process.
+   */
+  sample(focus: Iterable<number> = [], full = false): ProcessCpuDelta[] {
+    const first = this.calls === 0;
+    // The first two calls read everything: until one delta exists, nothing is known to be busy.
+    const scanAll = this.calls++ < 2 || full || ++this.sinceFull >= FULL_SCAN_EVERY;
+    if (scanAll) this.sinceFull = 0;
+    const pids = scanAll ? listPids(this.procRoot) : new Set([...this.busy, ...focus]);
     const out: ProcessCpuDelta[] = [];
-    for (const [pid, s] of now) {
-      const p = prev.get(pid);
-      // A process born during the interval counts from zero.
+    const seen = new Set<number>();
+    for (const pid of pids) {
+      const s = readStat(this.procRoot, pid);
+      const p = this.known.get(pid);
+      if (!s) {
+        this.known.delete(pid);
+        continue;
+      }
+      seen.add(pid);
+      this.known.set(pid, s);
+      if (first) continue;
+      // A process born since it was last read (or a reused pid) counts from zero.
       const before = p && p.startTicks === s.startTicks ? p.cpuTicks : 0;
       const ticks = s.cpuTicks - before;
       if (ticks <= 0) continue;
       out.push({ pid, ppid: s.ppid, comm: s.comm, ...this.locate(s), cpuSeconds: ticks / USER_HZ });
     }
-    this.forgetExited(now);
+    this.busy = new Set(out.map((p) => p.pid));
+    if (scanAll) this.forgetExited(seen);
     return out.sort((a, b) => b.cpuSeconds - a.cpuSeconds);
   }
 
@@ -120,10 +145,11 @@ export class ProcessCpuTracker {
     return w;
   }
 
-  private forgetExited(now: Map<number, ProcessStat>): void {
+  private forgetExited(alive: ReadonlySet<number>): void {
+    for (const pid of this.known.keys()) if (!alive.has(pid)) this.known.delete(pid);
     for (const key of this.where.keys()) {
       const [pid, start] = key.split(":").map(Number);
-      if (now.get(pid!)?.startTicks !== start) this.where.delete(key);
+      if (this.known.get(pid!)?.startTicks !== start) this.where.delete(key);
     }
   }
 }

@@ -10,6 +10,7 @@ import type { HostEndpoint } from "../client/multi-host-recorder.js";
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { SERVICE_NAME } from "../server/daemon.js";
 import { OverlayscopeError } from "../util/errors.js";
+import { NODE_FLAGS } from "../util/node-flags.js";
 import type { Lab } from "./topology.js";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "overlayscope");
@@ -64,6 +65,7 @@ export async function startHostDaemons(lab: Lab, progress: (t: string) => void):
           "exec",
           host.namespaces[0]!,
           process.execPath,
+          ...NODE_FLAGS,
           BIN,
           "daemon",
           "--socket",

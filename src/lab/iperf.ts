@@ -4,6 +4,7 @@ import { nsExec, waitForListen } from "./ip-command.js";
 import type { Lab } from "./topology.js";
 import { parseIperf3Json } from "../benchmarks/iperf3-report.js";
 import type { BenchmarkResult } from "../benchmarks/benchmark-result.js";
+import { withOriginalPriority } from "../util/priority.js";
 import type { CommandRun } from "../client/recorder.js";
 
 export interface IperfOptions {
@@ -32,9 +33,12 @@ function result(stdout: string, command: CommandRun, opts: IperfOptions): IperfR
 /** Runs one iperf3 client→server measurement across a lab; the server lives exactly as long. */
 export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResult> {
   const port = String(opts.port ?? 5201);
-  const server = spawnGuarded("ip", ["netns", "exec", lab.serverNs, "iperf3", "-s", "-1", "-p", port], {
-    stdio: "ignore",
-  });
+  // Both ends at the caller's priority, not the lowered one of an embedded daemon.
+  const server = withOriginalPriority(() =>
+    spawnGuarded("ip", ["netns", "exec", lab.serverNs, "iperf3", "-s", "-1", "-p", port], {
+      stdio: "ignore",
+    }),
+  );
   try {
     await waitForListen(lab.serverNs, "tcp", Number(port));
     const args = [
@@ -62,7 +66,7 @@ export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResul
     });
     let out: string;
     try {
-      out = await nsExec(lab.clientNs, args, (opts.seconds + 30) * 1000);
+      out = await withOriginalPriority(() => nsExec(lab.clientNs, args, (opts.seconds + 30) * 1000));
     } catch (e) {
       // iperf3 -J prints its JSON (with the error) on stdout even when it fails.
       const stdout = ((e as { cause?: { stdout?: string } }).cause?.stdout ?? "").trim();

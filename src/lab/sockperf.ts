@@ -1,6 +1,7 @@
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
 import { nsExec, waitForListen } from "./ip-command.js";
+import { withOriginalPriority } from "../util/priority.js";
 import type { Lab } from "./topology.js";
 
 export interface LatencyResult {
@@ -40,12 +41,13 @@ export async function runSockperf(
   messageBytes: number,
   port = 11111,
 ): Promise<LatencyResult> {
-  const server = spawnGuarded(
-    "ip",
-    ["netns", "exec", lab.serverNs, "sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)],
-    {
-      stdio: "ignore",
-    },
+  // Both ends at the caller's priority, not the lowered one of an embedded daemon.
+  const server = withOriginalPriority(() =>
+    spawnGuarded(
+      "ip",
+      ["netns", "exec", lab.serverNs, "sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)],
+      { stdio: "ignore" },
+    ),
   );
   try {
     await waitForListen(lab.serverNs, "udp", port);
@@ -61,7 +63,7 @@ export async function runSockperf(
       "-m",
       String(messageBytes),
     ];
-    const out = await nsExec(lab.clientNs, argv, (seconds + 20) * 1000);
+    const out = await withOriginalPriority(() => nsExec(lab.clientNs, argv, (seconds + 20) * 1000));
     const r = parseSockperf(out, messageBytes);
     if (!r)
       throw new OverlayscopeError(

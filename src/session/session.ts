@@ -174,6 +174,7 @@ export class ProfilingSession extends EventEmitter {
           hardwareCounters: this.opts.hardwareCounters,
           // A scoped daemon's device and SNMP counters are its own namespaces', not its neighbours'.
           ...(t.kind === "netnsSet" ? { netnsFilter: new Set(t.namespaces.map((n) => n.inode)) } : {}),
+          ranPids: () => this.sampledPids(),
         },
         (s) => this.onHostSample(s),
       );
@@ -278,6 +279,14 @@ export class ProfilingSession extends EventEmitter {
         code: "MAP_FULL",
         message: `probe ${r.probe}: map ${m} reached its key limit; counts beyond it were lost`,
       });
+  }
+
+  /** Processes the stack sampler caught on a CPU since the last interval. */
+  private sampledPids(): Set<number> {
+    const pids = new Set<number>();
+    for (const r of this.pendingReadings)
+      if (r.data.probe === "stacks") for (const s of r.data.data.samples) pids.add(s.pid);
+    return pids;
   }
 
   private onProbeExit(r: ProbeLease, info: ExitInfo): void {

@@ -23,3 +23,23 @@ export function atOriginalPriority(argv: readonly string[]): string[] {
   // "--": a program whose name starts with "-" is not read as one of nice's options.
   return delta === 0 ? [...argv] : ["nice", "-n", String(delta), "--", ...argv];
 }
+
+/**
+ * Runs fn (a synchronous spawn) with this thread back at the original priority: a child inherits
+ * the niceness of the thread that forks it, so it starts, threads and all, where it would have
+ * without us, and a command that does not exist still fails as itself (no `nice` in front).
+ */
+export function withOriginalPriority<T>(fn: () => T): T {
+  if (original === undefined) return fn();
+  const lowered = getPriority(0);
+  try {
+    setPriority(0, original);
+  } catch {
+    return fn(); // raising priority needs CAP_SYS_NICE: without it the child stays where we are
+  }
+  try {
+    return fn();
+  } finally {
+    setPriority(0, lowered);
+  }
+}

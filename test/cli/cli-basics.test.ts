@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { runCli } from "../helpers/cli.js";
+import { NODE_FLAGS } from "../../src/util/node-flags.js";
+import { BIN, runCli } from "../helpers/cli.js";
 
 const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as {
   version: string;
@@ -39,4 +40,14 @@ test("subcommand help carries an example", async () => {
   const r = await runCli(["probes", "--help"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Example:/);
+});
+
+test("the executable's #! line runs node with the flags every overlayscope process uses", () => {
+  const shebang = readFileSync(BIN, "utf8").split("\n")[0]!;
+  assert.equal(shebang, `#!/usr/bin/env -S node ${NODE_FLAGS.join(" ")}`);
+  const dockerfile = readFileSync(join(import.meta.dirname, "..", "..", "deploy", "Dockerfile"), "utf8");
+  assert.match(
+    dockerfile,
+    new RegExp(`ENTRYPOINT \\["node", ${NODE_FLAGS.map((f) => `"${f}"`).join(", ")}, `),
+  );
 });

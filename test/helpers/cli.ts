@@ -1,8 +1,11 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { NODE_FLAGS } from "../../src/util/node-flags.js";
 import { tempDir } from "./temp-dir.js";
 
 export const BIN = join(import.meta.dirname, "..", "..", "bin", "overlayscope");
+/** The executable as its `#!` line runs it, with the node binary running these tests. */
+export const CLI_ARGV: readonly string[] = [process.execPath, ...NODE_FLAGS, BIN];
 
 export interface CliResult {
   code: number | null;
@@ -18,7 +21,7 @@ export function runCli(
 ): Promise<CliResult> {
   const cwd = tempDir("cli");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(CLI_ARGV[0]!, [...CLI_ARGV.slice(1), ...args], {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },

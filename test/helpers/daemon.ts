@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ProfilerServiceClient as ProfilerClient } from "../../src/generated/overlayscope/v1/ProfilerService.js";
 import { connect } from "../../src/client/client.js";
-import { BIN } from "./cli.js";
+import { CLI_ARGV } from "./cli.js";
 import { tempDir } from "./temp-dir.js";
 
 export interface RunningDaemon {
@@ -26,7 +26,7 @@ export async function startDaemon(
 ): Promise<RunningDaemon> {
   const dir = tempDir("daemon");
   const socket = join(dir, "d.sock");
-  const argv = [process.execPath, BIN, "daemon", "--socket", socket, ...extra];
+  const argv = [...CLI_ARGV, "daemon", "--socket", socket, ...extra];
   const [cmd, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
   const child = spawn(cmd!, args, {
     stdio: ["ignore", "ignore", "pipe"],

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { fromFolded } from "../../src/export/folded.js";
 import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
 import { readRunFile } from "../../src/run/read-run.js";
-import { BIN, runCli } from "../helpers/cli.js";
+import { CLI_ARGV, runCli } from "../helpers/cli.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -103,9 +103,22 @@ test("cli-record: record --all while UDP crosses the overlay captures VXLAN fram
 test("cli-run: run launches the benchmark, keeps its output visible and records its lifetime", async (t) => {
   if (!requireKernel(t)) return;
   const out = join(dir, "run.json");
-  const r = await runCli(["run", "-o", out, "--", "sh", "-c", "echo from-the-benchmark; sleep 2; exit 4"]);
+  // Field 19 of /proc/<pid>/stat is the niceness: the benchmark's own, and its parent's (the CLI
+  // with its embedded daemon).
+  const r = await runCli([
+    "run",
+    "-o",
+    out,
+    "--",
+    "sh",
+    "-c",
+    "echo from-the-benchmark nice=$(cut -d' ' -f19 /proc/$$/stat) cli=$(cut -d' ' -f19 /proc/$PPID/stat); sleep 2; exit 4",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /from-the-benchmark/);
+  const ours = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ")[16];
+  // The embedded daemon yields to the benchmark as the standalone one does; the benchmark does not.
+  assert.match(r.stdout, new RegExp(`nice=${ours} cli=10\\b`), r.stdout);
   const run = await readRunFile(out);
   assert.equal(run.command?.exitCode, 4);
   assert.ok(run.durationSeconds >= 2 && run.durationSeconds < 6, `duration ${run.durationSeconds}`);
@@ -172,8 +185,8 @@ test("cli-record: Ctrl-C stops a recording early and still writes the run file",
   if (!requireKernel(t)) return;
   const out = join(dir, "early.json");
   const child = spawn(
-    process.execPath,
-    [BIN, "record", "--all", "--duration", "60s", "--probes", "softirq", "-o", out],
+    CLI_ARGV[0]!,
+    [...CLI_ARGV.slice(1), "record", "--all", "--duration", "60s", "--probes", "softirq", "-o", out],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },

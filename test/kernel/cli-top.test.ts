@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { BIN } from "../helpers/cli.js";
+import { CLI_ARGV } from "../helpers/cli.js";
 import { requireKernel, requireTool } from "../helpers/kernel.js";
 
 function tmux(...args: string[]): string {
@@ -26,7 +26,7 @@ test("cli-top: the live view draws per-core bars in a pseudo-terminal and q quit
     "140",
     "-y",
     "45",
-    `${process.execPath} ${BIN} top --interval 500; echo EXITED:$?; sleep 30`,
+    `${CLI_ARGV.join(" ")} top --interval 500; echo EXITED:$?; sleep 30`,
   );
   try {
     let screen = "";
@@ -52,10 +52,14 @@ test("cli-top: the live view draws per-core bars in a pseudo-terminal and q quit
 
 test("cli-top: --json --iterations prints NDJSON snapshots for scripts", (t) => {
   if (!requireKernel(t)) return;
-  const r = spawnSync(process.execPath, [BIN, "top", "--json", "--iterations", "2", "--interval", "300"], {
-    encoding: "utf8",
-    timeout: 30_000,
-  });
+  const r = spawnSync(
+    CLI_ARGV[0]!,
+    [...CLI_ARGV.slice(1), "top", "--json", "--iterations", "2", "--interval", "300"],
+    {
+      encoding: "utf8",
+      timeout: 30_000,
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout
     .trim()

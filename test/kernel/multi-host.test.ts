@@ -6,7 +6,7 @@ import { after, test } from "node:test";
 import { runIperf } from "../../src/lab/iperf.js";
 import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
 import { MultiHostRunSchema, type MultiHostRun } from "../../src/run/multi-host-run.js";
-import { BIN, runCli, type CliResult } from "../helpers/cli.js";
+import { CLI_ARGV, runCli, type CliResult } from "../helpers/cli.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
 import { requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -29,7 +29,7 @@ function cliIn(
   onStderr?: (all: string) => void,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("ip", ["netns", "exec", netns, process.execPath, BIN, ...args], {
+    const child = spawn("ip", ["netns", "exec", netns, ...CLI_ARGV, ...args], {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
     });
