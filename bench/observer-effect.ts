@@ -15,13 +15,16 @@
  * naive anchors (per-packet count() and kstack one-liners).
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BpftraceRunner } from "../src/bpftrace/runner.js";
 import { runIperf } from "../src/lab/iperf.js";
 import { labDown, labUp } from "../src/lab/topology.js";
 import { ProbeEngine } from "../src/probes/engine.js";
 import { applyCalibration, calibrateTracepointDispatch } from "../src/probes/dispatch-calibration.js";
+import { NODE_FLAGS } from "../src/util/node-flags.js";
 import { benchSession } from "./bench-session.js";
 import type { Snapshot } from "../src/generated/overlayscope/v1/Snapshot.js";
 
@@ -33,6 +36,7 @@ const PAIRS = arg("--pairs", 10);
 const SECONDS = arg("--seconds", 4);
 const WARMUP_S = arg("--warmup", 2);
 const SESSION_PROCESS = fileURLToPath(new URL("./session-process.ts", import.meta.url));
+const BIN = fileURLToPath(new URL("../bin/overlayscope", import.meta.url));
 
 /**
  * CPU time (ms) of this process and of its overlayscope descendants (bpftrace, a session's own
@@ -114,7 +118,7 @@ function separateProcess(name: string, nice: number): Config {
     start: async () => {
       const child = spawn(
         "nice",
-        ["-n", String(nice), process.execPath, "--import", "tsx", SESSION_PROCESS],
+        ["-n", String(nice), process.execPath, ...NODE_FLAGS, "--import", "tsx", SESSION_PROCESS],
         {
           stdio: ["ignore", "pipe", "inherit"],
         },
@@ -128,6 +132,42 @@ function separateProcess(name: string, nice: number): Config {
           const exited = new Promise((r) => child.once("exit", r));
           child.kill("SIGTERM");
           await exited;
+          return undefined;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * What users run: `overlayscope run -- <benchmark>` (the CLI with its embedded daemon, the gRPC
+ * stream to itself, the environment snapshots), here around a `sleep` that is ended to stop it.
+ */
+function cliRun(name: string): Config {
+  return {
+    name,
+    start: async () => {
+      const dir = mkdtempSync(join(tmpdir(), "os-bench-run-"));
+      const child = spawn(
+        process.execPath,
+        [...NODE_FLAGS, BIN, "run", "-o", join(dir, "run.json"), "--", "sleep", "3600"],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
+      const sleepPid = await new Promise<number>((resolve, reject) => {
+        let err = "";
+        child.stderr.on("data", (d: Buffer) => {
+          err += d.toString();
+          const m = /running sleep 3600 \(pid (\d+)\)/.exec(err);
+          if (m) resolve(Number(m[1]));
+        });
+        child.once("exit", (code) => reject(new Error(`overlayscope run exited ${code}: ${err}`)));
+      });
+      return {
+        stop: async () => {
+          const exited = new Promise((r) => child.once("exit", r));
+          process.kill(sleepPid, "SIGTERM");
+          await exited;
+          rmSync(dir, { recursive: true, force: true });
           return undefined;
         },
       };
@@ -166,6 +206,7 @@ const configs: Config[] = [
     { name: "hardirq" },
     { name: "stacks" },
   ]),
+  cliRun("overlayscope run -- <benchmark>, as users run it (CLI with its embedded daemon, nice 10)"),
   separateProcess("default session in its own process (as the daemon)", 0),
   separateProcess("default session in its own process at nice 10", 10),
   sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),

@@ -3,7 +3,8 @@ import { trackChild } from "./child-registry.js";
 
 let setprivWorks: boolean | undefined;
 
-function hasSetprivPdeathsig(): boolean {
+/** Whether util-linux `setpriv --pdeathsig` works here (a child can be tied to its parent's life). */
+export function hasSetprivPdeathsig(): boolean {
   if (setprivWorks === undefined) {
     const r = spawnSync("setpriv", ["--pdeathsig", "KILL", "true"], { stdio: "ignore" });
     setprivWorks = r.status === 0;

@@ -57,6 +57,11 @@ export interface NetnsEnv {
 export interface EnvSnapshot {
   takenAt: number;
   netns: NetnsEnv[];
+  /**
+   * Namespaces present but not read again (a stop snapshot skips those whose devices moved no
+   * packet during the run): unchanged as far as the run can tell, not gone.
+   */
+  notReread?: Array<{ inode: number; names: string[] }>;
   irqAffinity: Record<string, string>;
   perfEventMaxStack: number | undefined;
   pmu: PmuInventory;
@@ -69,21 +74,31 @@ const MARK = "@@overlayscope:";
  * Everything the snapshot reads inside one namespace, in one shell: spawning from the daemon
  * costs ~20 ms of its CPU each (a fork of a large process), and a fork per device and tool made
  * the snapshot ~1 s of CPU per session. Sections are marked so one output is parsed in parts.
+ * Inside the shell, only the tools fork (ip, ethtool per device, tc, nft): devices are listed
+ * and queue masks read with shell built-ins, since on a node with hundreds of namespaces every
+ * fork counts twice per session (bench/scale.ts). Loopback has no offloads worth asking about.
  * Queue masks live in sysfs, which shows the namespace of whoever mounted it: `ip netns exec`
  * remounts /sys for the target (and the root namespace has its own), so they are read there; a
  * namespace entered through a process (nsenter) would show the daemon's sysfs, so not there.
  */
 function namespaceScript(sysfsIsOwn: boolean): string {
+  const devices = sysfsIsOwn
+    ? "for p in /sys/class/net/*; do n=${p##*/}"
+    : "for n in $(ip -o link show | sed -n 's/^[0-9]*: \\([^:@]*\\).*/\\1/p'); do p=";
   const queues = sysfsIsOwn
-    ? `m "queues $n"; (cd /sys/class/net/"$n"/queues 2>/dev/null && for q in rx-*; do [ -e "$q/rps_cpus" ] && echo "$q $(cat "$q"/rps_cpus)"; done; for q in tx-*; do [ -e "$q/xps_cpus" ] && echo "$q $(cat "$q"/xps_cpus 2>/dev/null || echo -)"; done)`
-    : "";
+    ? [
+        `m "queues $n"`,
+        `for q in "$p"/queues/rx-*; do { read v < "$q/rps_cpus"; } 2>/dev/null && echo "\${q##*/} $v"; done`,
+        `for q in "$p"/queues/tx-*; do [ -e "$q/xps_cpus" ] || continue; { read v < "$q/xps_cpus"; } 2>/dev/null || v=-; echo "\${q##*/} $v"; done`,
+      ].join("; ")
+    : "true";
   return [
     `m() { echo "${MARK}$1"; }`,
     "m links; ip -j -d link show",
-    `for n in $(ip -o link show | sed -n 's/^[0-9]*: \\([^:@]*\\).*/\\1/p'); do m "ethtool $n"; ethtool -k "$n" 2>/dev/null; ${queues}; done`,
+    `${devices}; [ "$n" = lo ] && continue; m "ethtool $n"; ethtool -k "$n" 2>/dev/null; ${queues}; done`,
     "m qdiscs; tc -s -j qdisc show 2>/dev/null",
     "m nft; command -v nft >/dev/null 2>&1 && nft -j list ruleset 2>/dev/null",
-    "m ctmax; cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null",
+    `m ctmax; { read v < /proc/sys/net/netfilter/nf_conntrack_max; } 2>/dev/null && echo "$v"`,
     "true",
   ].join("\n");
 }
@@ -139,7 +154,8 @@ async function namespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv 
   }
   const devices: DeviceEnv[] = links.map((link) => {
     const text = sec.get(`ethtool ${link.name}`);
-    if (!text?.trim()) problems.push(`ethtool -k ${link.name} (netns ${where}): no answer`);
+    if (!text?.trim() && link.name !== "lo")
+      problems.push(`ethtool -k ${link.name} (netns ${where}): no answer`);
     const features = parseEthtoolFeatures(text ?? "");
     const offloads: Record<string, Offload> = {};
     for (const k of KEY_OFFLOADS) {
@@ -176,12 +192,17 @@ async function namespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv 
 /** Namespace shells run at once: enough to overlap their forks and waits, few enough for a busy node. */
 const SNAPSHOT_CONCURRENCY = 4;
 
-export async function takeEnvSnapshot(namespaces: readonly NetnsRef[]): Promise<EnvSnapshot> {
+export async function takeEnvSnapshot(
+  namespaces: readonly NetnsRef[],
+  skip: (ns: NetnsRef) => boolean = () => false,
+): Promise<EnvSnapshot> {
   const problems: string[] = [];
+  const read = namespaces.filter((n) => !skip(n));
   // One shell per namespace, a few at a time: serially, 150 namespaces took 6.1 s (bench/scale.ts).
-  const netns = (await mapLimit(namespaces, SNAPSHOT_CONCURRENCY, (ns) => namespaceEnv(ns, problems))).filter(
+  const netns = (await mapLimit(read, SNAPSHOT_CONCURRENCY, (ns) => namespaceEnv(ns, problems))).filter(
     (e): e is NetnsEnv => e !== undefined,
   );
+  const notReread = namespaces.filter(skip).map((n) => ({ inode: n.inode, names: n.names }));
   const irqAffinity: Record<string, string> = {};
   for (const irq of await readdir("/proc/irq").catch(() => [] as string[])) {
     if (!/^\d+$/.test(irq)) continue;
@@ -195,6 +216,7 @@ export async function takeEnvSnapshot(namespaces: readonly NetnsRef[]): Promise<
   return {
     takenAt: Date.now(),
     netns,
+    ...(notReread.length ? { notReread } : {}),
     irqAffinity,
     perfEventMaxStack: maxStack,
     pmu: pmuInventory(),

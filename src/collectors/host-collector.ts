@@ -124,6 +124,10 @@ export class HostCollector {
     if (Date.now() - this.discoveredAt < (this.opts.rediscoverMs ?? REDISCOVER_MS)) return;
     this.netns = await this.discover();
     this.anchors.retain(new Set(this.netns.flatMap((n) => n.names)));
+    // A namespace that appeared is read from the next interval on (its anchor checks in first).
+    await this.anchors.ensure(
+      this.netns.filter((r) => r.pid === undefined).flatMap((r) => r.names.slice(0, 1)),
+    );
   }
 
   /** The latest reading's cumulative counters (what node_exporter would export), after sampleNow or a tick. */
@@ -149,10 +153,11 @@ export class HostCollector {
   /** Anchors must have entered their namespaces before the baseline, or the first interval is lost. */
   private async anchorNamespaces(): Promise<void> {
     const proc = this.opts.procRoot ?? "/proc";
+    const unanchored = this.netns.filter((r) => r.pid === undefined && r.names[0] !== undefined);
+    await this.anchors.ensure(unanchored.map((r) => r.names[0]!));
     const deadline = Date.now() + 3000;
-    for (const ref of this.netns) {
-      if (ref.pid !== undefined || ref.names[0] === undefined) continue;
-      const pid = this.anchors.pidFor(ref.names[0]);
+    for (const ref of unanchored) {
+      const pid = this.anchors.pidFor(ref.names[0]!);
       while (pid !== undefined && Date.now() < deadline) {
         const link = await readlink(`${proc}/${pid}/ns/net`).catch(() => "");
         if (link === `net:[${ref.inode}]`) break;

@@ -10,8 +10,10 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
   const nsName = (ns: { inode: number; names: string[] }): string => ns.names[0] ?? String(ns.inode);
   const before = new Map(start.netns.map((n) => [n.inode, n]));
   const after = new Map(stop.netns.map((n) => [n.inode, n]));
+  const present = new Set((stop.notReread ?? []).map((n) => n.inode));
   for (const [inode, b] of before) {
     const a = after.get(inode);
+    if (!a && present.has(inode)) continue; // quiet during the run: not read again
     if (!a) {
       out.push({ netns: nsName(b), device: "", what: "namespace", before: "present", after: "gone" });
       continue;
@@ -50,8 +52,8 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
           after: "present",
         });
   }
-  for (const [inode, a] of after)
-    if (!before.has(inode))
+  for (const a of [...after.values(), ...(stop.notReread ?? [])])
+    if (!before.has(a.inode))
       out.push({ netns: nsName(a), device: "", what: "namespace", before: "absent", after: "present" });
   for (const irq of new Set([...Object.keys(start.irqAffinity), ...Object.keys(stop.irqAffinity)]))
     if (start.irqAffinity[irq] !== stop.irqAffinity[irq] && start.irqAffinity[irq] && stop.irqAffinity[irq])

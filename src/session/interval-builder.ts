@@ -272,10 +272,16 @@ export function hardwareSample(hw: HwInterval): HardwareSample {
   };
 }
 
-/** Bytes and packets per second of every device, per namespace. */
+/**
+ * Bytes and packets per second of every device that moved in the interval, per namespace. Idle
+ * devices are left out: a node with hundreds of pods has hundreds of quiet veths, and their zero
+ * rows made most of a run file (merged intervals read a missing row as zero).
+ */
 function deviceRates(host: HostSample, per: (n: number) => number): Interval["devices"] {
+  const moved = (d: HostSample["netns"][number]["devices"][number]): boolean =>
+    d.rxPackets + d.txPackets + d.rxBytes + d.txBytes + d.rxDropped + d.txDropped > 0;
   return host.netns.flatMap((ns) =>
-    ns.devices.map((d) => ({
+    ns.devices.filter(moved).map((d) => ({
       netns: ns.inode,
       netnsName: ns.names[0] ?? "",
       device: d.name,

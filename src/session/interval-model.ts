@@ -98,7 +98,9 @@ export const IntervalSchema = z.object({
   seconds: num,
   cpus: z.array(CpuUsageSchema),
   softirqs: z.array(SoftirqRateSchema),
-  devices: z.array(DeviceRateSchema),
+  devices: z
+    .array(DeviceRateSchema)
+    .describe("the devices that moved packets in the interval (idle ones are left out)"),
   probeCosts: z.array(ProbeCostSchema),
   histograms: z.array(HistogramSchema),
   counters: z.array(CounterSchema),

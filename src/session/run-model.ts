@@ -40,12 +40,16 @@ export const ProfileStackSchema = z.object({
 });
 
 /** The environment snapshot (src/collectors/env-snapshot.ts); its device list is kept as taken. */
-const EnvSnapshotSchema = z
+export const EnvSnapshotSchema = z
   .object({
     takenAt: num,
     netns: z.array(
       z.looseObject({ inode: num, names: z.array(z.string()), devices: z.array(z.looseObject({})) }),
     ),
+    notReread: z
+      .array(z.object({ inode: num, names: z.array(z.string()) }))
+      .optional()
+      .describe("at stop: namespaces present but not read again, since none of their devices moved a packet"),
     irqAffinity: z.record(z.string(), z.string()),
     perfEventMaxStack: num.optional(),
     pmu: z.looseObject({}),

@@ -98,6 +98,8 @@ export class ProfilingSession extends EventEmitter {
   /** Every interval, in order (merged in equal groups past a bound): the run is made of them. */
   private readonly intervals = new IntervalHistory();
   private readonly processTotals = new Map<string, ProcessCpu>();
+  /** Namespaces whose devices moved a packet during the window (see takeEnvironment). */
+  private readonly movedNetns = new Set<number>();
   /** When data was recorded: from the collectors' baseline to the stop request (or the command's exit). */
   private window = { startMs: 0, endMs: 0 };
   private envStart?: Promise<EnvSnapshot | undefined>;
@@ -205,13 +207,20 @@ export class ProfilingSession extends EventEmitter {
   }
 
   /** The namespaces this session stands for: all of the daemon's, or a scoped daemon's set. */
-  private async takeEnvironment(): Promise<EnvSnapshot | undefined> {
+  /**
+   * `moved`, at stop: only the namespaces whose devices moved a packet during the window (and our
+   * own) are read again; on a node with hundreds of quiet pods the others are listed as present.
+   */
+  private async takeEnvironment(moved?: ReadonlySet<number>): Promise<EnvSnapshot | undefined> {
     const t = this.opts.target.target;
     const only = t.kind === "netnsSet" ? new Set(t.namespaces.map((n) => n.inode)) : undefined;
     try {
       const all = await discoverNetns();
       const namespaces = only ? all.filter((n) => only.has(n.inode)) : all;
-      const env = await takeEnvSnapshot(namespaces);
+      const env = await takeEnvSnapshot(
+        namespaces,
+        moved ? (n) => !n.self && !moved.has(n.inode) : undefined,
+      );
       // Qdiscs that can hold or drop packets are watched per interval from now on.
       if (this.state === "RUNNING" && !this.qdiscPoller) this.qdiscPoller = new QdiscPoller(env, namespaces);
       return env;
@@ -299,6 +308,9 @@ export class ProfilingSession extends EventEmitter {
   }
 
   private onHostSample(s: HostSample): void {
+    for (const ns of s.netns)
+      if (ns.devices.some((d) => d.rxPackets + d.txPackets + d.rxDropped + d.txDropped > 0))
+        this.movedNetns.add(ns.inode);
     const names = new Map(s.netns.map((n) => [n.inode, n.names[0] ?? ""]));
     for (const p of s.processes) {
       const k = String(p.pid);
@@ -398,8 +410,6 @@ export class ProfilingSession extends EventEmitter {
       // The window ends when the stop was asked for (or the command exited), not when the probes
       // have finished flushing.
       this.window.endMs = this.commandRecord?.endedAtMs ?? Date.now();
-      // Read while the probes flush; the run (GetRun) waits for it, the stop does not.
-      if (this.envStart) this.envStop = this.takeEnvironment();
       for (const t of [this.idleTimer, this.durationTimer]) clearTimeout(t);
       clearInterval(this.targetWatch);
       this.pendingEvents.push({ code, message });
@@ -409,6 +419,9 @@ export class ProfilingSession extends EventEmitter {
       // The other way round, the per-process CPU covered the flush time too (4% past one CPU).
       await this.collector?.stop();
       const collectorsMs = Math.round(performance.now() - t0);
+      // Read while the probes flush (the run, GetRun, waits for it; the stop does not), after the
+      // collectors' last interval so it knows every namespace that moved a packet.
+      if (this.envStart) this.envStop = this.takeEnvironment(this.movedNetns);
       await Promise.all(this.runs.map((r) => r.stop()));
       log.debug(
         {

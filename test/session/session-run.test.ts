@@ -6,6 +6,7 @@ import { parseCgroup, parseProcessStat } from "../../src/collectors/process-cpu.
 import type { EnvSnapshot } from "../../src/collectors/env-snapshot.js";
 import { envChanges } from "../../src/session/env-changes.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
+import { EnvSnapshotSchema } from "../../src/session/run-model.js";
 
 test("a process's stat line: comm with spaces and parentheses, parent, utime + stime, start time", () => {
   const line =
@@ -53,6 +54,24 @@ test("changes between the environment at start and at stop: an offload flipped, 
     ],
   );
   assert.deepEqual(envChanges(env([dev("eth0", 1500, true)]), env([dev("eth0", 1500, true)])), []);
+});
+
+test("a stop snapshot that did not read a quiet namespace again reports no change there; one that appeared is present", () => {
+  const start = env([dev("eth0", 1500, true)]);
+  const quiet: EnvSnapshot = { ...start, netns: [], notReread: [{ inode: 1, names: ["c1"] }] };
+  assert.deepEqual(envChanges(start, quiet), []);
+  const gone: EnvSnapshot = { ...start, netns: [] };
+  assert.deepEqual(
+    envChanges(start, gone).map((c) => `${c.netns} ${c.what}: ${c.before} → ${c.after}`),
+    ["c1 namespace: present → gone"],
+  );
+  const appeared: EnvSnapshot = { ...start, notReread: [{ inode: 2, names: ["pod-7"] }] };
+  assert.deepEqual(
+    envChanges(start, appeared).map((c) => `${c.netns} ${c.what}: ${c.before} → ${c.after}`),
+    ["pod-7 namespace: absent → present"],
+  );
+  // The run file keeps the list: a quiet namespace must not read as gone after a round trip.
+  assert.deepEqual(EnvSnapshotSchema.parse(quiet).notReread, quiet.notReread);
 });
 
 test("v1 run files stay readable: counters get metric and attributes, environment becomes start", () => {
