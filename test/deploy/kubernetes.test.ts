@@ -131,5 +131,9 @@ test("the image build file installs bpftrace and ships what the daemon reads at 
   assert.match(df, /apt-get install -y --no-install-recommends bpftrace /);
   for (const path of ["probes", "proto", "bin", "src/report/report-script.js", "dist"])
     assert.match(df, new RegExp(`^COPY .*${path.replace(/\//g, "\\/")}`, "m"), path);
-  assert.match(df, /^ENTRYPOINT \["node", "\/opt\/overlayscope\/bin\/overlayscope"\]$/m);
+  // node's flags as the executable's #! line gives them (src/util/node-flags.ts).
+  assert.match(
+    df,
+    /^ENTRYPOINT \["node", "--single-threaded-gc", "\/opt\/overlayscope\/bin\/overlayscope"\]$/m,
+  );
 });
