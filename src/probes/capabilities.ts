@@ -59,23 +59,12 @@ export async function readKallsyms(path = "/proc/kallsyms"): Promise<Set<string>
   // Synchronous: /proc files report size 0, so the async reader takes them in many small
   // thread-pool round trips (~250 ms here against ~60 ms in one read).
   const text = await Promise.resolve().then(() => readFileSync(path, "utf8"));
-  // "ffffffff81dd7540 t vxlan_xmit\t[vxlan]": text symbols only. One pass with indexOf: the file
-  // has ~150 k lines, and splitting each with a regex took ~100 ms of every daemon's start.
-  let at = 0;
-  while (at < text.length) {
-    let end = text.indexOf("\n", at);
-    if (end < 0) end = text.length;
-    const sp = text.indexOf(" ", at);
-    if (sp > 0 && sp + 3 < end && text.charCodeAt(sp + 2) === 32) {
-      const t = text[sp + 1];
-      if (t === "t" || t === "T" || t === "w" || t === "W") {
-        let nameEnd = sp + 3;
-        while (nameEnd < end && text.charCodeAt(nameEnd) !== 9 && text.charCodeAt(nameEnd) !== 32) nameEnd++;
-        out.add(text.slice(sp + 3, nameEnd));
-      }
-    }
-    at = end + 1;
-  }
+  // "ffffffff81dd7540 t vxlan_xmit\t[vxlan]": text symbols only. One regular expression over the
+  // whole file (~150 k lines): the engine's compiled matcher runs at full speed under --no-opt,
+  // where a hand-written character loop ran interpreted (126-140 ms against 48-81 ms here), and
+  // splitting each line with a regex took ~100 ms of every daemon's start.
+  const symbol = /^[0-9a-f]+ [tTwW] ([^\t \n]+)/gm;
+  for (let m = symbol.exec(text); m !== null; m = symbol.exec(text)) out.add(m[1]!);
   return out;
 }
 
