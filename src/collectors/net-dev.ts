@@ -65,3 +65,8 @@ export function netDevDelta(before: readonly DevCounters[], after: readonly DevC
     return out;
   });
 }
+
+/** Whether a device's interval delta moved anything: a packet either way, or a drop. */
+export function deviceMoved(d: DevCounters): boolean {
+  return d.rxPackets + d.txPackets + d.rxDropped + d.txDropped > 0;
+}

@@ -6,6 +6,7 @@ import type { ProbeReading } from "../probes/probe-run.js";
 import { functionShares, type WeightedStack } from "../profile/function-shares.js";
 import { intervalStackFigures } from "../profile/interval-stack-figures.js";
 import { dropReasonNames } from "../probes/drop-reasons.js";
+import { deviceMoved } from "../collectors/net-dev.js";
 import type {
   HardwareSample,
   Interval,
@@ -278,10 +279,8 @@ export function hardwareSample(hw: HwInterval): HardwareSample {
  * rows made most of a run file (merged intervals read a missing row as zero).
  */
 function deviceRates(host: HostSample, per: (n: number) => number): Interval["devices"] {
-  const moved = (d: HostSample["netns"][number]["devices"][number]): boolean =>
-    d.rxPackets + d.txPackets + d.rxBytes + d.txBytes + d.rxDropped + d.txDropped > 0;
   return host.netns.flatMap((ns) =>
-    ns.devices.filter(moved).map((d) => ({
+    ns.devices.filter(deviceMoved).map((d) => ({
       netns: ns.inode,
       netnsName: ns.names[0] ?? "",
       device: d.name,

@@ -32,6 +32,7 @@ import { IntervalHistory } from "./interval-history.js";
 import type { RunFile } from "./run-model.js";
 import { assembleRun, type CommandRecord } from "./session-run.js";
 import { QdiscPoller } from "../collectors/qdisc-poller.js";
+import { deviceMoved } from "../collectors/net-dev.js";
 import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 
 const log = componentLogger("session");
@@ -308,9 +309,7 @@ export class ProfilingSession extends EventEmitter {
   }
 
   private onHostSample(s: HostSample): void {
-    for (const ns of s.netns)
-      if (ns.devices.some((d) => d.rxPackets + d.txPackets + d.rxDropped + d.txDropped > 0))
-        this.movedNetns.add(ns.inode);
+    for (const ns of s.netns) if (ns.devices.some(deviceMoved)) this.movedNetns.add(ns.inode);
     const names = new Map(s.netns.map((n) => [n.inode, n.names[0] ?? ""]));
     for (const p of s.processes) {
       const k = String(p.pid);
