@@ -157,9 +157,11 @@ export const TRAFFIC_CHECKS: ProbeCheck[] = [
     check: (run) => {
       const samples = readings<StacksSnapshot>(run, "stacks").flatMap((s) => s.samples);
       assert.ok(samples.length > 0, "no stack samples");
+      const count = (list: typeof samples): number => list.reduce((a, s) => a + s.count, 0);
+      const vxlan = samples.filter((s) => s.frames.some((f) => f.startsWith("vxlan_")));
       assert.ok(
-        samples.some((s) => s.frames.some((f) => f.startsWith("vxlan_"))),
-        "a vxlan_* frame in some sample",
+        vxlan.length > 0,
+        `a vxlan_* frame in some sample (none in ${count(samples)} samples, ${samples.length} stacks)`,
       );
     },
   },
