@@ -116,6 +116,10 @@ export interface RunFigures {
    * crossed one tunnel device, 2 when the sending and the receiving end are both recorded, 0 without.
    */
   tunnelShare: number;
+  /** Packets those tunnel devices carried over the window (all traffic through them, not only the path's). */
+  tunnelPackets: number;
+  /** Stack samples per second per busy CPU: samples ÷ hz is CPU time. */
+  stackHz: number;
 }
 
 /** Device kinds that wrap each packet in another packet's headers (rtnetlink kind names). */
@@ -166,6 +170,8 @@ export interface Repeats {
   softirqsPerPacket: number[];
   /** Each repeat's lost packets out of its packets (lostPackets). */
   lossFraction: number[];
+  /** Each repeat's TCP segments retransmitted out of segments sent (repeats that sent TCP). */
+  retransFraction: number[];
 }
 
 /** Packets lost on the path: device drops, full UDP receive buffers and drops by reason. */
@@ -185,6 +191,7 @@ const NO_REPEATS: Repeats = {
   cpuUsPerKB: [],
   softirqsPerPacket: [],
   lossFraction: [],
+  retransFraction: [],
 };
 
 /**
@@ -209,6 +216,9 @@ export function sideFigures(runs: readonly RunFile[]): RunFigures {
         const lost = lostPackets(f);
         return lost / (lost + f.packets);
       }),
+    retransFraction: each
+      .filter((f) => (f.snmp.get("Tcp.OutSegs") ?? 0) > 0)
+      .map((f) => f.snmp.get("Tcp.RetransSegs")! / f.snmp.get("Tcp.OutSegs")!),
   };
   return fig;
 }
@@ -535,6 +545,8 @@ export function runFigures(run: RunFile): RunFigures {
     repeats: NO_REPEATS,
     tunnelDevices: tunnel.devices,
     tunnelShare: tunnelBase > 0 ? tunnel.packets / tunnelBase : 0,
+    tunnelPackets: tunnel.packets,
+    stackHz: run.profile.hz,
   };
   if (env) fig.environment = env;
   if (run.lab) fig.labId = run.lab.id;

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
 import { sideFigures } from "../../src/diagnose/run-figures.js";
+import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
 import {
   clusteredRatioSe,
@@ -461,4 +462,41 @@ test("a tunnel the subject's packets crossed and the baseline's did not names en
     diagnose(subject, subject).findings.find((x) => x.code === "ENCAPSULATION_WORK"),
     undefined,
   );
+});
+
+/** The run as if its tunnel devices carried `factor` times the packets (other traffic through them). */
+function withTunnelTraffic(run: RunFile, factor: number): RunFile {
+  const copy = structuredClone(run);
+  for (const snap of copy.snapshots)
+    for (const d of snap.devices)
+      if (d.device === "vx0") {
+        d.rxPacketsPerSecond *= factor;
+        d.txPacketsPerSecond *= factor;
+      }
+  return copy;
+}
+
+// The scenario suite's second UDP flow through the same overlay: more of the busy samples in
+// encapsulation (once beyond the share test), the samples per tunnel packet unchanged.
+test("more encapsulation samples through the same tunnel name encapsulation work only when each tunnel packet costs more", () => {
+  const overlay = load("overlay-udp64-run.json");
+  const base = withEncapSamples(overlay, 15);
+  const more = withEncapSamples(overlay, 80);
+  const ctx = (b: RunFile, s: RunFile) => ({ b: sideFigures([b]), s: sideFigures([s]), gap: 0, costRise: 0 });
+  const bf = sideFigures([base]);
+  const sf = sideFigures([more]);
+  assert.ok(
+    proportionChange(
+      { events: bf.classSamples.get("encapsulation+bridge")!, trials: bf.busySamples },
+      { events: sf.classSamples.get("encapsulation+bridge")!, trials: sf.busySamples },
+      0.05,
+    ).material,
+    "the share alone grew beyond its noise",
+  );
+  // The same tunnel packets, five times the samples: each packet costs more encapsulation.
+  const named = encapsulation.evaluate(ctx(base, more));
+  assert.ok(named, "named when the CPU per tunnel packet grew");
+  assert.ok(named.evidence.some((e) => e.what === "encapsulation and bridge CPU per tunnel packet"));
+  // Five times the samples and five times the packets through the tunnel: other traffic's work.
+  assert.equal(encapsulation.evaluate(ctx(base, withTunnelTraffic(more, 80 / 15))), undefined);
 });

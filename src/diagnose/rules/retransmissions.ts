@@ -1,4 +1,4 @@
-import { confidenceOf, proportionChange } from "../noise.js";
+import { confidenceOf, fractionRatioChange, RETRANS_RUN_TO_RUN_LOG_SD } from "../noise.js";
 import { pct } from "../finding.js";
 import type { Rule } from "./rule.js";
 
@@ -12,17 +12,19 @@ const MIN_RETRANS_DELTA = 0.001;
 export const retransmissions: Rule = {
   code: "TCP_RETRANSMISSIONS",
   evaluate({ b, s }) {
-    // Retransmissions come in bursts (one loss episode retransmits a window): each run's error is
-    // also taken from how much its intervals differ.
-    const r = (f: typeof s): { events: number; trials: number; intervals: typeof f.retransSeries } => ({
+    // Retransmissions come in bursts (one loss episode retransmits a window), and their fraction
+    // moves by a factor between identical runs: both count in each run's error, as for packet loss
+    // (measured from repeats when both sides have them).
+    const r = (f: typeof s) => ({
       events: f.snmp.get("Tcp.RetransSegs") ?? 0,
       trials: f.snmp.get("Tcp.OutSegs") ?? 0,
       intervals: f.retransSeries,
+      levels: f.repeats.retransFraction,
     });
     const rb = r(b);
     const rs = r(s);
     if (rs.trials === 0) return undefined;
-    const c = proportionChange(rb, rs, MIN_RETRANS_DELTA);
+    const c = fractionRatioChange(rb, rs, MIN_RETRANS_DELTA, RETRANS_RUN_TO_RUN_LOG_SD);
     if (!c.material || c.delta <= 0) return undefined;
     return {
       code: this.code,
