@@ -7,6 +7,7 @@ import type { RunFile } from "../../src/run/run-file.js";
 import { sideFigures } from "../../src/diagnose/run-figures.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
+import { retransmissions } from "../../src/diagnose/rules/retransmissions.js";
 import {
   clusteredRatioSe,
   fractionRatioChange,
@@ -499,4 +500,32 @@ test("more encapsulation samples through the same tunnel name encapsulation work
   assert.ok(named.evidence.some((e) => e.what === "encapsulation and bridge CPU per tunnel packet"));
   // Five times the samples and five times the packets through the tunnel: other traffic's work.
   assert.equal(encapsulation.evaluate(ctx(base, withTunnelTraffic(more, 80 / 15))), undefined);
+});
+
+/** Figures of a run that sent `sent` TCP segments, `retrans` of them again, evenly over six intervals. */
+function withRetransmissions(sent: number, retrans: number) {
+  const f = sideFigures([load("overlay-udp64-run.json")]);
+  f.snmp.set("Tcp.OutSegs", sent);
+  f.snmp.set("Tcp.RetransSegs", retrans);
+  // Each interval a little off the mean, as the suite's runs were (about 5% error for the run).
+  f.retransSeries = [0.8, 1.1, 0.9, 1.2, 1.0, 1.0].map((w) => ({
+    events: Math.round((retrans / 6) * w),
+    trials: Math.round(sent / 6),
+  }));
+  return f;
+}
+
+// Two of fourteen identical overlay TCP runs (2026-12-03): 0.377% and 0.524% retransmitted.
+test("retransmissions: identical runs' spread is not a cause; a fraction several times the baseline's is", () => {
+  const ctx = (b: ReturnType<typeof withRetransmissions>, s: ReturnType<typeof withRetransmissions>) => ({
+    b,
+    s,
+    gap: 0,
+    costRise: 0,
+  });
+  const base = withRetransmissions(7_876_731, 29_729);
+  assert.equal(retransmissions.evaluate(ctx(base, withRetransmissions(8_363_721, 43_830))), undefined);
+  const named = retransmissions.evaluate(ctx(base, withRetransmissions(400_000, 14_000)));
+  assert.ok(named, "3.5% against 0.38% is named");
+  assert.equal(named.evidence[0]!.subject, "14000 / 400000");
 });
