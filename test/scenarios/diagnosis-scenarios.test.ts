@@ -13,7 +13,7 @@ import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /**
- * `npm run scenarios` (root, about 4.5 minutes). Anything else on the machine (a type-check, a
+ * `npm run scenarios` (root, about 4 minutes; part of scripts/test.sh, so of CI). Anything else on the machine (a type-check, a
  * package install) moves these pairs: the diagnosis then names it (CPU_COMPETITION), but the
  * scenario's expected verdict no longer holds.
  *
@@ -385,7 +385,10 @@ for (const sc of SCENARIOS)
     const n = sc.repeats ?? 1;
     const base = await recordSide(sc, "baseline", n);
     const subject = await recordSide(sc, "subject", n);
-    let j = judge(sc, await diagnoseSides(base, subject));
+    let d = await diagnoseSides(base, subject);
+    let j = judge(sc, d);
+    // The outcome in the log, for the README's table of the suite's results.
+    t.diagnostic(`verdict ${d.verdict}; ${j.all}`);
     assert.deepEqual(j.invented, [], `nothing that was not injected: ${j.all}`);
     // An effect noise hid in one try is what a user meets too; the diagnosis then tells them to
     // record repeats and compare them (diagnose B1 B2 … --vs S1 S2 …): a cause scenario does that
@@ -394,7 +397,9 @@ for (const sc of SCENARIOS)
       t.diagnostic(`first try: ${j.missed.join("; ")} (${j.all}); ${MORE_REPEATS} more runs a side`);
       base.push(...(await recordSide(sc, "baseline", MORE_REPEATS)));
       subject.push(...(await recordSide(sc, "subject", MORE_REPEATS)));
-      j = judge(sc, await diagnoseSides(base, subject));
+      d = await diagnoseSides(base, subject);
+      j = judge(sc, d);
+      t.diagnostic(`with repeats: verdict ${d.verdict}; ${j.all}`);
       assert.deepEqual(j.invented, [], `nothing that was not injected, with repeats: ${j.all}`);
     }
     assert.deepEqual(j.missed, [], j.all);
