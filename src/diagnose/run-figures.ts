@@ -479,7 +479,9 @@ export function runFigures(run: RunFile): RunFigures {
   const env = run.environment?.start;
   const ctMaxes = (env?.netns ?? []).map((n) => n.conntrackMax).filter((x): x is number => x !== undefined);
   const tunnel = tunnelTraffic(run, intervals);
-  const tunnelBase = Math.max(packets, path?.pkts ?? 0);
+  // Every packet the path carried, the benchmark's and any other traffic's: what the host-wide
+  // softirq counts were spent on (the per-interval series divide by the path's rate too).
+  const pathPackets = Math.max(packets, path?.pkts ?? 0);
   const comm = run.command
     ? (run.command.argv.find((a) => /iperf3|sockperf|netperf/.test(a)) ?? run.command.argv[0])
     : b?.tool;
@@ -508,11 +510,11 @@ export function runFigures(run: RunFile): RunFigures {
     cpuUsPerKB: bytes ? (busySeconds * 1e6) / (bytes / 1024) : undefined,
     cpuPerPacketSeries: active.cpu,
     netSoftirqs,
-    softirqsPerPacket: packets ? netSoftirqs / packets : undefined,
+    softirqsPerPacket: pathPackets ? netSoftirqs / pathPackets : undefined,
     softirqsPerPacketSeries: active.softirq,
-    softirqNsPerPacket: packets && softirqNs > 0 ? softirqNs / packets : undefined,
+    softirqNsPerPacket: pathPackets && softirqNs > 0 ? softirqNs / pathPackets : undefined,
     softirqsPerPacketByVector: Object.fromEntries(
-      Object.entries(byVector).map(([k, v]) => [k, packets ? v / packets : 0]),
+      Object.entries(byVector).map(([k, v]) => [k, pathPackets ? v / pathPackets : 0]),
     ),
     netRxByCpu,
     functionShares,
@@ -544,7 +546,7 @@ export function runFigures(run: RunFile): RunFigures {
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,
     tunnelDevices: tunnel.devices,
-    tunnelShare: tunnelBase > 0 ? tunnel.packets / tunnelBase : 0,
+    tunnelShare: pathPackets > 0 ? tunnel.packets / pathPackets : 0,
     tunnelPackets: tunnel.packets,
     stackHz: run.profile.hz,
   };

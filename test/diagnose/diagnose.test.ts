@@ -181,8 +181,8 @@ const proc = (pid: number, ppid: number, comm: string, cpuShare: number): RunFil
 });
 
 /**
- * The same run with the benchmark's packets, bits and the network softirqs that carried them
- * scaled: a slower draw of the same configuration, no mechanism added.
+ * The same run with the benchmark's packets, bits, the devices' counts of them and the network
+ * softirqs that carried them scaled: a slower draw of the same configuration, no mechanism added.
  */
 function scaledRate(run: RunFile, factor: number): RunFile {
   const b = run.benchmark!;
@@ -191,6 +191,13 @@ function scaledRate(run: RunFile, factor: number): RunFile {
     snapshots: run.snapshots.map((s) => ({
       ...s,
       softirqs: s.softirqs.map((x) => ({ ...x, perSecond: x.perSecond * factor })),
+      devices: s.devices.map((d) => ({
+        ...d,
+        rxPacketsPerSecond: d.rxPacketsPerSecond * factor,
+        txPacketsPerSecond: d.txPacketsPerSecond * factor,
+        rxBitsPerSecond: d.rxBitsPerSecond * factor,
+        txBitsPerSecond: d.txBitsPerSecond * factor,
+      })),
     })),
     benchmark: {
       ...b,
@@ -528,4 +535,29 @@ test("retransmissions: identical runs' spread is not a cause; a fraction several
   const named = retransmissions.evaluate(ctx(base, withRetransmissions(400_000, 14_000)));
   assert.ok(named, "3.5% against 0.38% is named");
   assert.equal(named.evidence[0]!.subject, "14000 / 400000");
+});
+
+// The scenario suite's second UDP flow through the same overlay: the host's network softirqs served
+// both flows, so per packet of the benchmark alone they "rose" by the other flow's share.
+test("softirqs per packet count every packet the path carried: a second flow's softirqs are not more work per packet", () => {
+  const run = load("overlay-udp64-run.json");
+  const shared = structuredClone(run);
+  for (const snap of shared.snapshots) {
+    for (const x of snap.softirqs) x.perSecond *= 2;
+    for (const d of snap.devices) {
+      d.rxPacketsPerSecond *= 2;
+      d.txPacketsPerSecond *= 2;
+    }
+  }
+  const d = diagnose(run, shared);
+  assert.equal(
+    d.findings.find((f) => f.code === "MORE_SOFTIRQ_WORK_PER_PACKET"),
+    undefined,
+    d.findings.map((f) => f.code).join(","),
+  );
+  assert.ok(d.findings.some((f) => f.code === "COMPETING_TRAFFIC"));
+  // The same softirqs for the same path packets, with half of them the benchmark's: unchanged.
+  assert.ok(
+    Math.abs(sideFigures([shared]).softirqsPerPacket! / sideFigures([run]).softirqsPerPacket! - 1) < 0.01,
+  );
 });
