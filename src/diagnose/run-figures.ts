@@ -2,7 +2,7 @@ import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
 import type { RunFile, RunSnapshot } from "../run/run-file.js";
-import { CLASS_SETS, samplesInAny } from "../profile/interval-stack-figures.js";
+import { CLASS_SETS, samplesPerClassSet } from "../profile/interval-stack-figures.js";
 import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
 import { poolRuns } from "./pooled-run.js";
 
@@ -455,9 +455,7 @@ export function runFigures(run: RunFile): RunFigures {
   const activeBits = bitsSeries.filter((_b, i) => rateSeries[i]! > 0 && active.keep[i]);
   const { shares: functionShares, busySamples } = sharesOf(run.profile.stacks);
   // The rules ask about classes and groups of them: a sample counts once when it holds frames of either.
-  const classSamples = new Map(
-    CLASS_SETS.map((set) => [set.join("+"), samplesInAny(run.profile.stacks, set)]),
-  );
+  const classSamples = samplesPerClassSet(run.profile.stacks);
   const classSeries = new Map(
     CLASS_SETS.map((set) => [
       set.join("+"),

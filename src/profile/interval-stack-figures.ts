@@ -1,5 +1,5 @@
 import { depthBelow, RECEIVE_ENTRIES, SEND_ENTRIES } from "./call-depth.js";
-import { classifyFrame, FRAME_CLASSES } from "./frame-classes.js";
+import { FRAME_CLASSES, stackClasses } from "./frame-classes.js";
 import type { WeightedStack } from "./function-shares.js";
 
 /**
@@ -12,13 +12,25 @@ export const CLASS_SETS: ReadonlyArray<readonly string[]> = [
   ["netfilter", "conntrack"],
 ];
 
-/** Busy (non-idle) samples holding a frame of any of `classes`. */
-export function samplesInAny(stacks: Iterable<WeightedStack>, classes: readonly string[]): number {
-  let n = 0;
-  for (const s of stacks)
-    if (s.context !== "idle" && s.frames.some((f) => classes.includes(classifyFrame(f) ?? "")))
-      n += s.samples;
-  return n;
+/**
+ * Busy (non-idle) samples holding a frame of any class of each set, keyed by the set's classes
+ * joined with "+": each stack is classified once for all the sets.
+ */
+export function samplesPerClassSet(
+  stacks: Iterable<WeightedStack>,
+  sets: ReadonlyArray<readonly string[]> = CLASS_SETS,
+): Map<string, number> {
+  const counts = new Map(sets.map((set) => [set.join("+"), 0]));
+  for (const s of stacks) {
+    if (s.context === "idle") continue;
+    const classes: ReadonlySet<string> = stackClasses(s.frames);
+    if (classes.size === 0) continue;
+    for (const set of sets) {
+      const key = set.join("+");
+      if (set.some((c) => classes.has(c))) counts.set(key, counts.get(key)! + s.samples);
+    }
+  }
+  return counts;
 }
 
 /**
@@ -36,6 +48,7 @@ export interface IntervalStackFigures {
 
 export function intervalStackFigures(stacks: readonly WeightedStack[]): IntervalStackFigures {
   const busySamples = stacks.reduce((a, s) => (s.context === "idle" ? a : a + s.samples), 0);
+  const perSet = samplesPerClassSet(stacks);
   const depth = (entry: "send" | "receive", entries: ReadonlySet<string>) => {
     const buckets = depthBelow(stacks, entries);
     const samples = buckets.reduce((a, b) => a + b.samples, 0);
@@ -44,7 +57,7 @@ export function intervalStackFigures(stacks: readonly WeightedStack[]): Interval
   };
   return {
     busySamples,
-    frameClasses: CLASS_SETS.map((set) => ({ frameClasses: [...set], samples: samplesInAny(stacks, set) })),
+    frameClasses: CLASS_SETS.map((set) => ({ frameClasses: [...set], samples: perSet.get(set.join("+"))! })),
     entryDepth: [depth("send", SEND_ENTRIES), depth("receive", RECEIVE_ENTRIES)],
   };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { depthBelow, RECEIVE_ENTRIES, SEND_ENTRIES } from "../../src/profile/call-depth.js";
 import { classifyFrame, frameClassShares } from "../../src/profile/frame-classes.js";
+import { samplesPerClassSet } from "../../src/profile/interval-stack-figures.js";
 import { processShares } from "../../src/profile/process-shares.js";
 import type { ProfileStack } from "../../src/profile/stack-profile.js";
 
@@ -40,6 +41,29 @@ test("class shares count a busy sample once per class, idle samples not at all",
   const by = new Map(shares.map((s) => [s.class, s.share]));
   assert.equal(by.get("netfilter"), 0.75);
   assert.equal(by.get("encapsulation"), 0.25);
+});
+
+test("class sets count a busy sample once when it holds a frame of any class of the set", () => {
+  const counts = samplesPerClassSet(
+    [
+      stack(["br_handle_frame", "vxlan_rcv", "nf_conntrack_in", "nft_do_chain"], 2),
+      stack(["br_forward", "memcpy"], 3),
+      stack(["memcpy"], 5),
+      stack(["vxlan_xmit"], 7, "swapper/0", "idle"),
+    ],
+    [["encapsulation", "bridge"], ["netfilter", "conntrack"], ["qdisc"]],
+  );
+  assert.deepEqual(
+    [...counts],
+    [
+      ["encapsulation+bridge", 5],
+      ["netfilter+conntrack", 2],
+      ["qdisc", 0],
+    ],
+  );
+  // Remembered classes answer as the patterns do, the second time too.
+  assert.equal(classifyFrame("vxlan_xmit_one"), "encapsulation");
+  assert.equal(classifyFrame("memcpy"), undefined);
 });
 
 test("call depth counts frames below the outermost entry (an overlay re-enters receive after decap)", () => {
