@@ -86,9 +86,15 @@ export class ProfilerApi {
     return field(res.profile, "profile");
   }
 
-  /** The session's snapshots as they come (each message carries one). */
-  streamSession(id: string): ClientReadableStream<StreamSessionResponse__Output> {
-    return this.raw.streamSession({ id }, this.md);
+  /** The session's snapshots as they come (each message carries one); `progress`: without their figures. */
+  streamSession(
+    id: string,
+    view: "full" | "progress" = "full",
+  ): ClientReadableStream<StreamSessionResponse__Output> {
+    return this.raw.streamSession(
+      { id, view: view === "progress" ? "SNAPSHOT_VIEW_PROGRESS" : "SNAPSHOT_VIEW_FULL" },
+      this.md,
+    );
   }
 
   close(): void {

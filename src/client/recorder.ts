@@ -64,7 +64,8 @@ function streamUntilFinal(
   onSnap: (s: Snapshot__Output) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const stream = api.streamSession(id);
+    // Progress only: the run is fetched whole at the end, the intervals' figures are not read here.
+    const stream = api.streamSession(id, "progress");
     stream.on("data", (m: StreamSessionResponse__Output) => {
       if (m.snapshot) onSnap(m.snapshot);
     });

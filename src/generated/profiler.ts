@@ -111,6 +111,7 @@ export interface ProtoGrpcType {
       SessionState: EnumTypeDefinition
       SessionSummary: MessageTypeDefinition<_overlayscope_v1_SessionSummary, _overlayscope_v1_SessionSummary__Output>
       Snapshot: MessageTypeDefinition<_overlayscope_v1_Snapshot, _overlayscope_v1_Snapshot__Output>
+      SnapshotView: EnumTypeDefinition
       SoftirqRate: MessageTypeDefinition<_overlayscope_v1_SoftirqRate, _overlayscope_v1_SoftirqRate__Output>
       StartSessionRequest: MessageTypeDefinition<_overlayscope_v1_StartSessionRequest, _overlayscope_v1_StartSessionRequest__Output>
       StartSessionResponse: MessageTypeDefinition<_overlayscope_v1_StartSessionResponse, _overlayscope_v1_StartSessionResponse__Output>

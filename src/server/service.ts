@@ -82,6 +82,23 @@ export function wireSnapshot(sessionId: string, interval: Interval): Snapshot {
   return { sessionId, ...rest, at: wireTime(atMs) };
 }
 
+/** The interval as a SNAPSHOT_VIEW_PROGRESS stream carries it: where the session is, no figures. */
+function progressSnapshot(sessionId: string, interval: Interval): Snapshot {
+  const { seq, atMs, seconds, events, final } = interval;
+  return { sessionId, seq, at: wireTime(atMs), seconds, events, final };
+}
+
+/** StreamSessionRequest.view: whole snapshots unless the client asked for progress only. */
+function snapshotOf(view: unknown): (sessionId: string, interval: Interval) => Snapshot {
+  if (view === "SNAPSHOT_VIEW_PROGRESS") return progressSnapshot;
+  if (view === undefined || view === "SNAPSHOT_VIEW_UNSPECIFIED" || view === "SNAPSHOT_VIEW_FULL")
+    return wireSnapshot;
+  throw invalidArgument(
+    "view",
+    `unknown snapshot view ${JSON.stringify(view)} (SNAPSHOT_VIEW_FULL or SNAPSHOT_VIEW_PROGRESS)`,
+  );
+}
+
 export function profilerHandlers(ctx: ServiceContext): ProfilerServiceHandlers {
   const { engine, sessions } = ctx;
   const profileOf = (req: GetProfileRequest__Output): Profile => {
@@ -182,10 +199,11 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerServiceHandlers {
     StreamSession: (call: ServerWritableStream<StreamSessionRequest__Output, StreamSessionResponse>) => {
       try {
         ctx.authorize(call.metadata);
+        const snapshot = snapshotOf(call.request.view);
         const s = sessions.get(call.request.id);
         const final = s.finalSnapshot;
         if (final) {
-          call.write({ snapshot: wireSnapshot(s.id, final) });
+          call.write({ snapshot: snapshot(s.id, final) });
           call.end();
           return;
         }
@@ -208,10 +226,11 @@ export function profilerHandlers(ctx: ServiceContext): ProfilerServiceHandlers {
             pending = interval;
             return;
           }
-          const message = (): StreamSessionResponse => ({ snapshot: wireSnapshot(s.id, interval) });
-          // Pre-encoded bytes pass through the StreamSession serializer untouched.
+          const message = (): StreamSessionResponse => ({ snapshot: snapshot(s.id, interval) });
+          // Pre-encoded bytes pass through the StreamSession serializer untouched; the few bytes
+          // of a progress view are encoded per stream.
           const more = call.write(
-            ctx.encodeOnce
+            ctx.encodeOnce && snapshot === wireSnapshot
               ? (ctx.encodeOnce(interval, message) as unknown as StreamSessionResponse)
               : message(),
           );

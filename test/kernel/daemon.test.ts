@@ -14,6 +14,7 @@ import { runCli } from "../helpers/cli.js";
 import type { ProfilerServiceClient as ProfilerClient } from "../../src/generated/overlayscope/v1/ProfilerService.js";
 import type { Session__Output } from "../../src/generated/overlayscope/v1/Session.js";
 import type { Snapshot__Output } from "../../src/generated/overlayscope/v1/Snapshot.js";
+import type { StreamSessionRequest } from "../../src/generated/overlayscope/v1/StreamSessionRequest.js";
 import type { StreamSessionResponse__Output } from "../../src/generated/overlayscope/v1/StreamSessionResponse.js";
 import { wireTime } from "../../src/util/wire-time.js";
 import type { StartSessionRequest } from "../../src/generated/overlayscope/v1/StartSessionRequest.js";
@@ -61,10 +62,15 @@ function bpftraceCount(): number {
 }
 
 /** Reads snapshots until the stream ends or `n` arrived. */
-function collect(c: ProfilerClient, id: string, n = Infinity): Promise<Snapshot__Output[]> {
+function collect(
+  c: ProfilerClient,
+  id: string,
+  n = Infinity,
+  view: StreamSessionRequest["view"] = "SNAPSHOT_VIEW_UNSPECIFIED",
+): Promise<Snapshot__Output[]> {
   return new Promise((resolve, reject) => {
     const out: Snapshot__Output[] = [];
-    const s = c.streamSession({ id });
+    const s = c.streamSession({ id, view });
     s.on("data", ({ snapshot }: StreamSessionResponse__Output) => {
       if (snapshot) out.push(snapshot);
       if (out.length >= n) {
@@ -227,6 +233,12 @@ test("bad requests get INVALID_ARGUMENT / NOT_FOUND with the field, before anyth
     "id",
   );
   await expectStatus(api(c).getSession("x; rm -rf /"), status.INVALID_ARGUMENT, /not a session id/, "id");
+  await expectStatus(
+    collect(c, "00000000-0000-4000-8000-000000000000", 1, 7 as unknown as StreamSessionRequest["view"]),
+    status.INVALID_ARGUMENT,
+    /unknown snapshot view 7/,
+    "view",
+  );
   assert.equal(bpftraceCount(), before, "no bpftrace started by refused requests");
 });
 
@@ -239,8 +251,17 @@ test("concurrent sessions and streams; the session limit answers RESOURCE_EXHAUS
   ]);
   const listed = await api(c).listSessions();
   assert.ok(listed.sessions.filter((s) => s.state === "SESSION_STATE_RUNNING").length >= 2);
-  const [sa1, sa2, sb] = await Promise.all([collect(c, a.id, 2), collect(c, a.id, 2), collect(c, b.id, 3)]);
+  const [sa1, sa2, sb, progress] = await Promise.all([
+    collect(c, a.id, 2),
+    collect(c, a.id, 2),
+    collect(c, b.id, 3),
+    collect(c, a.id, 2, "SNAPSHOT_VIEW_PROGRESS"),
+  ]);
   for (const snaps of [sa1, sa2, sb]) assert.ok(snaps.length >= 2 && snaps.every((s) => s.cpus.length > 0));
+  // The progress view: where the session is, none of the figures.
+  assert.equal(progress.length, 2);
+  assert.ok(progress[1]!.seq > progress[0]!.seq && progress.every((s) => s.at && s.seconds > 0));
+  assert.ok(progress.every((s) => s.sessionId === a.id && s.cpus.length === 0 && s.devices.length === 0));
   assert.ok(
     sb.some((s) => s.softirqs.some((x) => x.probePerSecond > 0)),
     "probe softirq rates reach the stream",
