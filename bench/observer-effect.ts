@@ -143,7 +143,7 @@ function separateProcess(name: string, nice: number): Config {
  * What users run: `overlayscope run -- <benchmark>` (the CLI with its embedded daemon, the gRPC
  * stream to itself, the environment snapshots), here around a `sleep` that is ended to stop it.
  */
-function cliRun(name: string): Config {
+function cliRun(name: string, env: Record<string, string> = {}): Config {
   return {
     name,
     start: async () => {
@@ -151,7 +151,7 @@ function cliRun(name: string): Config {
       const child = spawn(
         process.execPath,
         [...NODE_FLAGS, BIN, "run", "-o", join(dir, "run.json"), "--", "sleep", "3600"],
-        { stdio: ["ignore", "ignore", "pipe"] },
+        { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } },
       );
       const sleepPid = await new Promise<number>((resolve, reject) => {
         let err = "";
@@ -207,6 +207,7 @@ const configs: Config[] = [
     { name: "stacks" },
   ]),
   cliRun("overlayscope run -- <benchmark>, as users run it (CLI with its embedded daemon, nice 10)"),
+  cliRun("overlayscope run -- <benchmark> at nice 0 (OVERLAYSCOPE_NICE=0)", { OVERLAYSCOPE_NICE: "0" }),
   separateProcess("default session in its own process (as the daemon)", 0),
   separateProcess("default session in its own process at nice 10", 10),
   sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),

@@ -39,9 +39,10 @@ export async function withDaemon<T>(
   if (opts.socket !== undefined)
     opts.progress(`no daemon answers at ${opts.socket}; starting an embedded one`);
   const dir = mkdtempSync(join(tmpdir(), "overlayscope-embedded-"));
+  // Of the environment only the niceness: a private socket needs no token, listener or metrics.
   const config = await loadDaemonConfig(
     undefined,
-    {},
+    { OVERLAYSCOPE_NICE: process.env.OVERLAYSCOPE_NICE },
     { socket: join(dir, "embedded.sock"), limits: { idleGraceMs: 3_600_000 } },
   );
   // As the standalone daemon does: on a saturated core the scheduler favours the benchmark.

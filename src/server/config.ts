@@ -89,6 +89,11 @@ export async function loadDaemonConfig(
   if (env.OVERLAYSCOPE_LISTEN) fromEnv.listen = env.OVERLAYSCOPE_LISTEN;
   if (env.OVERLAYSCOPE_TOKEN) fromEnv.token = env.OVERLAYSCOPE_TOKEN;
   if (env.OVERLAYSCOPE_METRICS) fromEnv.metrics = env.OVERLAYSCOPE_METRICS;
+  // Also how `overlayscope run` sets its embedded daemon's niceness (it takes no daemon flags).
+  if (env.OVERLAYSCOPE_NICE)
+    fromEnv.nice = /^\d+$/.test(env.OVERLAYSCOPE_NICE)
+      ? Number(env.OVERLAYSCOPE_NICE)
+      : env.OVERLAYSCOPE_NICE;
   const merged: Record<string, unknown> = { ...fromFile, ...fromEnv };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k] = v;
   if (fromFile.limits || flags.limits)
