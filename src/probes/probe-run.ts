@@ -32,7 +32,11 @@ export interface ProbeReading {
   at: number;
   seconds: number;
   data: ProbeData;
-  cost: ProbeSelfCost;
+  /**
+   * The probe's kernel cost since the last measured reading; absent when nothing could be measured:
+   * the final print, and prints during a stop, when bpftrace detaches its programs as it exits.
+   */
+  cost?: ProbeSelfCost;
   /** Maps that reached the key limit in this interval: counts beyond it were lost. */
   fullMaps: string[];
 }
@@ -50,9 +54,12 @@ export class ProbeRun extends EventEmitter {
   private readonly runner: BpftraceRunner;
   private readonly mapKeysMax: number;
   private lastStats: ProgStats[] = [];
+  /** When the last reading closed, and when the last measured one did (the cost spans from it). */
   private lastAt = 0;
+  private lastMeasuredAt = 0;
   private releaseStats?: () => Promise<void>;
   private statsChain: Promise<void> = Promise.resolve();
+  private stopRequested = false;
   /** Settles once the last reading has been emitted after bpftrace exited. */
   private drained?: Promise<void>;
   private readonly delta: CumulativeDelta;
@@ -114,12 +121,13 @@ export class ProbeRun extends EventEmitter {
       await this.releaseStats();
       throw e;
     }
-    this.lastAt = Date.now();
+    this.lastAt = this.lastMeasuredAt = Date.now();
     if (this.runner.pid !== undefined) this.lastStats = await readProcessProgStats(this.runner.pid);
   }
 
   /** Resolves after the final reading was emitted: symbolising a batch can outlast bpftrace. */
   async stop(deadlineMs?: number): Promise<ExitInfo> {
+    this.stopRequested = true;
     const info = await this.runner.stop(deadlineMs);
     await this.drained;
     return info;
@@ -138,14 +146,25 @@ export class ProbeRun extends EventEmitter {
       const now = Date.now();
       const pid = this.runner.pid;
       const stats =
-        pid !== undefined && !batch.final ? await nameProgs(await readProcessProgStats(pid)) : this.lastStats;
-      const types = new Map(stats.map((s) => [s.progId, s.progType]));
-      const costs = costBetween(this.lastStats, stats).map((c) => ({
-        ...c,
-        progType: types.get(c.progId) ?? 5,
-      }));
+        pid !== undefined && !batch.final && !this.stopRequested
+          ? await nameProgs(await readProcessProgStats(pid))
+          : undefined;
+      // Every program of the last reading still there: a bpftrace that has begun to exit closes
+      // them, and a cost over the ones left would read as a probe that saw no events (CI did).
+      const measured =
+        stats !== undefined && this.lastStats.every((p) => stats.some((s) => s.progId === p.progId));
+      let cost: ProbeSelfCost | undefined;
+      if (measured) {
+        const types = new Map(stats.map((s) => [s.progId, s.progType]));
+        const costs = costBetween(this.lastStats, stats).map((c) => ({
+          ...c,
+          progType: types.get(c.progId) ?? 5,
+        }));
+        cost = selfCost(costs, (now - this.lastMeasuredAt) / 1000);
+        this.lastStats = stats;
+        this.lastMeasuredAt = now;
+      }
       const seconds = (now - this.lastAt) / 1000;
-      this.lastStats = stats;
       this.lastAt = now;
       const data = parseBatch(
         this.name,
@@ -168,7 +187,7 @@ export class ProbeRun extends EventEmitter {
         at: now,
         seconds,
         data,
-        cost: selfCost(costs, seconds),
+        ...(cost ? { cost } : {}),
         fullMaps,
       };
       if (fullMaps.length > 0)

@@ -23,6 +23,8 @@ export function setTracepointDispatchNs(ns: number, source: typeof dispatchSourc
 }
 
 export interface ProbeSelfCost {
+  /** The time the cost was measured over. */
+  seconds: number;
   /** Kernel events that ran one of this probe's programs, per second. */
   eventsPerSec: number;
   /** Measured in-program time per event (BPF stats). */
@@ -48,6 +50,7 @@ export function selfCost(
   }
   const secs = seconds > 0 ? seconds : 1;
   return {
+    seconds: secs,
     eventsPerSec: events / secs,
     runNsPerEvent: events ? runNs / events : 0,
     dispatchNsPerEvent: events ? dispatchNs / events : 0,

@@ -190,11 +190,15 @@ export class DaemonMetrics {
   /** Every probe reading, once per bpftrace process. */
   observe(r: ProbeReading): void {
     const probe = r.probe;
-    const events = r.cost.eventsPerSec * r.seconds;
-    if (events > 0) this.probeEvents.inc({ probe }, events);
-    const kernelSeconds = (r.cost.cpuPercent / 100) * r.seconds;
-    if (kernelSeconds > 0) this.probeKernelSeconds.inc({ probe }, kernelSeconds);
-    this.probeCpuRatio.set({ probe }, r.cost.cpuPercent / 100);
+    if (r.cost) {
+      // A cost spans from the last measured reading: its own seconds, not this reading's.
+      const seconds = r.cost.seconds;
+      const events = r.cost.eventsPerSec * seconds;
+      if (events > 0) this.probeEvents.inc({ probe }, events);
+      const kernelSeconds = (r.cost.cpuPercent / 100) * seconds;
+      if (kernelSeconds > 0) this.probeKernelSeconds.inc({ probe }, kernelSeconds);
+      this.probeCpuRatio.set({ probe }, r.cost.cpuPercent / 100);
+    }
     if (r.data.probe === "softirq")
       for (const c of r.data.data.cells) this.softirqRuntime.add(c.vector, c.runtimeNs);
     if (r.data.probe === "udp_sendmsg")

@@ -3,6 +3,7 @@ import type { HwInterval } from "../collectors/hw-counters.js";
 import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 import type { HistBucket } from "../bpftrace/messages.js";
 import type { ProbeReading } from "../probes/probe-run.js";
+import type { ProbeSelfCost } from "../probes/self-cost.js";
 import { functionShares, type WeightedStack } from "../profile/function-shares.js";
 import { intervalStackFigures } from "../profile/interval-stack-figures.js";
 import { dropReasonNames } from "../probes/drop-reasons.js";
@@ -44,15 +45,15 @@ export function topFunctions(
 }
 
 export function probeCosts(readings: readonly ProbeReading[]): ProbeCostFigure[] {
-  const latest = new Map<string, ProbeReading>();
-  for (const r of readings) if (!r.final) latest.set(r.probe, r);
-  return [...latest.values()].map((r) => ({
+  const latest = new Map<string, { r: ProbeReading; cost: ProbeSelfCost }>();
+  for (const r of readings) if (r.cost) latest.set(r.probe, { r, cost: r.cost });
+  return [...latest.values()].map(({ r, cost }) => ({
     probe: r.probe,
     variant: r.variant,
-    eventsPerSecond: r.cost.eventsPerSec,
-    runNsPerEvent: r.cost.runNsPerEvent,
-    dispatchNsPerEvent: r.cost.dispatchNsPerEvent,
-    cpuPercent: r.cost.cpuPercent,
+    eventsPerSecond: cost.eventsPerSec,
+    runNsPerEvent: cost.runNsPerEvent,
+    dispatchNsPerEvent: cost.dispatchNsPerEvent,
+    cpuPercent: cost.cpuPercent,
   }));
 }
 

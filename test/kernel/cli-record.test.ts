@@ -11,6 +11,7 @@ import { readRunFile } from "../../src/run/read-run.js";
 import { CLI_ARGV, runCli } from "../helpers/cli.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { startUdpFlow } from "../helpers/lab-flow.js";
 
 let lab: Lab | undefined;
 const dir = tempDir("rec");
@@ -26,35 +27,8 @@ after(async () => {
 
 test("cli-record: record --all while UDP crosses the overlay captures VXLAN frames and device rates", async (t) => {
   if (!requireKernel(t)) return;
-  const server = spawn("ip", ["netns", "exec", lab!.serverNs, "iperf3", "-s", "-1", "-p", "5301"], {
-    stdio: "ignore",
-  });
-  await new Promise((r) => setTimeout(r, 500));
-  const client = spawn(
-    "ip",
-    [
-      "netns",
-      "exec",
-      lab!.clientNs,
-      "iperf3",
-      "-c",
-      lab!.serverAddr,
-      "-p",
-      "5301",
-      "-u",
-      "-b",
-      "0",
-      "-l",
-      "64",
-      "-t",
-      // Longer than any recording start can take (an embedded daemon, attach, the environment
-      // snapshot); the flow is killed once the recording is written.
-      "60",
-    ],
-    { stdio: "ignore" },
-  );
+  const flow = await startUdpFlow(lab!, { port: 5301, bitrate: "0", length: 64 });
   try {
-    await new Promise((r) => setTimeout(r, 500));
     const out = join(dir, "overlay.json");
     const r = await runCli([
       "record",
@@ -92,11 +66,22 @@ test("cli-record: record --all while UDP crosses the overlay captures VXLAN fram
             c.value > 0,
         ),
       ),
+      `vxlan_xmit calls in no snapshot; the vxlan counters by snapshot: ${JSON.stringify(
+        run.snapshots.map((s) =>
+          s.counters
+            .filter((c) => c.probe === "vxlan")
+            .map((c) => [c.metric, c.attributes.function, c.value]),
+        ),
+      )}; probe costs ${JSON.stringify(run.summary.probeCosts)}; stderr ${r.stderr.slice(-2000)}`,
     );
-    assert.ok(run.summary.probeCosts.some((c) => c.probe === "vxlan" && c.eventsPerSecond > 0));
+    assert.ok(
+      run.summary.probeCosts.some((c) => c.probe === "vxlan" && c.eventsPerSecond > 0),
+      `no vxlan events in the probe costs: ${JSON.stringify(
+        run.snapshots.map((s) => [s.final, s.probeCosts.map((c) => [c.probe, c.eventsPerSecond])]),
+      )}; stderr ${r.stderr.slice(-3000)}`,
+    );
   } finally {
-    client.kill("SIGKILL");
-    server.kill("SIGKILL");
+    flow.stop();
   }
 });
 

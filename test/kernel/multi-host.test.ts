@@ -45,6 +45,20 @@ function cliIn(
   });
 }
 
+/** "comm/pid context: samples" for the top tasks, to say what the receiver sampled when it missed. */
+const samplesByTask = (run: NonNullable<MultiHostRun["hosts"][number]["run"]>): string => {
+  const by = new Map<string, number>();
+  for (const s of run.profile.stacks) {
+    const key = `${s.comm}/${s.pid} ${s.context}`;
+    by.set(key, (by.get(key) ?? 0) + s.samples);
+  }
+  return [...by]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 8)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(", ");
+};
+
 const hasFrame = (run: NonNullable<MultiHostRun["hosts"][number]["run"]>, fn: string): number =>
   run.profile.stacks.filter((s) => s.frames.includes(fn)).reduce((a, s) => a + s.samples, 0);
 
@@ -128,7 +142,7 @@ test("two daemons, one per lab host: record --hosts merges sender and receiver s
   assert.equal(rx(a.run!, "vx0").length, 0, "the sender's devices are its own");
   assert.ok(
     ["udp_recvmsg", "__skb_recv_udp", "skb_copy_datagram_iter"].some((f) => hasFrame(b.run!, f) > 0),
-    "receiver-side socket receive frames",
+    `receiver-side socket receive frames; the receiver's samples by task: ${samplesByTask(b.run!)}`,
   );
 
   const diag = await runCli(["diagnose", out, "--report", join(dir, "both.html")]);

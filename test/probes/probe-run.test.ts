@@ -69,6 +69,10 @@ test("stop() resolves only after the final interval's reading was emitted, user 
   await run.stop();
   assert.equal(readings.length, 3, `readings when stop() resolved: ${readings.length}`);
   assert.ok(readings[2]!.final, "the last reading is the final one");
+  // Printed after the stop request: bpftrace detaches its programs as it exits, so no cost is
+  // measured (a cost over the programs left read as a probe that saw no events).
+  assert.equal(readings[1]!.cost, undefined, "no cost measured during the stop");
+  assert.equal(readings[2]!.cost, undefined, "nor on the final print");
   for (const r of readings) {
     const s = r.data.data as StacksSnapshot;
     assert.equal(s.total, 3);
