@@ -44,6 +44,8 @@ export interface DeviceEnv {
 
 export interface NetnsEnv {
   inode: number;
+  /** When it was read, if later than the snapshot (a start snapshot reads a quiet namespace once it moves a packet). */
+  takenAt?: number;
   names: string[];
   devices: DeviceEnv[];
   /** Every qdisc with its counters at the time of the snapshot (`tc -s -j qdisc show`). */
@@ -58,8 +60,9 @@ export interface EnvSnapshot {
   takenAt: number;
   netns: NetnsEnv[];
   /**
-   * Namespaces present but not read again (a stop snapshot skips those whose devices moved no
-   * packet during the run): unchanged as far as the run can tell, not gone.
+   * Namespaces present but not read: at start, those neither the session's own nor its target's
+   * whose devices moved no packet during the run; at stop, those whose devices moved no packet
+   * during the run. Unchanged as far as the run can tell, and not gone.
    */
   notReread?: Array<{ inode: number; names: string[] }>;
   irqAffinity: Record<string, string>;
@@ -135,7 +138,7 @@ function masks(text: string | undefined): { rps: Record<string, string>; xps: Re
 }
 
 /** One namespace's links, offloads, queue masks, qdiscs, ruleset and conntrack limit. */
-async function namespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv | undefined> {
+export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv | undefined> {
   const where = ns.names[0] ?? String(ns.inode);
   let out: string;
   try {
@@ -188,7 +191,6 @@ async function namespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv 
   };
 }
 
-/** Taken at a session's start and stop: one shell per namespace, never per device. */
 /** Namespace shells run at once: enough to overlap their forks and waits, few enough for a busy node. */
 const SNAPSHOT_CONCURRENCY = 4;
 
@@ -199,7 +201,7 @@ export async function takeEnvSnapshot(
   const problems: string[] = [];
   const read = namespaces.filter((n) => !skip(n));
   // One shell per namespace, a few at a time: serially, 150 namespaces took 6.1 s (bench/scale.ts).
-  const netns = (await mapLimit(read, SNAPSHOT_CONCURRENCY, (ns) => namespaceEnv(ns, problems))).filter(
+  const netns = (await mapLimit(read, SNAPSHOT_CONCURRENCY, (ns) => readNamespaceEnv(ns, problems))).filter(
     (e): e is NetnsEnv => e !== undefined,
   );
   const notReread = namespaces.filter(skip).map((n) => ({ inode: n.inode, names: n.names }));

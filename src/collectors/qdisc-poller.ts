@@ -1,4 +1,4 @@
-import type { EnvSnapshot } from "./env-snapshot.js";
+import type { EnvSnapshot, NetnsEnv } from "./env-snapshot.js";
 import type { NetnsRef } from "./netns.js";
 import { inNs } from "./ns-exec.js";
 import { DEFAULT_QDISCS, parseTcQdiscJson, qdiscDelta, type Qdisc } from "./qdisc.js";
@@ -11,14 +11,22 @@ import { DEFAULT_QDISCS, parseTcQdiscJson, qdiscDelta, type Qdisc } from "./qdis
  */
 export class QdiscPoller {
   private readonly last = new Map<number, Qdisc[]>();
-  private readonly targets: NetnsRef[];
+  private readonly targets: NetnsRef[] = [];
 
-  constructor(env: EnvSnapshot, namespaces: readonly NetnsRef[]) {
-    const watched = new Set(
-      env.netns.filter((n) => (n.qdiscs ?? []).some((q) => !DEFAULT_QDISCS.has(q.kind))).map((n) => n.inode),
-    );
-    this.targets = namespaces.filter((n) => watched.has(n.inode));
-    for (const n of env.netns) if (watched.has(n.inode)) this.last.set(n.inode, n.qdiscs);
+  /** The namespaces of a snapshot that have a qdisc worth watching; their counters are the baseline. */
+  watchAll(env: EnvSnapshot, namespaces: readonly NetnsRef[]): void {
+    const refs = new Map(namespaces.map((n) => [n.inode, n]));
+    for (const n of env.netns) {
+      const ref = refs.get(n.inode);
+      if (ref) this.watch(n, ref);
+    }
+  }
+
+  /** One namespace, read now (at start, or when it first moved a packet). */
+  watch(env: NetnsEnv, ns: NetnsRef): void {
+    if (this.last.has(ns.inode) || !(env.qdiscs ?? []).some((q) => !DEFAULT_QDISCS.has(q.kind))) return;
+    this.targets.push(ns);
+    this.last.set(ns.inode, env.qdiscs);
   }
 
   get active(): boolean {

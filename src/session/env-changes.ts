@@ -11,6 +11,8 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
   const before = new Map(start.netns.map((n) => [n.inode, n]));
   const after = new Map(stop.netns.map((n) => [n.inode, n]));
   const present = new Set((stop.notReread ?? []).map((n) => n.inode));
+  // Present at start without being read (quiet, and not the session's own or its target's).
+  const unreadBefore = new Map((start.notReread ?? []).map((n) => [n.inode, n]));
   for (const [inode, b] of before) {
     const a = after.get(inode);
     if (!a && present.has(inode)) continue; // quiet during the run: not read again
@@ -52,8 +54,11 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
           after: "present",
         });
   }
+  for (const [inode, b] of unreadBefore)
+    if (!after.has(inode) && !present.has(inode))
+      out.push({ netns: nsName(b), device: "", what: "namespace", before: "present", after: "gone" });
   for (const a of [...after.values(), ...(stop.notReread ?? [])])
-    if (!before.has(a.inode))
+    if (!before.has(a.inode) && !unreadBefore.has(a.inode))
       out.push({ netns: nsName(a), device: "", what: "namespace", before: "absent", after: "present" });
   for (const irq of new Set([...Object.keys(start.irqAffinity), ...Object.keys(stop.irqAffinity)]))
     if (start.irqAffinity[irq] !== stop.irqAffinity[irq] && start.irqAffinity[irq] && stop.irqAffinity[irq])

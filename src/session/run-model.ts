@@ -44,12 +44,23 @@ export const EnvSnapshotSchema = z
   .object({
     takenAt: num,
     netns: z.array(
-      z.looseObject({ inode: num, names: z.array(z.string()), devices: z.array(z.looseObject({})) }),
+      z.looseObject({
+        inode: num,
+        names: z.array(z.string()),
+        takenAt: num
+          .optional()
+          .describe(
+            "when read, if after the snapshot: a quiet namespace is read once its devices move a packet",
+          ),
+        devices: z.array(z.looseObject({})),
+      }),
     ),
     notReread: z
       .array(z.object({ inode: num, names: z.array(z.string()) }))
       .optional()
-      .describe("at stop: namespaces present but not read again, since none of their devices moved a packet"),
+      .describe(
+        "namespaces present but not read: they carried no traffic during the run (a share of the busiest namespace's packets), and at a start with more than 16 namespaces were neither the session's own nor its target's",
+      ),
     irqAffinity: z.record(z.string(), z.string()),
     perfEventMaxStack: num.optional(),
     pmu: z.looseObject({}),

@@ -18,9 +18,8 @@ import { componentLogger } from "../util/log.js";
 import { OverlayscopeError } from "../util/errors.js";
 import type { ResolvedTarget } from "./target.js";
 import { availableParallelism, hostname, release } from "node:os";
-import { takeEnvSnapshot, type EnvSnapshot } from "../collectors/env-snapshot.js";
+import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { hostInventory, type HostInventory } from "../collectors/inventory.js";
-import { discoverNetns } from "../collectors/netns.js";
 import { functionShares } from "../profile/function-shares.js";
 import { frameClassShares } from "../profile/frame-classes.js";
 import { depthBelow, RECEIVE_ENTRIES, SEND_ENTRIES } from "../profile/call-depth.js";
@@ -32,7 +31,7 @@ import { IntervalHistory } from "./interval-history.js";
 import type { RunFile } from "./run-model.js";
 import { assembleRun, type CommandRecord } from "./session-run.js";
 import { QdiscPoller } from "../collectors/qdisc-poller.js";
-import { deviceMoved } from "../collectors/net-dev.js";
+import { busyNamespaces, SessionEnvironment } from "./session-environment.js";
 import { QDISC_COUNTERS, type Qdisc } from "../collectors/qdisc.js";
 
 const log = componentLogger("session");
@@ -99,14 +98,15 @@ export class ProfilingSession extends EventEmitter {
   /** Every interval, in order (merged in equal groups past a bound): the run is made of them. */
   private readonly intervals = new IntervalHistory();
   private readonly processTotals = new Map<string, ProcessCpu>();
-  /** Namespaces whose devices moved a packet during the window (see takeEnvironment). */
-  private readonly movedNetns = new Set<number>();
+  /** Namespaces that carried traffic during the window (busyNamespaces): read for the environment. */
+  private readonly busyNetns = new Set<number>();
   /** When data was recorded: from the collectors' baseline to the stop request (or the command's exit). */
   private window = { startMs: 0, endMs: 0 };
   private envStart?: Promise<EnvSnapshot | undefined>;
   private envStop?: Promise<EnvSnapshot | undefined>;
   private commandRecord?: CommandRecord;
-  private qdiscPoller?: QdiscPoller;
+  private readonly qdiscPoller = new QdiscPoller();
+  private readonly environment: SessionEnvironment;
   /** The drops probe's sampled stacks, per reason and stack, over the session. */
   private readonly dropStacks = new Map<string, { reason: number; frames: string[]; samples: number }>();
   private qdiscPolling = false;
@@ -131,6 +131,7 @@ export class ProfilingSession extends EventEmitter {
     super();
     this.setMaxListeners(0);
     this.profile = new StackProfileBuilder(opts.stackHz);
+    this.environment = new SessionEnvironment(opts.target, (env, ns) => this.qdiscPoller.watch(env, ns));
   }
 
   /** Everything was validated by the manager; this attaches and returns once data flows. */
@@ -158,7 +159,11 @@ export class ProfilingSession extends EventEmitter {
     const mark = (what: string): void => void (timings[what] = Math.round(performance.now() - t0));
     // Read while the probes attach (bpftrace compiles for most of a second), and before the window
     // opens: the qdisc and conntrack counters it holds are the run's baseline.
-    this.envStart = this.takeEnvironment();
+    this.envStart = this.environment.readStart().then((read) => {
+      // Qdiscs that can hold or drop packets are watched per interval from now on.
+      if (read) this.qdiscPoller.watchAll(read.snapshot, read.namespaces);
+      return read?.snapshot;
+    });
     try {
       await Promise.all(
         this.runs.map(async (r) => {
@@ -205,30 +210,6 @@ export class ProfilingSession extends EventEmitter {
       this.durationTimer.unref();
     }
     this.armIdleTimer();
-  }
-
-  /** The namespaces this session stands for: all of the daemon's, or a scoped daemon's set. */
-  /**
-   * `moved`, at stop: only the namespaces whose devices moved a packet during the window (and our
-   * own) are read again; on a node with hundreds of quiet pods the others are listed as present.
-   */
-  private async takeEnvironment(moved?: ReadonlySet<number>): Promise<EnvSnapshot | undefined> {
-    const t = this.opts.target.target;
-    const only = t.kind === "netnsSet" ? new Set(t.namespaces.map((n) => n.inode)) : undefined;
-    try {
-      const all = await discoverNetns();
-      const namespaces = only ? all.filter((n) => only.has(n.inode)) : all;
-      const env = await takeEnvSnapshot(
-        namespaces,
-        moved ? (n) => !n.self && !moved.has(n.inode) : undefined,
-      );
-      // Qdiscs that can hold or drop packets are watched per interval from now on.
-      if (this.state === "RUNNING" && !this.qdiscPoller) this.qdiscPoller = new QdiscPoller(env, namespaces);
-      return env;
-    } catch (e) {
-      log.warn({ session: this.id, err: (e as Error).message }, "environment snapshot failed");
-      return undefined;
-    }
   }
 
   private launch(cmd: NonNullable<ResolvedTarget["command"]>): void {
@@ -309,7 +290,8 @@ export class ProfilingSession extends EventEmitter {
   }
 
   private onHostSample(s: HostSample): void {
-    for (const ns of s.netns) if (ns.devices.some(deviceMoved)) this.movedNetns.add(ns.inode);
+    for (const inode of busyNamespaces(s.netns)) this.busyNetns.add(inode);
+    this.environment.noteBusy(this.busyNetns);
     const names = new Map(s.netns.map((n) => [n.inode, n.names[0] ?? ""]));
     for (const p of s.processes) {
       const k = String(p.pid);
@@ -420,7 +402,7 @@ export class ProfilingSession extends EventEmitter {
       const collectorsMs = Math.round(performance.now() - t0);
       // Read while the probes flush (the run, GetRun, waits for it; the stop does not), after the
       // collectors' last interval so it knows every namespace that moved a packet.
-      if (this.envStart) this.envStop = this.takeEnvironment(this.movedNetns);
+      if (this.envStart) this.envStop = this.environment.readStop(this.busyNetns);
       await Promise.all(this.runs.map((r) => r.stop()));
       log.debug(
         {

@@ -73,6 +73,24 @@ test("a stop snapshot that did not read a quiet namespace again reports no chang
   // The run file keeps the list: a quiet namespace must not read as gone after a round trip.
   assert.deepEqual(EnvSnapshotSchema.parse(quiet).notReread, quiet.notReread);
 });
+test("a start snapshot that did not read a quiet namespace: quiet at stop too is no change; gone is gone", () => {
+  const start: EnvSnapshot = {
+    ...env([dev("eth0", 1500, true)]),
+    notReread: [{ inode: 9, names: ["pod-9"] }],
+  };
+  const stop = (extra: Partial<EnvSnapshot>): EnvSnapshot => ({
+    ...env([dev("eth0", 1500, true)]),
+    ...extra,
+  });
+  const show = (cs: ReturnType<typeof envChanges>): string[] =>
+    cs.map((c) => `${c.netns} ${c.what}: ${c.before} → ${c.after}`);
+  assert.deepEqual(envChanges(start, stop({ notReread: [{ inode: 9, names: ["pod-9"] }] })), []);
+  assert.deepEqual(show(envChanges(start, stop({}))), ["pod-9 namespace: present → gone"]);
+  // Read at stop only (it moved in the last interval): it was there at the start, not new.
+  const readAtStop = stop({});
+  readAtStop.netns.push({ inode: 9, names: ["pod-9"], devices: [], qdiscs: [] });
+  assert.deepEqual(envChanges(start, readAtStop), []);
+});
 
 test("v1 run files stay readable: counters get metric and attributes, environment becomes start", () => {
   for (const name of ["host-udp64.json", "overlay-udp64.json"]) {
