@@ -22,26 +22,64 @@ const COUNTS = arg("--namespaces", "0,50,150,500").split(",").map(Number);
 const BIN = join(import.meta.dirname, "..", "bin", "overlayscope");
 const dir = mkdtempSync(join(tmpdir(), "overlayscope-scale-"));
 
+/**
+ * Wall, CPU and peak RSS of one command. CPU is read from a cgroup the wrapper moves itself into
+ * (cpuacct on cgroup v1, cpu.stat on v2): it counts every process the command started, including
+ * those reparented to init when their parent was killed (a daemon's namespace anchors), which
+ * getrusage of waited children misses. getrusage stays the fallback where no cgroup can be made.
+ */
 const RUSAGE = `
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+cg = None
+for base, usage in (("/sys/fs/cgroup/cpuacct", "cpuacct.usage"), ("/sys/fs/cgroup", "cpu.stat")):
+    if os.path.exists(os.path.join(base, usage)):
+        d = os.path.join(base, "overlayscope-scale-%d" % os.getpid())
+        try:
+            os.mkdir(d)
+            open(os.path.join(d, "cgroup.procs"), "w").write(str(os.getpid()))
+            cg = (base, d, usage)
+            break
+        except OSError:
+            cg = None
+def cg_seconds():
+    text = open(os.path.join(cg[1], cg[2])).read()
+    if cg[2] == "cpu.stat":
+        return int(text.split("usage_usec")[1].split()[0]) / 1e6
+    return int(text) / 1e9
+c0 = cg_seconds() if cg else 0
 t = time.monotonic()
 r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 wall = time.monotonic() - t
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"code": r.returncode, "wall": wall, "cpu": u.ru_utime + u.ru_stime, "maxrssKb": u.ru_maxrss, "stderr": r.stderr.decode()[-400:]}))
+cpu = u.ru_utime + u.ru_stime
+source = "getrusage"
+if cg:
+    # Killed orphans finish exiting: wait until only this wrapper is left in the cgroup.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and open(os.path.join(cg[1], "cgroup.procs")).read().split() != [str(os.getpid())]:
+        time.sleep(0.02)
+    cpu = cg_seconds() - c0
+    source = "cgroup"
+    open(os.path.join(cg[0], "cgroup.procs"), "w").write(str(os.getpid()))
+    os.rmdir(cg[1])
+print(json.dumps({"code": r.returncode, "wall": wall, "cpu": cpu, "cpuSource": source, "maxrssKb": u.ru_maxrss, "stderr": r.stderr.decode()[-400:]}))
 `;
 
 interface Usage {
   code: number;
   wall: number;
   cpu: number;
+  cpuSource: "cgroup" | "getrusage";
   maxrssKb: number;
   stderr: string;
 }
 
+const cpuSources = new Set<string>();
+
 function measure(argv: string[]): Usage {
   const out = execFileSync("/usr/bin/python3", ["-c", RUSAGE, ...argv], { encoding: "utf8" });
   const u = JSON.parse(out) as Usage;
+  cpuSources.add(u.cpuSource);
   if (u.code !== 0) throw new Error(`${argv.join(" ")} exited ${u.code}: ${u.stderr}`);
   return u;
 }
@@ -111,7 +149,9 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`overlayscope start-up and scale (${new Date().toISOString().slice(0, 10)}), medians (min–max)`);
+console.log(
+  `overlayscope start-up and scale (${new Date().toISOString().slice(0, 10)}), medians (min–max); CPU from ${cpuSources.size ? [...cpuSources].join(", ") : "-"}`,
+);
 console.log(
   "| command | runs | wall | CPU (user+sys, all processes) | peak RSS (largest process) | run file |",
 );

@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import { readlink } from "node:fs/promises";
 import { componentLogger } from "../util/log.js";
 import type { HostSample, NetnsDevices } from "./host-sample.js";
@@ -7,6 +7,7 @@ import type { PmuInventory } from "./perf-stat.js";
 import { netDevDelta, parseNetDev, type DevCounters } from "./net-dev.js";
 import { discoverNetns, type NetnsRef } from "./netns.js";
 import { NetnsAnchors } from "./netns-anchor.js";
+import { deltaOf, parseUnlessSame, type ParsedText } from "./parsed-text.js";
 import { parsePerCpuTable, tableDelta, type PerCpuTable } from "./per-cpu-table.js";
 import { interruptsDelta } from "./proc-interrupts.js";
 import { cpuPercent, parseProcStat, type CpuTimes, type ProcStat } from "./proc-stat.js";
@@ -19,8 +20,9 @@ const log = componentLogger("host-collector");
 
 interface NetnsRaw {
   ref: NetnsRef;
-  devices: DevCounters[];
-  snmp?: SnmpCounters;
+  devices: ParsedText<DevCounters[], DevCounters[]>;
+  /** snmp (Ip, Icmp, Tcp, Udp) and netstat (TcpExt, IpExt), which share one format. */
+  snmp: ParsedText<SnmpCounters, SnmpCounters>;
   conntrack?: ConntrackStat;
 }
 const REDISCOVER_MS = 15_000;
@@ -110,7 +112,15 @@ export class HostCollector {
     this.anchors.release();
   }
 
+  /**
+   * Whether nf_conntrack is loaded (its per-namespace stat file then exists in every namespace):
+   * looked at with each discovery, so a host without it does not pay a failed open per namespace
+   * per interval.
+   */
+  private conntrackLoaded = false;
+
   private async discover(): Promise<NetnsRef[]> {
+    this.conntrackLoaded = existsSync(`${this.opts.procRoot ?? "/proc"}/net/stat/nf_conntrack`);
     const all = await discoverNetns(this.opts.procRoot);
     this.discoveredAt = Date.now();
     return this.opts.netnsFilter ? all.filter((n) => this.opts.netnsFilter!.has(n.inode)) : all;
@@ -202,15 +212,17 @@ export class HostCollector {
         // An anchor has entered its namespace only once exec'd: check before trusting its view.
         const link = readlinkSync(`${proc}/${pid}/ns/net`);
         if (link !== `net:[${ref.inode}]`) continue;
-        const dev = readFileSync(`${proc}/${pid}/net/dev`, "utf8");
-        // snmp (Ip, Icmp, Tcp, Udp) and netstat (TcpExt, IpExt) share one format.
-        const snmp =
+        const last = this.last?.netns.get(ref.inode);
+        const devText = readFileSync(`${proc}/${pid}/net/dev`, "utf8");
+        const snmpText =
           readFileSync(`${proc}/${pid}/net/snmp`, "utf8") + readOptional(`${proc}/${pid}/net/netstat`);
-        const ct = parseConntrackStat(readOptional(`${proc}/${pid}/net/stat/nf_conntrack`));
+        const ct = this.conntrackLoaded
+          ? parseConntrackStat(readOptional(`${proc}/${pid}/net/stat/nf_conntrack`))
+          : undefined;
         netns.set(ref.inode, {
           ref,
-          devices: parseNetDev(dev),
-          snmp: parseSnmp(snmp),
+          devices: parseUnlessSame(devText, last?.devices, parseNetDev),
+          snmp: parseUnlessSame(snmpText, last?.snmp, parseSnmp),
           ...(ct ? { conntrack: ct } : {}),
         });
       } catch {
@@ -243,9 +255,9 @@ export class HostCollector {
       const entry: NetnsDevices = {
         inode,
         names: cur.ref.names,
-        devices: netDevDelta(prev.devices, cur.devices),
+        devices: deltaOf(prev.devices, cur.devices, netDevDelta),
+        snmp: deltaOf(prev.snmp, cur.snmp, snmpDelta),
       };
-      if (cur.snmp && prev.snmp) entry.snmp = snmpDelta(prev.snmp, cur.snmp);
       if (cur.conntrack && prev.conntrack) entry.conntrack = conntrackDelta(prev.conntrack, cur.conntrack);
       netns.push(entry);
     }

@@ -171,7 +171,7 @@ export class DaemonMetrics {
       this.drops.reset();
       for (const ns of r.netns.values()) {
         const netns = ns.ref.names[0] ?? `inode:${ns.ref.inode}`;
-        for (const d of ns.devices) {
+        for (const d of ns.devices.value) {
           const device = this.bounded("device", `${netns}/${d.name}`) === "other" ? "other" : d.name;
           const l = { netns: device === "other" ? "other" : netns, device };
           this.packets.inc({ ...l, direction: "rx" }, d.rxPackets);

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
 import { readRunFile } from "../../src/run/read-run.js";
 import { EAGER_NAMESPACES } from "../../src/session/session-environment.js";
-import { runCli } from "../helpers/cli.js";
+import { CLI_ARGV, runCli } from "../helpers/cli.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { startUdpFlow } from "../helpers/lab-flow.js";
@@ -85,5 +85,57 @@ test("on a host with many namespaces, the environment reads the flow's path and 
     );
   } finally {
     flow.stop();
+  }
+});
+
+/** Pids of processes inside a namespace, found by their /proc/<pid>/ns/net link. */
+function processesIn(ns: string): number[] {
+  const inode = `net:[${statSync(`/var/run/netns/${ns}`).ino}]`;
+  const out: number[] = [];
+  for (const p of readdirSync("/proc").filter((e) => /^\d+$/.test(e)))
+    try {
+      if (readlinkSync(`/proc/${p}/ns/net`) === inode) out.push(Number(p));
+    } catch {
+      // gone
+    }
+  return out;
+}
+
+async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test("a recording killed with SIGKILL leaves no process in the namespaces it anchored", async (t) => {
+  if (!requireKernel(t)) return;
+  const quiet = QUIET[0]!;
+  assert.deepEqual(processesIn(quiet), [], "nothing in the namespace before");
+  const cli = spawn(
+    CLI_ARGV[0]!,
+    [...CLI_ARGV.slice(1), "record", "--all", "--duration", "60s", "-o", join(dir, "killed.json")],
+    {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, OVERLAYSCOPE_LOG_LEVEL: "info" },
+    },
+  );
+  let stderr = "";
+  cli.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  try {
+    // The anchor is there once the recording runs: the namespace has no process of its own.
+    await until("the recording", () => /recording session/.test(stderr));
+    assert.ok(processesIn(quiet).length > 0, "an anchor in the quiet namespace while recording");
+    cli.kill("SIGKILL");
+    await new Promise((r) => cli.once("exit", r));
+    await until(`no process in ${quiet}`, () => processesIn(quiet).length === 0);
+    for (const ns of QUIET) assert.deepEqual(processesIn(ns), [], ns);
+  } finally {
+    cli.kill("SIGKILL");
+    // A killed CLI cannot remove its embedded daemon's socket directory.
+    const sock = /"socket":"([^"]+)\/embedded\.sock"/.exec(stderr)?.[1];
+    if (sock) rmSync(sock, { recursive: true, force: true });
   }
 });
