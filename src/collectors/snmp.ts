@@ -30,6 +30,7 @@ export function snmpDelta(a: SnmpCounters, b: SnmpCounters): SnmpCounters {
   return out;
 }
 
+/** Levels and settings, reported as they are, not differenced. */
 const GAUGES = new Set([
   "Tcp.CurrEstab",
   "Tcp.RtoAlgorithm",
@@ -39,3 +40,10 @@ const GAUGES = new Set([
   "Ip.Forwarding",
   "Ip.DefaultTTL",
 ]);
+
+export function isSnmpGauge(protocol: string, name: string): boolean {
+  return GAUGES.has(`${protocol}.${name}`);
+}
+
+/** The gauges' counter names ("CurrEstab", "RtoMin", …): levels when intervals are merged. */
+export const SNMP_GAUGE_NAMES: ReadonlySet<string> = new Set([...GAUGES].map((g) => g.split(".")[1]!));

@@ -8,6 +8,7 @@ import { functionShares, type WeightedStack } from "../profile/function-shares.j
 import { intervalStackFigures } from "../profile/interval-stack-figures.js";
 import { dropReasonNames } from "../probes/drop-reasons.js";
 import { deviceMoved } from "../collectors/net-dev.js";
+import { isSnmpGauge } from "../collectors/snmp.js";
 import type {
   HardwareSample,
   Interval,
@@ -195,7 +196,13 @@ function hostCounters(host: HostSample, per: (n: number) => number): IntervalCou
     ] as const)
       if (v > 0)
         out.push({ probe: "softnet", metric, value: v, unit: "events", attributes: { cpu: String(r.cpu) } });
-  for (const n of host.netns)
+  for (const n of host.netns) {
+    // A namespace's gauges (established connections, RTO settings, TTL) travel with its counters:
+    // on a node with hundreds of quiet pods, their settings every interval were most of the run.
+    const moved = [...(n.snmp ?? [])].some(([protocol, fields]) =>
+      [...fields].some(([metric, v]) => v !== 0 && !isSnmpGauge(protocol, metric)),
+    );
+    if (!moved) continue;
     for (const [protocol, fields] of n.snmp ?? [])
       for (const [metric, v] of fields)
         if (v > 0)
@@ -206,6 +213,7 @@ function hostCounters(host: HostSample, per: (n: number) => number): IntervalCou
             unit: "count",
             attributes: { netns: String(n.inode), netnsName: n.names[0] ?? "", protocol },
           });
+  }
   for (const n of host.netns)
     for (const [metric, v] of n.conntrack ?? [])
       if (v > 0)

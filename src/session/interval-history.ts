@@ -6,6 +6,7 @@ import type {
   ProcessCpu,
 } from "./interval-model.js";
 import { INTERVAL_TOP_PROCESSES } from "./interval-builder.js";
+import { SNMP_GAUGE_NAMES } from "../collectors/snmp.js";
 import type { IntervalStackFigures } from "../profile/interval-stack-figures.js";
 
 /**
@@ -78,9 +79,9 @@ const attrKey = (a: Record<string, string>): string =>
 
 /**
  * Counters are per-interval deltas and add up; a rate (a unit "…/s") is averaged over time; a
- * level (conntrack entries, a qdisc's backlog) is what the last interval saw.
+ * level (conntrack entries, a qdisc's backlog, an SNMP gauge) is what the last interval saw.
  */
-const LEVELS = new Set(["entries", "backlog"]);
+const LEVELS = new Set(["entries", "backlog", ...SNMP_GAUGE_NAMES]);
 
 function mergeCounters(parts: readonly Interval[]): IntervalCounter[] {
   const total = parts.reduce((a, i) => a + i.seconds, 0) || 1;
