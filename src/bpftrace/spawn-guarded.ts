@@ -3,6 +3,19 @@ import { trackChild } from "./child-registry.js";
 
 let setprivWorks: boolean | undefined;
 
+/**
+ * Finds out without blocking, for a daemon starting up (the synchronous check below held its event
+ * loop ~20 ms while other start-up work could run).
+ */
+export function checkSetprivPdeathsig(): Promise<void> {
+  if (setprivWorks !== undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const child = spawn("setpriv", ["--pdeathsig", "KILL", "true"], { stdio: "ignore" });
+    child.once("error", () => ((setprivWorks ??= false), resolve()));
+    child.once("exit", (code) => ((setprivWorks ??= code === 0), resolve()));
+  });
+}
+
 /** Whether util-linux `setpriv --pdeathsig` works here (a child can be tied to its parent's life). */
 export function hasSetprivPdeathsig(): boolean {
   if (setprivWorks === undefined) {

@@ -47,7 +47,7 @@ export async function withDaemon<T>(
   );
   // As the standalone daemon does: on a saturated core the scheduler favours the benchmark.
   lowerPriority(config.nice);
-  const daemon = await Daemon.start(config, opts.version);
+  const daemon = await Daemon.start(config, opts.version, false);
   onShutdown(() => daemon.shutdown());
   const api = new ProfilerApi(connect({ address: `unix://${config.socket}` }));
   try {

@@ -3,39 +3,20 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { describeError, invalidArgument, isOverlayscopeError, OverlayscopeError } from "../util/errors.js";
-import { runDaemon, type DaemonFlags } from "./commands/daemon.js";
-import { exportRun } from "./commands/export.js";
-import { writeReport } from "./commands/report.js";
-import { runTop } from "./commands/top.js";
+import type { DaemonFlags } from "./commands/daemon.js";
 import { parseDuration, recordSession, runBenchmark, type RecordOptions } from "../client/recorder.js";
 import { withDaemon } from "./daemon-connection.js";
 import { progress } from "./progress.js";
 import { renderTable } from "./table.js";
 import { formatProbeCost } from "./probe-cost-line.js";
 import { writeRunFile } from "../run/run-file.js";
-import { writeMultiHostRun } from "../run/multi-host-run.js";
-import { recordHosts } from "../client/multi-host-recorder.js";
-import { connectHosts } from "./commands/record-hosts.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import { requireRootUser } from "./root.js";
 import { finishEarly, runShutdownHooks, stopEarlyOnInterrupt } from "../util/shutdown.js";
-import { diagnoseFiles, diagnoseRepeats, diagnoseRuns } from "./commands/diagnose.js";
-import {
-  formatBench,
-  labBenchCommand,
-  labBenchPerHostCommand,
-  labDownCommand,
-  labStatusCommand,
-  labUpCommand,
-  type BenchFlags,
-} from "./commands/lab.js";
-import { formatDiagnosis } from "../diagnose/diagnose.js";
-import { diagnoseHosts, formatHostsDiagnosis } from "../diagnose/multi-host.js";
-import { checkHealth } from "../client/health.js";
+import type { BenchFlags } from "./commands/lab.js";
 import { fromServiceError } from "../client/service-errors.js";
 import { DEFAULT_SOCKET } from "../server/config.js";
 import { SERVICE_NAME } from "../server/daemon.js";
-import { formatProbes, listProbes } from "./commands/probes.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
 const pkg = JSON.parse(
@@ -78,6 +59,7 @@ export function buildProgram(): Command {
       requireRoot();
       if (opts.calibrate)
         progress(true, "calibrating tracepoint dispatch (loopback flood ping without and with a probe)");
+      const { formatProbes, listProbes } = await import("./commands/probes.js");
       const listing = await listProbes(Boolean(opts.calibrate));
       print(Boolean(opts.json), listing, () => formatProbes(listing));
     });
@@ -95,6 +77,9 @@ export function buildProgram(): Command {
     .action(async (opts: { seconds: number; length: number; output: string; json?: boolean }) => {
       requireRoot();
       const say = (t: string): void => progress(true, t);
+      const { formatBench, labBenchCommand } = await import("./commands/lab.js");
+      const { diagnoseRuns } = await import("./commands/diagnose.js");
+      const { formatDiagnosis } = await import("../diagnose/diagnose.js");
       const flags: BenchFlags = {
         topology: ["host", "overlay"],
         protocol: "udp",
@@ -209,6 +194,9 @@ export function buildProgram(): Command {
       );
     const durationMs = parseDuration(opts.duration ?? "10s");
     const say = (t: string): void => progress(true, t);
+    const { connectHosts } = await import("./commands/record-hosts.js");
+    const { recordHosts } = await import("../client/multi-host-recorder.js");
+    const { writeMultiHostRun } = await import("../run/multi-host-run.js");
     const endpoints = await connectHosts({ ...opts, hosts: opts.hosts! });
     try {
       const run = await recordHosts(
@@ -335,6 +323,7 @@ export function buildProgram(): Command {
       "\nExamples:\n  overlayscope export overlay.json --format pprof -o overlay.pb.gz && go tool pprof -top overlay.pb.gz\n  overlayscope export overlay.json --format folded | flamegraph.pl > overlay.svg",
     )
     .action(async (file: string, opts: { format: string; output?: string; host?: string }) => {
+      const { exportRun } = await import("./commands/export.js");
       await exportRun(file, opts.format, opts.output, opts.host);
     });
 
@@ -359,6 +348,7 @@ export function buildProgram(): Command {
     .action(async (opts: { interval: number; iterations: number; socket?: string; json?: boolean }) => {
       requireRoot();
       const quiet = (): void => undefined;
+      const { runTop } = await import("./commands/top.js");
       await withDaemon(
         { version: pkg.version, progress: quiet, ...(opts.socket ? { socket: opts.socket } : {}) },
         (api) =>
@@ -380,6 +370,7 @@ export function buildProgram(): Command {
     )
     .action(async (file: string, opts: { output: string; json?: boolean }) => {
       progress(true, "rendering the report");
+      const { writeReport } = await import("./commands/report.js");
       const bytes = await writeReport(file, opts.output);
       print(
         Boolean(opts.json),
@@ -403,6 +394,7 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .action(async (topology: string, opts: { json?: boolean }) => {
       requireRoot();
+      const { labUpCommand } = await import("./commands/lab.js");
       const up = await labUpCommand(topology);
       print(
         Boolean(opts.json),
@@ -416,6 +408,7 @@ export function buildProgram(): Command {
     .description("Labs kept by 'lab up'")
     .option("--json", "machine-readable output")
     .action(async (opts: { json?: boolean }) => {
+      const { labStatusCommand } = await import("./commands/lab.js");
       const labs = await labStatusCommand();
       print(Boolean(opts.json), labs, () =>
         labs.length
@@ -441,6 +434,7 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .action(async (ids: string[], opts: { all?: boolean; json?: boolean }) => {
       requireRoot();
+      const { labDownCommand } = await import("./commands/lab.js");
       const removed = await labDownCommand(ids, Boolean(opts.all));
       print(Boolean(opts.json), { removed }, () =>
         removed.length ? `removed ${removed.join(", ")}` : "no labs",
@@ -478,7 +472,9 @@ export function buildProgram(): Command {
     .action(async (opts: BenchFlags & { json?: boolean }) => {
       requireRoot();
       const say = (t: string): void => progress(true, t);
+      const { formatBench, labBenchCommand, labBenchPerHostCommand } = await import("./commands/lab.js");
       if (opts.perHost) {
+        const { diagnoseHosts, formatHostsDiagnosis } = await import("../diagnose/multi-host.js");
         const runs = await labBenchPerHostCommand(opts, pkg.version, say);
         const diagnoses = runs.map((r) => ({ file: r.file, diagnosis: diagnoseHosts(r.run) }));
         print(Boolean(opts.json), diagnoses, () =>
@@ -522,6 +518,9 @@ export function buildProgram(): Command {
       "\nExamples:\n  overlayscope diagnose runs/host-udp64.json runs/overlay-udp64.json --report why.html\n  overlayscope diagnose host-1.json host-2.json host-3.json --vs overlay-1.json overlay-2.json overlay-3.json\n  overlayscope diagnose both-ends.json   # from record --hosts",
     )
     .action(async (files: string[], opts: { report?: string; json?: boolean; vs?: string[] }) => {
+      const { diagnoseFiles, diagnoseRepeats } = await import("./commands/diagnose.js");
+      const { formatDiagnosis } = await import("../diagnose/diagnose.js");
+      const { formatHostsDiagnosis } = await import("../diagnose/multi-host.js");
       if (opts.vs) {
         const d = await diagnoseRepeats(files, opts.vs, opts.report);
         print(Boolean(opts.json), d, () => formatDiagnosis(d));
@@ -544,6 +543,7 @@ export function buildProgram(): Command {
     .option("--timeout-ms <ms>", "give up after", intOption("--timeout-ms", 100, 60_000), 3000)
     .action(async (opts: { socket?: string; timeoutMs: number }) => {
       const socket = opts.socket ?? DEFAULT_SOCKET;
+      const { checkHealth } = await import("../client/health.js");
       const status = await checkHealth(`unix://${socket}`, SERVICE_NAME, opts.timeoutMs).catch(
         (e: unknown) => {
           // A probe's answer in one line: no stack, no gRPC resolution notes.
@@ -596,6 +596,7 @@ export function buildProgram(): Command {
       "\nExamples:\n  sudo overlayscope daemon\n  sudo overlayscope daemon --listen 0.0.0.0:7420 --tls-cert srv.pem --tls-key srv.key --tls-ca ca.pem --require-client-cert",
     )
     .action(async (opts: DaemonFlags) => {
+      const { runDaemon } = await import("./commands/daemon.js");
       await runDaemon(opts, pkg.version);
     });
 

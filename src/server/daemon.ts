@@ -2,8 +2,7 @@ import { chmod, mkdir, readFile, rm, stat } from "node:fs/promises";
 import { connect as connectSocket } from "node:net";
 import { dirname } from "node:path";
 import { Server, ServerCredentials, type Metadata } from "@grpc/grpc-js";
-import { HealthImplementation } from "grpc-health-check";
-import { addReflection } from "./reflection.js";
+import type { HealthImplementation } from "grpc-health-check";
 import { logRefusal } from "./refusal-log.js";
 import { ProbeEngine } from "../probes/engine.js";
 import { SessionManager } from "../session/manager.js";
@@ -15,6 +14,7 @@ import { profilerHandlers } from "./service.js";
 import { withSharedSnapshotEncoding } from "./shared-encoding.js";
 import { resolveHostScope } from "../session/target.js";
 import { ensureTracefs } from "../probes/capabilities.js";
+import { checkSetprivPdeathsig } from "../bpftrace/spawn-guarded.js";
 import { ensureCalibration } from "../probes/dispatch-calibration.js";
 import { describeError } from "../util/errors.js";
 import type { Server as HttpServer } from "node:http";
@@ -91,7 +91,8 @@ export class Daemon {
   private constructor(
     readonly server: Server,
     readonly sessions: SessionManager,
-    readonly health: HealthImplementation,
+    /** Absent in an embedded daemon, which only its own CLI talks to. */
+    readonly health: HealthImplementation | undefined,
     private readonly serving: { SERVING: boolean },
     readonly config: DaemonConfig,
     /** The socket file we bound: removed at shutdown only if the path still is that file. */
@@ -104,16 +105,23 @@ export class Daemon {
     return this.metrics?.port;
   }
 
-  static async start(config: DaemonConfig, version: string): Promise<Daemon> {
+  /**
+   * `standardServices`: gRPC health and reflection, for the clients and tools of a daemon others
+   * reach. An embedded daemon (record/run without one) serves only its own CLI and leaves them
+   * out: loading them was ~60 ms of a `run -- true` that should take under a second.
+   */
+  static async start(config: DaemonConfig, version: string, standardServices = true): Promise<Daemon> {
     // First, before anything is attached or calibrated: a second daemon on a live socket stops here.
     await mkdir(dirname(config.socket), { recursive: true, mode: 0o700 });
     await claimSocket(config.socket);
+    const setpriv = checkSetprivPdeathsig();
     const tracefs = await ensureTracefs();
     if (tracefs !== "present") log.info({ tracefs }, "tracefs");
     if (config.calibrate)
       await ensureCalibration((t) => log.info(t)).catch((e: unknown) =>
         log.warn({ err: describeError(e) }, "dispatch calibration failed; using the bare-metal estimate"),
       );
+    await setpriv;
     const engine = await ProbeEngine.create({ binary: config.bpftrace });
     const scope = await resolveHostScope(config.hostNetns);
     const sessions = new SessionManager(engine, config.limits, scope, version);
@@ -132,9 +140,16 @@ export class Daemon {
         authorize: tokenCheck(config.token),
       }),
     );
-    const health = new HealthImplementation({ "": "SERVING", [SERVICE_NAME]: "SERVING" });
-    health.addToServer(server);
-    addReflection(server);
+    let health: HealthImplementation | undefined;
+    if (standardServices) {
+      const [{ HealthImplementation }, { addReflection }] = await Promise.all([
+        import("grpc-health-check"),
+        import("./reflection.js"),
+      ]);
+      health = new HealthImplementation({ "": "SERVING", [SERVICE_NAME]: "SERVING" });
+      health.addToServer(server);
+      addReflection(server);
+    }
 
     // Checked again: another daemon may have bound while the engine was being made.
     await claimSocket(config.socket);
@@ -194,8 +209,8 @@ export class Daemon {
     this.shuttingDown ??= (async () => {
       log.info("shutting down");
       this.serving.SERVING = false;
-      this.health.setStatus("", "NOT_SERVING");
-      this.health.setStatus(SERVICE_NAME, "NOT_SERVING");
+      this.health?.setStatus("", "NOT_SERVING");
+      this.health?.setStatus(SERVICE_NAME, "NOT_SERVING");
       const force = setTimeout(() => this.server.forceShutdown(), deadlineMs);
       force.unref();
       await this.sessions.closeAll();

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { atOriginalPriority } from "../util/priority.js";
+import { enterSteadyState } from "../util/steady-state.js";
 import type { ExitInfo } from "../bpftrace/runner.js";
 import { HostCollector } from "../collectors/host-collector.js";
 import type { HostSample } from "../collectors/host-sample.js";
@@ -190,6 +191,7 @@ export class ProfilingSession extends EventEmitter {
       mark("environment read");
       await this.collector.start();
       mark("collectors' baseline");
+      enterSteadyState();
       this.window.startMs = Date.now();
       log.debug({ session: this.id, ms: timings }, "start-up timings");
       // Inside the guarded start: a launch that throws (E2BIG, EACCES) undoes the probes.

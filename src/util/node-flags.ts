@@ -5,9 +5,7 @@
  *   collection waking four of them onto the busy CPUs; with the flag an idle `run` made ~11
  *   context switches per helper thread per 15 s instead of ~100. Our heap is small, so the longer
  *   main-thread pauses do not matter.
- * - `--no-opt`: TurboFan kept compiling our per-interval code on a helper thread for the first
- *   minute of every session (0.5–1% of a core in `perf`); without the optimizing tier a `run`
- *   under the UDP flood used 0.65–0.70% of a core instead of 1.0–1.7% (3 interleaved runs). The
- *   price is slower hot loops: a 4096-stack map dump parses in ~72 ms instead of ~33 ms.
+ * TurboFan is turned off later, once a session's window opens (src/util/steady-state.ts): as a
+ * flag on the first line (`--no-opt`) it also slowed start-up by ~50 ms.
  */
-export const NODE_FLAGS: readonly string[] = ["--single-threaded-gc", "--no-opt"];
+export const NODE_FLAGS: readonly string[] = ["--single-threaded-gc"];

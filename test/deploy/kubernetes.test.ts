@@ -134,6 +134,6 @@ test("the image build file installs bpftrace and ships what the daemon reads at 
   // node's flags as the executable's #! line gives them (src/util/node-flags.ts).
   assert.match(
     df,
-    /^ENTRYPOINT \["node", "--single-threaded-gc", "--no-opt", "\/opt\/overlayscope\/bin\/overlayscope"\]$/m,
+    /^ENTRYPOINT \["node", "--single-threaded-gc", "\/opt\/overlayscope\/bin\/overlayscope"\]$/m,
   );
 });
