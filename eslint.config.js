@@ -25,7 +25,7 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ["**/*.js", "bin/*"], ...tseslint.configs.disableTypeChecked },
+  { files: ["**/*.js", "**/*.mjs", "bin/*"], ...tseslint.configs.disableTypeChecked },
   // The report's script runs in the browser, inlined into the HTML.
   { files: ["src/report/*.js"], languageOptions: { globals: { document: "readonly", window: "readonly" } } },
 );

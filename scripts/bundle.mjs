@@ -11,6 +11,7 @@ const OUT = join(ROOT, "dist", "bundle", "main.js");
 
 // CommonJS dependencies locate their own files (.proto files, workers) through __dirname, which an
 // ES module does not have: each such file gets its own, relative to the bundle, so the tree can move.
+/** @type {import("esbuild").Plugin} */
 const ownLocation = {
   name: "own-location",
   setup(b) {

@@ -129,7 +129,7 @@ test("the image build file installs bpftrace and ships what the daemon reads at 
   const df = readFileSync(join(ROOT, "deploy", "Dockerfile"), "utf8");
   assert.match(df, /^FROM node:22-bookworm-slim AS build$/m);
   assert.match(df, /apt-get install -y --no-install-recommends bpftrace /);
-  for (const path of ["probes", "proto", "bin", "src/report/report-script.js", "dist"])
+  for (const path of ["probes", "proto", "bin", "src/report/report-script.js", "dist", "scripts/bundle.mjs"])
     assert.match(df, new RegExp(`^COPY .*${path.replace(/\//g, "\\/")}`, "m"), path);
   // node's flags as the executable's #! line gives them (src/util/node-flags.ts).
   assert.match(
