@@ -8,7 +8,7 @@
  *   node --import tsx bench/scale.ts [--repeats 5] [--seconds 3] [--namespaces 0,50,150,500]
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -110,6 +110,22 @@ function addNamespaces(n: number): () => void {
   };
 }
 
+/**
+ * The steady state, without start-up or stop: the CPU the daemon process itself used over the
+ * recording's window, as the run's own per-process totals count it, per interval of the run.
+ */
+function daemonMsPerInterval(file: string): number {
+  const run = JSON.parse(readFileSync(file, "utf8")) as {
+    host: { daemonPid: number };
+    durationSeconds: number;
+    intervalMs: number;
+    processes: Array<{ pid: number; cpuSeconds: number }>;
+  };
+  const daemon = run.processes.find((p) => p.pid === run.host.daemonPid);
+  const intervals = (run.durationSeconds * 1000) / run.intervalMs;
+  return daemon && intervals > 0 ? (daemon.cpuSeconds * 1000) / intervals : NaN;
+}
+
 const rows: string[] = [];
 try {
   const startup: Usage[] = [];
@@ -122,16 +138,16 @@ try {
     )} | ${spread(
       startup.map((u) => u.cpu),
       (x) => `${x.toFixed(2)} s`,
-    )} | ${median(startup.map((u) => u.maxrssKb / 1024)).toFixed(0)} MiB | - |`,
+    )} | ${median(startup.map((u) => u.maxrssKb / 1024)).toFixed(0)} MiB | - | - |`,
   );
   for (const n of COUNTS) {
     const remove = addNamespaces(n);
     try {
-      const runs: Array<Usage & { bytes: number }> = [];
+      const runs: Array<Usage & { bytes: number; intervalMs: number }> = [];
       for (let i = 0; i < REPEATS; i++) {
         const out = join(dir, `all-${n}.json`);
         const u = measure([BIN, "record", "--all", "--duration", `${SECONDS}s`, "-o", out]);
-        runs.push({ ...u, bytes: statSync(out).size });
+        runs.push({ ...u, bytes: statSync(out).size, intervalMs: daemonMsPerInterval(out) });
       }
       rows.push(
         `| \`record --all --duration ${SECONDS}s\`, ${n} extra namespaces | ${REPEATS} | ${spread(
@@ -140,7 +156,10 @@ try {
         )} | ${spread(
           runs.map((u) => u.cpu),
           (x) => `${x.toFixed(2)} s`,
-        )} | ${median(runs.map((u) => u.maxrssKb / 1024)).toFixed(0)} MiB | ${(median(runs.map((u) => u.bytes)) / 1024).toFixed(0)} KiB |`,
+        )} | ${median(runs.map((u) => u.maxrssKb / 1024)).toFixed(0)} MiB | ${(median(runs.map((u) => u.bytes)) / 1024).toFixed(0)} KiB | ${spread(
+          runs.map((u) => u.intervalMs),
+          (x) => `${x.toFixed(0)} ms`,
+        )} |`,
       );
     } finally {
       remove();
@@ -153,7 +172,7 @@ console.log(
   `overlayscope start-up and scale (${new Date().toISOString().slice(0, 10)}), medians (min–max); CPU from ${cpuSources.size ? [...cpuSources].join(", ") : "-"}`,
 );
 console.log(
-  "| command | runs | wall | CPU (user+sys, all processes) | peak RSS (largest process) | run file |",
+  "| command | runs | wall | CPU (user+sys, all processes) | peak RSS (largest process) | run file | daemon CPU per interval |",
 );
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) console.log(r);
