@@ -14,6 +14,7 @@ import type { Target } from "../generated/overlayscope/v1/Target.js";
 import { requireRootUser } from "./root.js";
 import { finishEarly, runShutdownHooks, stopEarlyOnInterrupt } from "../util/shutdown.js";
 import type { BenchFlags } from "./commands/lab.js";
+import type { StudyFlags } from "./commands/study.js";
 import { fromServiceError } from "../client/service-errors.js";
 import { DEFAULT_SOCKET } from "../server/config.js";
 import { SERVICE_NAME } from "../server/daemon.js";
@@ -29,6 +30,12 @@ function intOption(name: string, min: number, max: number) {
       throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}`);
     return Number(v);
   };
+}
+
+/** A repeatable integer option (`--parallel 1 2 4`): each value checked, in the order given. */
+function intListOption(name: string, min: number, max: number) {
+  const one = intOption(name, min, max);
+  return (v: string, prev: number[] | undefined): number[] => [...(prev ?? []), one(v)];
 }
 
 const requireRoot = requireRootUser;
@@ -496,6 +503,49 @@ export function buildProgram(): Command {
         })),
         () => formatBench(results),
       );
+    });
+  lab
+    .command("study")
+    .description(
+      "Sweep topologies × parallel flows × message sizes × protocols, one lab bench run file per cell, and write a study file with a row of figures per cell and an offline HTML page with its plots",
+    )
+    .option(
+      "--preset <name>",
+      "a named sweep: modes | flow-scaling | message-size | latency (flags beside it replace its values)",
+    )
+    .option("--topology <names...>", "topologies (default host overlay)")
+    .option("--protocol <p...>", "udp and/or tcp (default udp)")
+    .option("--length <bytes...>", "message sizes (default 64)", intListOption("--length", 16, 65536))
+    .option("--parallel <n...>", "parallel flow counts (default 1)", intListOption("--parallel", 1, 64))
+    .option("--seconds <n>", "length of each cell's benchmark", intOption("--seconds", 1, 600), 5)
+    .option(
+      "--latency <seconds>",
+      "also measure UDP ping-pong latency with sockperf in each cell",
+      intOption("--latency", 1, 600),
+    )
+    .option("--probes <list...>", "probes (default softirq,stacks,udp_sendmsg:sample_every=200)")
+    .option("--hz <n>", "stack sampling frequency", intOption("--hz", 1, 10000), 99)
+    .option("-o, --output <dir>", "directory for the study, its page and the cells' run files", "study")
+    .option(
+      "--resume",
+      "continue the study in the output directory: its finished cells that the sweep asks for are kept",
+    )
+    .option("--json", "machine-readable output")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  sudo overlayscope lab study --topology host overlay --parallel 1 2 4 --seconds 3 -o study\n  sudo overlayscope lab study --preset flow-scaling -o flows\n  sudo overlayscope lab study --preset flow-scaling -o flows --resume   # after Ctrl-C",
+    )
+    .action(async (opts: StudyFlags & { json?: boolean }) => {
+      requireRoot();
+      const say = (t: string): void => progress(true, t);
+      const { formatStudy, runStudy, studyPlan } = await import("./commands/study.js");
+      studyPlan(opts); // flags checked before anything is built
+      const study = await stopEarlyOnInterrupt((interrupted) =>
+        withDaemon({ version: pkg.version, progress: say }, (api) =>
+          runStudy(api, opts, pkg.version, say, interrupted),
+        ),
+      );
+      print(Boolean(opts.json), study, () => formatStudy(study, opts.output));
     });
 
   program

@@ -10,16 +10,16 @@ const SCRIPT = join(HERE, "..", "..", "src", "report", "report-script.js");
 // uPlot (MIT), inlined so the report stays one file that needs no network.
 const UPLOT = join(HERE, "..", "..", "node_modules", "uplot", "dist");
 
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /** JSON inside <script> must not close the tag. */
-function embedJson(v: unknown): string {
+export function embedJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, "\\u003c");
 }
 
-const STYLE = `
+export const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 header{background:#1d2330;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:#b8c0d0}
 main{padding:8px 28px 40px;max-width:1280px}section{background:#fff;border-radius:8px;padding:14px 18px;margin:16px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}
@@ -76,13 +76,18 @@ function runSections(run: RunFile): string {
 <section id="env-changes"><h2>Environment changes during the run</h2>${env}</section>`;
 }
 
+/** uPlot's stylesheet and script, inlined: a report or study page fetches nothing. */
+export const uplotCss = (): string => readFileSync(join(UPLOT, "uPlot.min.css"), "utf8");
+export const uplotJs = (): string =>
+  readFileSync(join(UPLOT, "uPlot.iife.min.js"), "utf8").replace(/<\/script/gi, "<\\/script");
+
 /** One self-contained HTML file: data, styles and script inline; nothing fetched from a network. */
 export function renderReport(run: RunFile, extraSections = ""): string {
   const title = run.label || run.target;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>overlayscope — ${esc(title)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style>
-<style>${readFileSync(join(UPLOT, "uPlot.min.css"), "utf8")}</style></head>
+<style>${uplotCss()}</style></head>
 <body>
 <header><h1>overlayscope report — ${esc(title)}</h1>
 <p>${esc(run.host.hostname)} · kernel ${esc(run.host.kernel)} · bpftrace ${esc(run.host.bpftraceVersion)} · ${run.host.cpus} CPUs${run.host.cpuModel ? ` (${esc(run.host.cpuModel)})` : ""} · ${run.durationSeconds.toFixed(1)} s · target ${esc(run.target)} · probes ${esc(run.probes.map((p) => `${p.name}/${p.variant}`).join(", "))}</p></header>
@@ -104,7 +109,7 @@ ${runSections(run)}
 <section><h2>Environment snapshot</h2><pre id="env"></pre></section>
 </main>
 <script type="application/json" id="run-data" data-overlay="${esc(OVERLAY_FRAME.source)}">${embedJson(run)}</script>
-<script>${readFileSync(join(UPLOT, "uPlot.iife.min.js"), "utf8").replace(/<\/script/gi, "<\\/script")}</script>
+<script>${uplotJs()}</script>
 <script>${readFileSync(SCRIPT, "utf8")}</script>
 </body></html>
 `;

@@ -8,17 +8,7 @@ import { FIXTURES } from "../helpers/fixtures.js";
 import { requireTool } from "../helpers/kernel.js";
 import { RunFileSchema, type RunFile } from "../../src/run/run-file.js";
 import { tempDir } from "../helpers/temp-dir.js";
-
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_FLAGS, renderedDom } from "../helpers/chromium.js";
 
 test("cli-report: the HTML report is self-contained and renders its flame graph and charts in headless Chromium", async (t) => {
   if (!requireTool(t, "chromium")) return;
@@ -33,17 +23,7 @@ test("cli-report: the HTML report is self-contained and renders its flame graph 
     /<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org|github\.com\/leeoniya\/uPlot)/,
     "nothing loaded from a network",
   );
-  const dom = spawnSync(
-    "chromium",
-    [
-      ...CHROMIUM_FLAGS,
-      `--user-data-dir=${join(dir, "profile")}`,
-      "--virtual-time-budget=5000",
-      "--dump-dom",
-      `file://${out}`,
-    ],
-    { encoding: "utf8", timeout: 60_000 },
-  );
+  const dom = renderedDom(out, dir);
   assert.equal(dom.status, 0, dom.stderr);
   assert.match(dom.stdout, /data-rendered="ok"/, "every part rendered without a script error");
   const frames = (dom.stdout.match(/<g class="frame( overlay)?"/g) ?? []).length;

@@ -167,7 +167,7 @@ test("host vs overlay, TCP: lower throughput and VXLAN encapsulation frames adde
   assert.deepEqual(
     found.filter((c) => !OVERLAY_OWN.includes(c) && c !== "TCP_RETRANSMISSIONS"),
     [],
-    "nothing but the overlay's own work",
+    `nothing but the overlay's own work: ${d.findings.map((f) => `${f.code}: ${f.title}`).join("; ")}`,
   );
 });
 

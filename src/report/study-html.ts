@@ -1,0 +1,117 @@
+import type { Study } from "../lab/study-model.js";
+import { embedJson, esc, STYLE, uplotCss, uplotJs } from "./html-report.js";
+
+/**
+ * The study page's script (runs in the browser): per protocol and message size, throughput, CPU
+ * per packet and scaling efficiency against the number of flows, a series per topology; latency
+ * percentiles per topology where measured. Sets data-rendered="ok" on <body> once every chart is
+ * drawn, "error: …" otherwise (headless Chromium reads it in the tests).
+ */
+const STUDY_SCRIPT = `
+(function () {
+  try {
+    var study = JSON.parse(document.getElementById("study-data").textContent);
+    var root = document.getElementById("charts");
+    var groups = {};
+    study.cells.forEach(function (c) {
+      var g = c.protocol + " " + c.length + " B";
+      (groups[g] = groups[g] || []).push(c);
+    });
+    var charts = 0;
+    var palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
+    function chart(title, cells, value, unit) {
+      var flows = Array.from(new Set(cells.map(function (c) { return c.parallel; }))).sort(function (a, b) { return a - b; });
+      var topologies = Array.from(new Set(cells.map(function (c) { return c.topology; })));
+      var data = [flows];
+      topologies.forEach(function (t) {
+        data.push(flows.map(function (n) {
+          var c = cells.find(function (x) { return x.topology === t && x.parallel === n; });
+          var v = c ? value(c, cells) : null;
+          return v === null || v === undefined || !isFinite(v) ? null : v;
+        }));
+      });
+      var box = document.createElement("div");
+      box.className = "chart";
+      var h = document.createElement("h3");
+      h.textContent = title;
+      root.appendChild(h);
+      root.appendChild(box);
+      new uPlot({
+        width: Math.min(900, (root.clientWidth || 900) - 20), height: 260,
+        scales: { x: { time: false } },
+        axes: [{ label: "parallel flows", splits: function () { return flows; } }, { label: unit }],
+        series: [{ label: "flows" }].concat(topologies.map(function (t, i) {
+          return { label: t, stroke: palette[i % palette.length], width: 2, points: { show: true } };
+        })),
+      }, data, box);
+      charts++;
+    }
+    Object.keys(groups).forEach(function (g) {
+      var cells = groups[g];
+      var section = document.createElement("h2");
+      section.textContent = g;
+      root.appendChild(section);
+      chart(g + ": throughput", cells, function (c) { return c.row.bitsPerSecond / 1e6; }, "Mbit/s");
+      chart(g + ": packets per second", cells, function (c) { return c.row.packetsPerSecond; }, "packets/s");
+      chart(g + ": CPU per packet (service demand)", cells, function (c) { return c.row.cpuUsPerPacket; }, "µs of CPU per packet");
+      chart(g + ": scaling efficiency", cells, function (c, all) {
+        var one = all.find(function (x) { return x.topology === c.topology && x.parallel === 1; });
+        return one ? c.row.bitsPerSecond / (c.parallel * one.row.bitsPerSecond) : null;
+      }, "throughput / (flows × one flow's)");
+      chart(g + ": softirq time (hard-IRQ time is in the table)", cells, function (c) { return c.row.softirqPercent; }, "softirq, % of a core");
+    });
+    var lat = study.cells.filter(function (c) { return c.row.latencyP50Us !== null; });
+    if (lat.length) {
+      var h = document.createElement("h2");
+      h.textContent = "Latency (sockperf ping-pong)";
+      root.appendChild(h);
+      var box = document.createElement("div");
+      box.className = "chart";
+      root.appendChild(box);
+      var names = lat.map(function (c) { return c.topology + " " + c.protocol + c.length + " ×" + c.parallel; });
+      new uPlot({
+        width: Math.min(900, (root.clientWidth || 900) - 20), height: 260,
+        scales: { x: { time: false } },
+        axes: [{ label: "cell", values: function (u, ticks) { return ticks.map(function (t) { return names[t] || ""; }); } }, { label: "µs" }],
+        series: [{ label: "cell" },
+          { label: "p50", stroke: palette[0], width: 2, points: { show: true } },
+          { label: "p99", stroke: palette[1], width: 2, points: { show: true } }],
+      }, [lat.map(function (_c, i) { return i; }), lat.map(function (c) { return c.row.latencyP50Us; }), lat.map(function (c) { return c.row.latencyP99Us; })], box);
+      charts++;
+    }
+    document.body.setAttribute("data-charts", String(charts));
+    document.body.setAttribute("data-rendered", "ok");
+  } catch (e) {
+    document.body.setAttribute("data-rendered", "error: " + e);
+  }
+})();
+`;
+
+const fmt = (v: number | null, digits = 2): string => (v === null ? "-" : v.toFixed(digits));
+
+/** One self-contained HTML page for a study: its table and plots, nothing fetched from a network. */
+export function renderStudy(study: Study): string {
+  const rows = study.cells
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.topology)}</td><td>${c.protocol}</td><td>${c.length}</td><td>${c.parallel}</td><td>${(c.row.bitsPerSecond / 1e6).toFixed(1)}</td><td>${Math.round(c.row.packetsPerSecond)}</td><td>${fmt(c.row.cpuUsPerPacket)}</td><td>${fmt(c.row.cpuUsPerKB)}</td><td>${c.row.busiestCorePercent.toFixed(0)}</td><td>${c.row.softirqPercent.toFixed(1)}</td><td>${c.row.hardirqPercent.toFixed(1)}</td><td>${fmt(c.row.softirqsPerPacket, 3)}</td><td>${fmt(c.row.callDepth, 1)}</td><td>${fmt(c.row.setupMs, 0)}</td><td>${fmt(c.row.latencyP50Us, 1)} / ${fmt(c.row.latencyP99Us, 1)}</td><td>${esc(c.file)}</td></tr>`,
+    )
+    .join("");
+  const state = study.complete
+    ? `${study.cells.length} cells`
+    : `partial: ${study.cells.length} of ${study.plan.length} cells (--resume continues it)`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>overlayscope study${study.preset ? ` — ${esc(study.preset)}` : ""}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style><style>${uplotCss()}</style></head>
+<body>
+<header><h1>overlayscope study${study.preset ? ` — ${esc(study.preset)}` : ""}</h1><p>${esc(study.createdAt)} · ${state}</p></header>
+<main>
+<section><h2>Cells</h2><table><tr><th>topology</th><th>protocol</th><th>bytes</th><th>flows</th><th>Mbit/s</th><th>packets/s</th><th>CPU µs/packet</th><th>CPU µs/KB</th><th>busiest core %</th><th>softirq % of a core</th><th>hard-IRQ % of a core</th><th>softirqs/packet</th><th>call depth</th><th>set-up ms</th><th>latency p50/p99 µs</th><th>run file</th></tr>${rows}</table></section>
+<section id="charts"></section>
+</main>
+<script type="application/json" id="study-data">${embedJson(study)}</script>
+<script>${uplotJs()}</script>
+<script>${STUDY_SCRIPT}</script>
+</body></html>
+`;
+}
