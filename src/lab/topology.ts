@@ -6,7 +6,12 @@ import { registerLab, unregisterLab } from "./teardown.js";
 
 const log = componentLogger("lab");
 
-export const TOPOLOGIES = ["host", "bridge", "overlay", "macvlan"] as const;
+/**
+ * `none`: Docker's `--network none`, a container with loopback only, client and server inside it.
+ * `container`: Docker's `--network container:FIRST`, a second container in a bridge-mode first
+ * one's namespace: they talk over its loopback.
+ */
+export const TOPOLOGIES = ["host", "bridge", "overlay", "macvlan", "none", "container"] as const;
 export type TopologyName = (typeof TOPOLOGIES)[number];
 
 /** Topologies users ask for that this kernel cannot build, with the missing feature named. */
@@ -198,7 +203,16 @@ export async function labUp(topology: string, id = newId(), keep = false): Promi
   if (!keep) registerLab(lab);
   try {
     const { h1, h2 } = await buildWire(lab);
-    if (lab.topology === "bridge") {
+    if (lab.topology === "none" || lab.topology === "container") {
+      const t0 = performance.now();
+      let c = `${lab.id}-c1`;
+      if (lab.topology === "container") c = await buildBridgeSide(lab, h1);
+      else await addNs(lab, c);
+      Object.assign(lab, { clientNs: c, serverNs: c, serverAddr: "127.0.0.1" });
+      lab.path.unshift({ netns: c, device: "lo", kind: "loopback" });
+      await waitForPing(c, lab.serverAddr);
+      lab.setupMs = performance.now() - t0;
+    } else if (lab.topology === "bridge") {
       const t0 = performance.now();
       const c1 = await buildBridgeSide(lab, h1);
       Object.assign(lab, { clientNs: c1, serverNs: h2, serverAddr: `${WIRE_NET}.2` });

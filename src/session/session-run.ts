@@ -4,6 +4,7 @@ import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import type { StackProfile } from "../profile/stack-profile.js";
 import { envChanges } from "./env-changes.js";
 import type { Interval, ProcessCpu } from "./interval-model.js";
+import { loopbackIsPath } from "./path-device.js";
 import { RUN_SCHEMA_ID, type RunFile } from "./run-model.js";
 
 /** How many processes the run names over the whole window. */
@@ -82,7 +83,8 @@ function processTotals(parts: RunParts): RunFile["processes"] {
 
 /**
  * Without a benchmark report, the path's rates come from the device counters: the busiest device
- * (not loopback) in the benchmark's namespace when it is known, else on the whole host.
+ * in the benchmark's namespace when it is known, else on the whole host; not loopback unless
+ * loopback carried the benchmark (loopbackIsPath).
  */
 function deviceBenchmark(
   intervals: readonly Interval[],
@@ -97,7 +99,6 @@ function deviceBenchmark(
     if (i.final && i.devices.length === 0) continue;
     seconds += i.seconds;
     for (const d of i.devices) {
-      if (d.device === "lo") continue;
       const k = `${d.netns}/${d.device}`;
       const t = totals.get(k) ?? {
         netns: d.netns,
@@ -115,10 +116,16 @@ function deviceBenchmark(
       totals.set(k, t);
     }
   }
-  const candidates = [...totals.values()].filter((t) => netns === undefined || t.netns === netns);
-  const best = (candidates.length ? candidates : [...totals.values()]).sort(
-    (a, b) => Math.max(b.rxP, b.txP) - Math.max(a.rxP, a.txP),
-  )[0];
+  const inNetns = [...totals.values()].filter((t) => netns === undefined || t.netns === netns);
+  const candidates = inNetns.some((t) => t.device !== "lo") ? inNetns : [...totals.values()];
+  const busiest = (loopback: boolean): (typeof candidates)[number] | undefined =>
+    candidates
+      .filter((t) => (t.device === "lo") === loopback)
+      .sort((a, b) => Math.max(b.rxP, b.txP) - Math.max(a.rxP, a.txP))[0];
+  const wire = busiest(false);
+  const lo = busiest(true);
+  const size = (t: typeof wire): number => (t ? Math.max(t.rxP, t.txP) : 0);
+  const best = lo && loopbackIsPath(size(lo), size(wire)) ? lo : wire;
   if (!best || seconds <= 0 || Math.max(best.rxP, best.txP) === 0) return undefined;
   const dir = best.rxP >= best.txP ? "rx" : "tx";
   const packets = dir === "rx" ? best.rxP : best.txP;

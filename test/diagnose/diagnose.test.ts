@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
-import { sideFigures } from "../../src/diagnose/run-figures.js";
+import { runFigures, sideFigures } from "../../src/diagnose/run-figures.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
 import { retransmissions } from "../../src/diagnose/rules/retransmissions.js";
@@ -560,4 +560,37 @@ test("softirqs per packet count every packet the path carried: a second flow's s
   assert.ok(
     Math.abs(sideFigures([shared]).softirqsPerPacket! / sideFigures([run]).softirqsPerPacket! - 1) < 0.01,
   );
+});
+
+test("the path is loopback only when the benchmark ran over it: no other device carried a hundredth of its packets", () => {
+  const base = load("host-udp64.json");
+  const wire = runFigures(base).pathDevice;
+  assert.notEqual(wire.split("/").pop(), "lo");
+  // A busy loopback beside the real path (a local exporter, the iperf3 control channel) is not it.
+  const withLo = (scale: number): RunFile => ({
+    ...base,
+    snapshots: base.snapshots.map((s) => ({
+      ...s,
+      devices: [
+        ...s.devices.map((d) => ({
+          ...d,
+          rxPacketsPerSecond: d.rxPacketsPerSecond * scale,
+          txPacketsPerSecond: d.txPacketsPerSecond * scale,
+        })),
+        {
+          ...s.devices[0]!,
+          netns: 1,
+          netnsName: "",
+          device: "lo",
+          rxPacketsPerSecond: 5e5,
+          txPacketsPerSecond: 5e5,
+          rxBitsPerSecond: 1e9,
+          txBitsPerSecond: 1e9,
+        },
+      ],
+    })),
+  });
+  assert.equal(runFigures(withLo(1)).pathDevice, wire);
+  // Client and server in one namespace (Docker's none and container modes): loopback is the path.
+  assert.equal(runFigures(withLo(0)).pathDevice, "1/lo");
 });

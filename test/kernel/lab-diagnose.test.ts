@@ -55,7 +55,7 @@ test("lab up / status / down keep and remove a topology; unsupported ones name t
   const down = await runCli(["lab", "down", lab.id]);
   assert.equal(down.code, 0, down.stderr);
   assert.doesNotMatch(netnsList(), new RegExp(lab.id));
-  for (const topo of ["bridge", "macvlan"]) {
+  for (const topo of ["bridge", "macvlan", "none", "container"]) {
     const r = await runCli(["lab", "up", topo, "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const l = JSON.parse(r.stdout) as { id: string; clientNs: string; serverAddr: string };

@@ -45,7 +45,7 @@ export const STUDY_PRESETS: Record<
 > = {
   modes: {
     what: "throughput, CPU per packet and set-up time per network mode, one TCP and one UDP flow",
-    topology: ["host", "bridge", "macvlan", "overlay"],
+    topology: ["host", "bridge", "macvlan", "overlay", "none", "container"],
     protocol: ["tcp", "udp"],
     length: [1400],
     parallel: [1],
