@@ -143,16 +143,26 @@ function separateProcess(name: string, nice: number): Config {
  * What users run: `overlayscope run -- <benchmark>` (the CLI with its embedded daemon, the gRPC
  * stream to itself, the environment snapshots), here around a `sleep` that is ended to stop it.
  */
-function cliRun(name: string, env: Record<string, string> = {}): Config {
+function cliRun(name: string, env: Record<string, string> = {}, prefix: string[] = []): Config {
   return {
     name,
     start: async () => {
       const dir = mkdtempSync(join(tmpdir(), "os-bench-run-"));
-      const child = spawn(
+      const argv = [
         process.execPath,
-        [...NODE_FLAGS, BIN, "run", "-o", join(dir, "run.json"), "--", "sleep", "3600"],
-        { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } },
-      );
+        ...NODE_FLAGS,
+        BIN,
+        "run",
+        "-o",
+        join(dir, "run.json"),
+        "--",
+        "sleep",
+        "3600",
+      ];
+      const child = spawn([...prefix, ...argv][0]!, [...prefix, ...argv].slice(1), {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, ...env },
+      });
       const sleepPid = await new Promise<number>((resolve, reject) => {
         let err = "";
         child.stderr.on("data", (d: Buffer) => {
@@ -208,6 +218,9 @@ const configs: Config[] = [
   ]),
   cliRun("overlayscope run -- <benchmark>, as users run it (CLI with its embedded daemon, nice 10)"),
   cliRun("overlayscope run -- <benchmark> at nice 0 (OVERLAYSCOPE_NICE=0)", { OVERLAYSCOPE_NICE: "0" }),
+  // Policies under which a waking task never preempts the running one (the benchmark).
+  cliRun("overlayscope run under SCHED_BATCH (chrt --batch 0), nice 10", {}, ["chrt", "--batch", "0"]),
+  cliRun("overlayscope run under SCHED_IDLE (chrt --idle 0)", {}, ["chrt", "--idle", "0"]),
   separateProcess("default session in its own process (as the daemon)", 0),
   separateProcess("default session in its own process at nice 10", 10),
   sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),

@@ -26,7 +26,69 @@ interface IperfJson {
 const DEFAULT_TCP_LEN = 128 * 1024;
 const DEFAULT_UDP_LEN = 1460;
 
+/**
+ * The top-level JSON objects in a text holding several, one after the other (several iperf3 -J
+ * clients whose reports went to one output), found by brace depth outside strings.
+ */
+export function jsonDocuments(text: string): string[] {
+  const docs: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === "{") {
+      if (depth++ === 0) start = i;
+    } else if (ch === "}" && depth > 0 && --depth === 0) docs.push(text.slice(start, i + 1));
+  }
+  return docs;
+}
+
+/**
+ * iperf3's JSON report; several reports (one per client of a multi-pair benchmark) are summed:
+ * throughput and packets add up, the length is the longest, intervals add up index by index.
+ */
 export function parseIperf3Json(text: string): BenchmarkResult | undefined {
+  const docs = jsonDocuments(text);
+  if (docs.length <= 1) return parseOneIperf3Json(text);
+  const reports = docs.map(parseOneIperf3Json);
+  if (reports.some((r) => r === undefined)) return undefined;
+  return sumReports(reports as BenchmarkResult[]);
+}
+
+function sumReports(rs: BenchmarkResult[]): BenchmarkResult {
+  const total = (f: (r: BenchmarkResult) => number): number => rs.reduce((a, r) => a + f(r), 0);
+  const sent = total((r) => r.packetsSent);
+  const received = total((r) => r.packetsReceived);
+  const first = rs[0]!;
+  const n = Math.min(...rs.map((r) => r.intervals?.length ?? 0));
+  const intervals = Array.from({ length: n }, (_v, i) => ({
+    seconds: first.intervals![i]!.seconds,
+    bitsPerSecond: total((r) => r.intervals![i]!.bitsPerSecond),
+    packets: total((r) => r.intervals![i]!.packets),
+  }));
+  const summed = `, summed over ${rs.length} reports`;
+  return {
+    tool: first.tool,
+    protocol: first.protocol,
+    messageBytes: first.messageBytes,
+    seconds: Math.max(...rs.map((r) => r.seconds)),
+    bitsPerSecond: total((r) => r.bitsPerSecond),
+    packetsSent: sent,
+    packetsReceived: received,
+    lostPercent: sent > 0 ? ((sent - received) / sent) * 100 : 0,
+    source: first.source + summed,
+    packetsSource: first.packetsSource && first.packetsSource + summed,
+    raw: rs.map((r) => r.raw),
+    ...(n ? { intervals } : {}),
+  };
+}
+
+function parseOneIperf3Json(text: string): BenchmarkResult | undefined {
   let j: IperfJson;
   try {
     j = JSON.parse(text) as IperfJson;

@@ -92,6 +92,7 @@ export function buildProgram(): Command {
         protocol: "udp",
         length: opts.length,
         parallel: 1,
+        pairs: 1,
         seconds: opts.seconds,
         output: opts.output,
         hz: 99,
@@ -110,6 +111,8 @@ export function buildProgram(): Command {
     });
 
   interface RecordFlags {
+    container?: string;
+    runtime?: string;
     pid?: string;
     cgroup?: string;
     netns?: string;
@@ -144,8 +147,22 @@ export function buildProgram(): Command {
       .option("--interval <ms>", "snapshot interval", intOption("--interval", 100, 60000), 1000)
       .option("-o, --output <file>", "run file to write", "run.json")
       .option("--label <text>", "a name for this run (shown in reports and diagnoses)")
+      .option(
+        "--container <name|id>",
+        "a running container (Docker, Podman or containerd), recorded in its network namespace",
+      )
+      .option("--runtime <name>", "with --container: docker | podman | containerd (default: every one found)")
       .option("--socket <path>", "daemon socket (an embedded daemon is started when none answers)")
       .option("--json", "print the run summary as JSON on stdout");
+
+  /** --container as a target; --runtime alone is a mistake worth saying. */
+  const containerTarget = (opts: { container?: string; runtime?: string }): Target | undefined => {
+    if (opts.container === undefined) {
+      if (opts.runtime !== undefined) throw invalidArgument("--runtime", "goes with --container NAME");
+      return undefined;
+    }
+    return { container: { name: opts.container, runtime: opts.runtime ?? "" } };
+  };
   const finish = async (run: Awaited<ReturnType<typeof recordSession>>, opts: RecordFlags): Promise<void> => {
     await writeRunFile(opts.output, run);
     const top = run.summary.topFunctions
@@ -194,10 +211,10 @@ export function buildProgram(): Command {
   });
 
   const recordMultiHost = async (opts: RecordFlags, interrupted: Promise<void>): Promise<void> => {
-    if ([opts.pid, opts.cgroup, opts.netns].some((x) => x !== undefined))
+    if ([opts.container, opts.pid, opts.cgroup, opts.netns].some((x) => x !== undefined))
       throw invalidArgument(
         "--hosts",
-        "with --hosts each daemon records its whole host; drop --pid/--cgroup/--netns",
+        "with --hosts each daemon records its whole host; drop --container/--pid/--cgroup/--netns",
       );
     const durationMs = parseDuration(opts.duration ?? "10s");
     const say = (t: string): void => progress(true, t);
@@ -266,9 +283,12 @@ export function buildProgram(): Command {
       if (opts.hosts !== undefined)
         return stopEarlyOnInterrupt((interrupted) => recordMultiHost(opts, interrupted));
       requireRoot();
-      const chosen = [opts.pid, opts.cgroup, opts.netns, opts.all].filter((x) => x !== undefined).length;
-      if (chosen > 1) throw invalidArgument("target", "give only one of --pid, --cgroup, --netns, --all");
-      let target: Target = { host: {} };
+      const chosen = [opts.container, opts.pid, opts.cgroup, opts.netns, opts.all].filter(
+        (x) => x !== undefined,
+      ).length;
+      if (chosen > 1)
+        throw invalidArgument("target", "give only one of --container, --pid, --cgroup, --netns, --all");
+      let target: Target = containerTarget(opts) ?? { host: {} };
       if (opts.pid !== undefined) {
         if (!/^\d+$/.test(opts.pid))
           throw invalidArgument("--pid", `must be a process id, got '${opts.pid}'`);
@@ -311,7 +331,13 @@ export function buildProgram(): Command {
         (api) =>
           recordSession(
             api,
-            recordOptions(opts, { host: {} }, 0, opts.label ?? commandLabel(argv), say),
+            recordOptions(
+              opts,
+              containerTarget(opts) ?? { host: {} },
+              0,
+              opts.label ?? commandLabel(argv),
+              say,
+            ),
             () => runBenchmark(argv, say),
           ),
       );
@@ -346,22 +372,39 @@ export function buildProgram(): Command {
       intOption("--iterations", 0, 1_000_000),
       0,
     )
+    .option("--container <name|id>", "show one running container's network namespace, not the whole host")
+    .option("--runtime <name>", "with --container: docker | podman | containerd (default: every one found)")
     .option("--socket <path>", "daemon socket (an embedded daemon is started when none answers)")
     .option("--json", "one snapshot per line (NDJSON) instead of the screen")
     .addHelpText(
       "after",
       "\nExamples:\n  sudo overlayscope top\n  sudo overlayscope top --json --iterations 5 | jq .cpus",
     )
-    .action(async (opts: { interval: number; iterations: number; socket?: string; json?: boolean }) => {
-      requireRoot();
-      const quiet = (): void => undefined;
-      const { runTop } = await import("./commands/top.js");
-      await withDaemon(
-        { version: pkg.version, progress: quiet, ...(opts.socket ? { socket: opts.socket } : {}) },
-        (api) =>
-          runTop(api, { json: Boolean(opts.json), iterations: opts.iterations, intervalMs: opts.interval }),
-      );
-    });
+    .action(
+      async (opts: {
+        interval: number;
+        iterations: number;
+        socket?: string;
+        json?: boolean;
+        container?: string;
+        runtime?: string;
+      }) => {
+        requireRoot();
+        const target = containerTarget(opts);
+        const quiet = (): void => undefined;
+        const { runTop } = await import("./commands/top.js");
+        await withDaemon(
+          { version: pkg.version, progress: quiet, ...(opts.socket ? { socket: opts.socket } : {}) },
+          (api) =>
+            runTop(api, {
+              json: Boolean(opts.json),
+              iterations: opts.iterations,
+              intervalMs: opts.interval,
+              ...(target ? { target } : {}),
+            }),
+        );
+      },
+    );
 
   program
     .command("report")
@@ -456,6 +499,12 @@ export function buildProgram(): Command {
     .option("--protocol <p>", "udp | tcp", "udp")
     .option("--length <bytes>", "message size (64 B … 64 KB)", intOption("--length", 16, 65536), 64)
     .option("--parallel <n>", "parallel flows", intOption("--parallel", 1, 64), 1)
+    .option(
+      "--pairs <n>",
+      "client/server container pairs, each running the flows, all at once (iperf3 reports summed)",
+      intOption("--pairs", 1, 32),
+      1,
+    )
     .option("--seconds <n>", "length of each benchmark", intOption("--seconds", 1, 600), 5)
     .option("--bitrate <rate>", "UDP offered rate, e.g. 100M (default unlimited)")
     .option("--probes <list...>", "probes (default softirq,stacks,udp_sendmsg:sample_every=200)")
@@ -507,16 +556,21 @@ export function buildProgram(): Command {
   lab
     .command("study")
     .description(
-      "Sweep topologies × parallel flows × message sizes × protocols, one lab bench run file per cell, and write a study file with a row of figures per cell and an offline HTML page with its plots",
+      "Sweep topologies × parallel flows × container pairs × message sizes × protocols, one lab bench run file per cell, and write a study file with a row of figures per cell and an offline HTML page with its plots",
     )
     .option(
       "--preset <name>",
-      "a named sweep: modes | flow-scaling | message-size | latency (flags beside it replace its values)",
+      "a named sweep: modes | flow-scaling | message-size | pairs | latency (flags beside it replace its values)",
     )
     .option("--topology <names...>", "topologies (default host overlay)")
     .option("--protocol <p...>", "udp and/or tcp (default udp)")
     .option("--length <bytes...>", "message sizes (default 64)", intListOption("--length", 16, 65536))
     .option("--parallel <n...>", "parallel flow counts (default 1)", intListOption("--parallel", 1, 64))
+    .option(
+      "--pairs <n...>",
+      "client/server container pairs per topology, all at once (default 1)",
+      intListOption("--pairs", 1, 32),
+    )
     .option("--seconds <n>", "length of each cell's benchmark", intOption("--seconds", 1, 600), 5)
     .option(
       "--latency <seconds>",

@@ -4,7 +4,7 @@ import { functionShares as sharesOf } from "../profile/function-shares.js";
 import type { RunFile, RunSnapshot } from "../run/run-file.js";
 import { CLASS_SETS, samplesPerClassSet } from "../profile/interval-stack-figures.js";
 import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
-import { loopbackIsPath } from "../session/path-device.js";
+import { pathDevice } from "../session/path-device.js";
 import { poolRuns } from "./pooled-run.js";
 
 /** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
@@ -336,20 +336,16 @@ export function runFigures(run: RunFile): RunFigures {
   const intervals = run.snapshots.filter((s) => !s.final);
   // The path: the busiest device over the window, not loopback unless loopback carried the
   // benchmark (loopbackIsPath).
-  const devTotals = new Map<string, { pkts: number; bits: number; name: string; loopback: boolean }>();
+  const devTotals = new Map<string, { pkts: number; bits: number; name: string; device: string }>();
   for (const s of intervals)
     for (const d of s.devices) {
       const k = `${d.netnsName || d.netns}/${d.device}`;
-      const t = devTotals.get(k) ?? { pkts: 0, bits: 0, name: k, loopback: d.device === "lo" };
+      const t = devTotals.get(k) ?? { pkts: 0, bits: 0, name: k, device: d.device };
       t.pkts += Math.max(d.rxPacketsPerSecond, d.txPacketsPerSecond) * s.seconds;
       t.bits += Math.max(d.rxBitsPerSecond, d.txBitsPerSecond) * s.seconds;
       devTotals.set(k, t);
     }
-  const busiest = (loopback: boolean): { pkts: number; bits: number; name: string } | undefined =>
-    [...devTotals.values()].filter((t) => t.loopback === loopback).sort((x, y) => y.pkts - x.pkts)[0];
-  const wire = busiest(false);
-  const lo = busiest(true);
-  const path = lo && loopbackIsPath(lo.pkts, wire?.pkts ?? 0) ? lo : wire;
+  const path = pathDevice([...devTotals.values()], (t) => t.pkts);
   const seconds = intervals.reduce((a, s) => a + s.seconds, 0);
   const pathRate = (s: RunSnapshot): number =>
     Math.max(

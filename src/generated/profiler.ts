@@ -8,6 +8,7 @@ import type { ClassSamples as _overlayscope_v1_ClassSamples, ClassSamples__Outpu
 import type { CollectorInfo as _overlayscope_v1_CollectorInfo, CollectorInfo__Output as _overlayscope_v1_CollectorInfo__Output } from './overlayscope/v1/CollectorInfo.js';
 import type { Command as _overlayscope_v1_Command, Command__Output as _overlayscope_v1_Command__Output } from './overlayscope/v1/Command.js';
 import type { CommandResult as _overlayscope_v1_CommandResult, CommandResult__Output as _overlayscope_v1_CommandResult__Output } from './overlayscope/v1/CommandResult.js';
+import type { ContainerTarget as _overlayscope_v1_ContainerTarget, ContainerTarget__Output as _overlayscope_v1_ContainerTarget__Output } from './overlayscope/v1/ContainerTarget.js';
 import type { Counter as _overlayscope_v1_Counter, Counter__Output as _overlayscope_v1_Counter__Output } from './overlayscope/v1/Counter.js';
 import type { CpuUsage as _overlayscope_v1_CpuUsage, CpuUsage__Output as _overlayscope_v1_CpuUsage__Output } from './overlayscope/v1/CpuUsage.js';
 import type { DepthBucket as _overlayscope_v1_DepthBucket, DepthBucket__Output as _overlayscope_v1_DepthBucket__Output } from './overlayscope/v1/DepthBucket.js';
@@ -72,6 +73,7 @@ export interface ProtoGrpcType {
       CollectorInfo: MessageTypeDefinition<_overlayscope_v1_CollectorInfo, _overlayscope_v1_CollectorInfo__Output>
       Command: MessageTypeDefinition<_overlayscope_v1_Command, _overlayscope_v1_Command__Output>
       CommandResult: MessageTypeDefinition<_overlayscope_v1_CommandResult, _overlayscope_v1_CommandResult__Output>
+      ContainerTarget: MessageTypeDefinition<_overlayscope_v1_ContainerTarget, _overlayscope_v1_ContainerTarget__Output>
       Counter: MessageTypeDefinition<_overlayscope_v1_Counter, _overlayscope_v1_Counter__Output>
       CpuUsage: MessageTypeDefinition<_overlayscope_v1_CpuUsage, _overlayscope_v1_CpuUsage__Output>
       DepthBucket: MessageTypeDefinition<_overlayscope_v1_DepthBucket, _overlayscope_v1_DepthBucket__Output>

@@ -6,9 +6,14 @@ import { runIperf, type IperfOptions } from "./iperf.js";
 import { runSockperf } from "./sockperf.js";
 import { labDown, labUp, type Lab } from "./topology.js";
 
+/** What `lab bench` and `lab study` record under when no --probes is given. */
+export const DEFAULT_LAB_PROBES = ["softirq", "stacks", "udp_sendmsg:sample_every=200"];
+
 export interface LabBenchOptions {
   topology: string;
   bench: IperfOptions;
+  /** Client/server pairs running the benchmark at once (1 when absent). */
+  pairs?: number;
   probes: string[];
   hz: number;
   version: string;
@@ -28,7 +33,7 @@ function nsFor(lab: Lab, which: NonNullable<LabBenchOptions["inject"]>["netns"])
 /** Builds the topology and applies the injected change; the caller must labDown the lab. */
 export async function prepareLab(opts: LabBenchOptions): Promise<Lab> {
   opts.progress(`lab: building '${opts.topology}'`);
-  const lab = await labUp(opts.topology);
+  const lab = await labUp(opts.topology, undefined, false, opts.pairs ?? 1);
   try {
     if (opts.inject) {
       opts.progress(`lab: injecting '${opts.inject.argv.join(" ")}' in the ${opts.inject.netns} namespace`);
@@ -36,7 +41,7 @@ export async function prepareLab(opts: LabBenchOptions): Promise<Lab> {
     }
     const b = opts.bench;
     opts.progress(
-      `lab: ${opts.topology}: iperf3 ${b.protocol.toUpperCase()} ${b.length} B × ${b.parallel ?? 1} flow(s) for ${b.seconds} s`,
+      `lab: ${opts.topology}: iperf3 ${b.protocol.toUpperCase()} ${b.length} B × ${b.parallel ?? 1} flow(s)${lab.pairs.length > 1 ? ` in each of ${lab.pairs.length} pairs` : ""} for ${b.seconds} s`,
     );
     return lab;
   } catch (e) {
@@ -54,7 +59,7 @@ export function benchRecordOptions(opts: LabBenchOptions): RecordOptions {
     hz: opts.hz,
     intervalMs: 1000,
     durationMs: 0,
-    label: `${opts.topology} ${opts.bench.protocol.toUpperCase()} ${opts.bench.length} B`,
+    label: `${opts.topology} ${opts.bench.protocol.toUpperCase()} ${opts.bench.length} B${(opts.pairs ?? 1) > 1 ? ` × ${opts.pairs} pairs` : ""}`,
     version: opts.version,
     progress: opts.progress,
   };
@@ -62,7 +67,14 @@ export function benchRecordOptions(opts: LabBenchOptions): RecordOptions {
 
 /** What only the lab knows: the topology the benchmark crossed, and which phase this run was. */
 export function annotateRun(run: RunFile, lab: Lab, phase: "single" | "rates" | "probed" = "single"): void {
-  run.lab = { id: lab.id, topology: lab.topology, setupMs: lab.setupMs, path: lab.path, phase };
+  run.lab = {
+    id: lab.id,
+    topology: lab.topology,
+    setupMs: lab.setupMs,
+    ...(lab.pairs.length > 1 ? { pairs: lab.pairs.length } : {}),
+    path: lab.path,
+    phase,
+  };
 }
 
 /** Probes whose cost grows with the traffic: they halve a saturated flow here (README, Observer effect). */

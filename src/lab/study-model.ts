@@ -14,6 +14,7 @@ export const StudyCellKeySchema = z.object({
   protocol: z.enum(["udp", "tcp"]),
   length: num.describe("message size, bytes"),
   parallel: num.describe("parallel flows"),
+  pairs: num.default(1).describe("client/server container pairs, each running the parallel flows"),
   seconds: num.describe("benchmark length"),
 });
 
@@ -54,5 +55,6 @@ export type StudyRow = z.infer<typeof StudyRowSchema>;
 export type StudyCell = z.infer<typeof StudyCellSchema>;
 export type Study = z.infer<typeof StudySchema>;
 
+/** A cell's name (its run files'): one pair leaves the pairs out, as studies before pairs named it. */
 export const cellId = (k: StudyCellKey): string =>
-  `${k.topology}-${k.protocol}${k.length}-p${k.parallel}-${k.seconds}s`;
+  `${k.topology}-${k.protocol}${k.length}-p${k.parallel}${k.pairs > 1 ? `-n${k.pairs}` : ""}-${k.seconds}s`;

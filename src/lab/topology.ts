@@ -24,17 +24,29 @@ export const UNSUPPORTED_TOPOLOGIES: Record<string, string> = {
   wireguard: "the kernel has no WireGuard driver (CONFIG_WIREGUARD)",
 };
 
-/** Where a benchmark runs: the client and server namespaces and the address the client dials. */
-export interface Lab {
-  id: string;
-  topology: TopologyName;
-  namespaces: string[];
+/** One client/server pair: where each end runs and the address the client dials. */
+export interface LabPair {
   clientNs: string;
   serverNs: string;
   serverAddr: string;
+}
+
+/** Most container pairs a lab builds (addresses and port ranges leave room for this many). */
+export const MAX_PAIRS = 32;
+
+/**
+ * Where a benchmark runs: the client and server namespaces and the address the client dials, for
+ * the first pair, and every pair (the studies' "container pairs": N clients on one host talking
+ * to N servers on the other, all through the topology's shared devices).
+ */
+export interface Lab extends LabPair {
+  id: string;
+  topology: TopologyName;
+  namespaces: string[];
+  pairs: LabPair[];
   /** Devices along the path, for reports: [netns, device, kind]. */
   path: Array<{ netns: string; device: string; kind: string }>;
-  /** Milliseconds from creating the container namespace until it answered a ping. */
+  /** Milliseconds from creating a container namespace until it answered a ping (mean per container). */
   setupMs: number;
 }
 
@@ -69,10 +81,8 @@ async function buildWire(lab: Lab): Promise<{ h1: string; h2: string }> {
   return { h1, h2 };
 }
 
-/** Container namespace behind a bridge that a VXLAN device joins: Docker overlay / Flannel VXLAN. */
-async function buildOverlaySide(lab: Lab, host: string, n: 1 | 2): Promise<string> {
-  const c = `${lab.id}-c${n}`;
-  await addNs(lab, c);
+/** The host's bridge joined by a VXLAN device to the other host: Docker overlay / Flannel VXLAN. */
+async function buildOverlayHost(lab: Lab, host: string, n: 1 | 2): Promise<void> {
   const local = `${WIRE_NET}.${n}`;
   const remote = `${WIRE_NET}.${3 - n}`;
   await ip(["link", "add", "br0", "type", "bridge"], host);
@@ -97,37 +107,44 @@ async function buildOverlaySide(lab: Lab, host: string, n: 1 | 2): Promise<strin
     host,
   );
   await ip(["link", "set", "vx0", "master", "br0"], host);
-  await ip(["link", "add", "veth0", "netns", host, "type", "veth", "peer", "name", "eth0", "netns", c]);
-  await ip(["link", "set", "veth0", "master", "br0"], host);
-  // Every port of the bridge carries the VXLAN MTU, as Docker and Flannel configure it.
-  await ip(["link", "set", "veth0", "mtu", "1450"], host);
-  for (const d of ["br0", "vx0", "veth0"]) await ip(["link", "set", d, "up"], host);
-  // VXLAN over IPv4 adds 50 bytes: the container MTU leaves room so nothing fragments.
-  await ip(["link", "set", "eth0", "mtu", "1450", "up"], c);
-  await ip(["addr", "add", `${OVERLAY_NET}.${n}/24`, "dev", "eth0"], c);
+  for (const d of ["br0", "vx0"]) await ip(["link", "set", d, "up"], host);
   lab.path.push(
-    { netns: c, device: "eth0", kind: "veth" },
-    { netns: host, device: "veth0", kind: "veth" },
     { netns: host, device: "br0", kind: "bridge" },
     { netns: host, device: "vx0", kind: "vxlan" },
   );
-  return c;
+}
+
+/**
+ * A container namespace on a host's bridge through a veth pair: the overlay's containers (`mtu`
+ * 1450, as Docker and Flannel configure every port of a VXLAN bridge) and the bridge mode's.
+ */
+async function addBridgedContainer(
+  lab: Lab,
+  host: string,
+  c: string,
+  port: number,
+  addr: string,
+  mtu?: number,
+): Promise<void> {
+  await addNs(lab, c);
+  const veth = `veth${port}`;
+  await ip(["link", "add", veth, "netns", host, "type", "veth", "peer", "name", "eth0", "netns", c]);
+  await ip(["link", "set", veth, "master", "br0"], host);
+  if (mtu) await ip(["link", "set", veth, "mtu", String(mtu)], host);
+  await ip(["link", "set", veth, "up"], host);
+  if (mtu) await ip(["link", "set", "eth0", "mtu", String(mtu)], c);
+  await ip(["link", "set", "eth0", "up"], c);
+  await ip(["addr", "add", addr, "dev", "eth0"], c);
+  lab.path.push({ netns: c, device: "eth0", kind: "veth" }, { netns: host, device: veth, kind: "veth" });
 }
 
 const BRIDGE_NET = "10.205.0";
 
-/** Docker's default bridge: container → veth → Linux bridge → NAT (masquerade) out of the host. */
-async function buildBridgeSide(lab: Lab, host: string): Promise<string> {
-  const c = `${lab.id}-c1`;
-  await addNs(lab, c);
+/** Docker's default bridge: a Linux bridge with the containers' gateway, NAT (masquerade) out of the host. */
+async function buildBridgeHost(lab: Lab, host: string): Promise<void> {
   await ip(["link", "add", "br0", "type", "bridge"], host);
   await ip(["addr", "add", `${BRIDGE_NET}.254/24`, "dev", "br0"], host);
-  await ip(["link", "add", "veth0", "netns", host, "type", "veth", "peer", "name", "eth0", "netns", c]);
-  await ip(["link", "set", "veth0", "master", "br0"], host);
-  for (const d of ["br0", "veth0"]) await ip(["link", "set", d, "up"], host);
-  await ip(["link", "set", "eth0", "up"], c);
-  await ip(["addr", "add", `${BRIDGE_NET}.1/24`, "dev", "eth0"], c);
-  await ip(["route", "add", "default", "via", `${BRIDGE_NET}.254`], c);
+  await ip(["link", "set", "br0", "up"], host);
   await nsExec(host, ["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
   try {
     await nsExec(host, [
@@ -137,24 +154,28 @@ async function buildBridgeSide(lab: Lab, host: string): Promise<string> {
   } catch (e) {
     throw new OverlayscopeError(
       "UNSUPPORTED",
-      `topology 'bridge' needs nftables NAT (install nftables; kernel nf_tables with masquerade): ${(e as Error).message}`,
+      `topology '${lab.topology}' needs nftables NAT (install nftables; kernel nf_tables with masquerade): ${(e as Error).message}`,
     );
   }
-  lab.path.push(
-    { netns: c, device: "eth0", kind: "veth" },
-    { netns: host, device: "veth0", kind: "veth" },
-    { netns: host, device: "br0", kind: "bridge" },
-  );
+  lab.path.push({ netns: host, device: "br0", kind: "bridge" });
+}
+
+/** Container k on the bridge: container → veth → bridge → NAT. */
+async function addBridgeContainer(lab: Lab, host: string, k: number): Promise<string> {
+  const c = `${lab.id}-c${k}`;
+  await addBridgedContainer(lab, host, c, k - 1, `${BRIDGE_NET}.${k}/24`);
+  await ip(["route", "add", "default", "via", `${BRIDGE_NET}.254`], c);
   return c;
 }
 
-async function buildMacvlanSide(lab: Lab, host: string, n: 1 | 2): Promise<string> {
-  const c = `${lab.id}-c${n}`;
+/** Container `index` on a host: a macvlan (bridge mode) of the host's wire, moved into it. */
+async function addMacvlanContainer(lab: Lab, host: string, index: number): Promise<string> {
+  const c = `${lab.id}-c${index}`;
   await addNs(lab, c);
   await ip(["link", "add", "mv0", "link", "wire0", "type", "macvlan", "mode", "bridge"], host);
   await ip(["link", "set", "mv0", "netns", c], host);
   await ip(["link", "set", "mv0", "up"], c);
-  await ip(["addr", "add", `${WIRE_NET}.${10 + n}/24`, "dev", "mv0"], c);
+  await ip(["addr", "add", `${WIRE_NET}.${10 + index}/24`, "dev", "mv0"], c);
   lab.path.push({ netns: c, device: "mv0", kind: "macvlan" });
   return c;
 }
@@ -172,11 +193,73 @@ async function waitForPing(from: string, addr: string, deadlineMs = 10_000): Pro
   }
 }
 
-/** Builds a topology; on any failure everything created so far is removed before rethrowing. */
 /**
+ * The pairs of a topology: pair k's client on the first host (or in its own namespace for none and
+ * container) and its server on the second, every pair through the same bridge, VXLAN device or wire.
+ */
+async function buildPairs(lab: Lab, h1: string, h2: string, pairs: number): Promise<LabPair[]> {
+  const ks = Array.from({ length: pairs }, (_v, i) => i + 1);
+  const out: LabPair[] = [];
+  switch (lab.topology) {
+    case "host":
+      for (const _k of ks) out.push({ clientNs: h1, serverNs: h2, serverAddr: `${WIRE_NET}.2` });
+      break;
+    case "bridge":
+      await buildBridgeHost(lab, h1);
+      for (const k of ks)
+        out.push({
+          clientNs: await addBridgeContainer(lab, h1, k),
+          serverNs: h2,
+          serverAddr: `${WIRE_NET}.2`,
+        });
+      break;
+    case "none":
+    case "container":
+      if (lab.topology === "container") await buildBridgeHost(lab, h1);
+      for (const k of ks) {
+        const c = lab.topology === "container" ? await addBridgeContainer(lab, h1, k) : `${lab.id}-c${k}`;
+        if (lab.topology === "none") await addNs(lab, c);
+        lab.path.push({ netns: c, device: "lo", kind: "loopback" });
+        out.push({ clientNs: c, serverNs: c, serverAddr: "127.0.0.1" });
+      }
+      break;
+    case "overlay":
+      await buildOverlayHost(lab, h1, 1);
+      await buildOverlayHost(lab, h2, 2);
+      // Pair k: containers c(2k-1) on the first host and c(2k) on the second, addresses alike.
+      for (const k of ks) {
+        const [a, b] = [2 * k - 1, 2 * k];
+        await addBridgedContainer(lab, h1, `${lab.id}-c${a}`, k - 1, `${OVERLAY_NET}.${a}/24`, 1450);
+        await addBridgedContainer(lab, h2, `${lab.id}-c${b}`, k - 1, `${OVERLAY_NET}.${b}/24`, 1450);
+        out.push({
+          clientNs: `${lab.id}-c${a}`,
+          serverNs: `${lab.id}-c${b}`,
+          serverAddr: `${OVERLAY_NET}.${b}`,
+        });
+      }
+      break;
+    case "macvlan":
+      for (const k of ks) {
+        const client = await addMacvlanContainer(lab, h1, 2 * k - 1);
+        const server = await addMacvlanContainer(lab, h2, 2 * k);
+        out.push({ clientNs: client, serverNs: server, serverAddr: `${WIRE_NET}.${10 + 2 * k}` });
+      }
+      break;
+  }
+  return out;
+}
+
+/**
+ * Builds a topology with `pairs` client/server pairs; on any failure everything created so far is
+ * removed before rethrowing.
+ *
  * `keep`: the lab outlives this process (for `lab up`); otherwise it is removed on any exit.
  */
-export async function labUp(topology: string, id = newId(), keep = false): Promise<Lab> {
+export async function labUp(topology: string, id = newId(), keep = false, pairs = 1): Promise<Lab> {
+  if (!Number.isInteger(pairs) || pairs < 1 || pairs > MAX_PAIRS)
+    throw new OverlayscopeError("INVALID_ARGUMENT", `pairs: must be 1 to ${MAX_PAIRS}, got ${pairs}`, {
+      field: "pairs",
+    });
   if (topology in UNSUPPORTED_TOPOLOGIES) {
     throw new OverlayscopeError(
       "UNSUPPORTED",
@@ -197,42 +280,28 @@ export async function labUp(topology: string, id = newId(), keep = false): Promi
     clientNs: "",
     serverNs: "",
     serverAddr: "",
+    pairs: [],
     path: [],
     setupMs: 0,
   };
   if (!keep) registerLab(lab);
   try {
     const { h1, h2 } = await buildWire(lab);
-    if (lab.topology === "none" || lab.topology === "container") {
-      const t0 = performance.now();
-      let c = `${lab.id}-c1`;
-      if (lab.topology === "container") c = await buildBridgeSide(lab, h1);
-      else await addNs(lab, c);
-      Object.assign(lab, { clientNs: c, serverNs: c, serverAddr: "127.0.0.1" });
-      lab.path.unshift({ netns: c, device: "lo", kind: "loopback" });
-      await waitForPing(c, lab.serverAddr);
-      lab.setupMs = performance.now() - t0;
-    } else if (lab.topology === "bridge") {
-      const t0 = performance.now();
-      const c1 = await buildBridgeSide(lab, h1);
-      Object.assign(lab, { clientNs: c1, serverNs: h2, serverAddr: `${WIRE_NET}.2` });
-      await waitForPing(c1, lab.serverAddr);
-      lab.setupMs = performance.now() - t0;
-    } else if (lab.topology === "host") {
-      Object.assign(lab, { clientNs: h1, serverNs: h2, serverAddr: `${WIRE_NET}.2` });
-      const t0 = performance.now();
-      await waitForPing(h1, lab.serverAddr);
-      lab.setupMs = performance.now() - t0;
-    } else {
-      const t0 = performance.now();
-      const build = lab.topology === "overlay" ? buildOverlaySide : buildMacvlanSide;
-      const c1 = await build(lab, h1, 1);
-      const c2 = await build(lab, h2, 2);
-      const addr = lab.topology === "overlay" ? `${OVERLAY_NET}.2` : `${WIRE_NET}.12`;
-      Object.assign(lab, { clientNs: c1, serverNs: c2, serverAddr: addr });
-      await waitForPing(c1, addr);
-      lab.setupMs = (performance.now() - t0) / 2;
-    }
+    const t0 = performance.now();
+    lab.pairs = await buildPairs(lab, h1, h2, pairs);
+    Object.assign(lab, lab.pairs[0]);
+    for (const p of lab.pairs) await waitForPing(p.clientNs, p.serverAddr);
+    // host mode builds no container: its figure is the wire's first ping.
+    const perPair: Record<TopologyName, number> = {
+      host: 0,
+      bridge: 1,
+      container: 1,
+      none: 1,
+      overlay: 2,
+      macvlan: 2,
+    };
+    const containers = perPair[lab.topology] * pairs;
+    lab.setupMs = (performance.now() - t0) / Math.max(1, containers);
     log.info({ lab: lab.id, topology, setupMs: lab.setupMs }, "lab up");
     return lab;
   } catch (e) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ContainerSchema } from "../containers/container-model.js";
 import { BenchmarkResultSchema } from "../benchmarks/benchmark-result.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import {
@@ -109,6 +110,9 @@ export const RunFileSchema = z.object({
       ),
   }),
   target: z.string(),
+  container: ContainerSchema.optional().describe(
+    "what a container target resolved to: runtime, id, name, image, pid, network namespace, cgroup, networks",
+  ),
   window: z
     .object({ startMs: num, endMs: num })
     .describe("when data was recorded: from the probes attached to the stop (or the command's exit)"),
@@ -192,7 +196,10 @@ export const RunFileSchema = z.object({
     .object({
       id: z.string(),
       topology: z.string(),
-      setupMs: num,
+      setupMs: num.describe("ms to build one container and reach its peer (mean over the containers)"),
+      pairs: num
+        .optional()
+        .describe("client/server pairs the benchmark ran across the topology at once (absent: 1)"),
       path: z.array(z.object({ netns: z.string(), device: z.string(), kind: z.string() })),
       phase: z
         .enum(["single", "rates", "probed"])

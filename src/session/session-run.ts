@@ -1,10 +1,11 @@
 import type { BenchmarkResult } from "../benchmarks/benchmark-result.js";
 import { parseBenchmarkOutput } from "../benchmarks/benchmark-report.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
+import type { Container } from "../containers/container-model.js";
 import type { StackProfile } from "../profile/stack-profile.js";
 import { envChanges } from "./env-changes.js";
 import type { Interval, ProcessCpu } from "./interval-model.js";
-import { loopbackIsPath } from "./path-device.js";
+import { pathDevice } from "./path-device.js";
 import { RUN_SCHEMA_ID, type RunFile } from "./run-model.js";
 
 /** How many processes the run names over the whole window. */
@@ -27,6 +28,8 @@ export interface RunParts {
   groupId?: string;
   host: RunFile["host"];
   target: string;
+  /** What a container target resolved to. */
+  container?: Container;
   window: { startMs: number; endMs: number };
   intervalMs: number;
   probes: RunFile["probes"];
@@ -118,14 +121,7 @@ function deviceBenchmark(
   }
   const inNetns = [...totals.values()].filter((t) => netns === undefined || t.netns === netns);
   const candidates = inNetns.some((t) => t.device !== "lo") ? inNetns : [...totals.values()];
-  const busiest = (loopback: boolean): (typeof candidates)[number] | undefined =>
-    candidates
-      .filter((t) => (t.device === "lo") === loopback)
-      .sort((a, b) => Math.max(b.rxP, b.txP) - Math.max(a.rxP, a.txP))[0];
-  const wire = busiest(false);
-  const lo = busiest(true);
-  const size = (t: typeof wire): number => (t ? Math.max(t.rxP, t.txP) : 0);
-  const best = lo && loopbackIsPath(size(lo), size(wire)) ? lo : wire;
+  const best = pathDevice(candidates, (t) => Math.max(t.rxP, t.txP));
   if (!best || seconds <= 0 || Math.max(best.rxP, best.txP) === 0) return undefined;
   const dir = best.rxP >= best.txP ? "rx" : "tx";
   const packets = dir === "rx" ? best.rxP : best.txP;
@@ -169,6 +165,7 @@ export function assembleRun(parts: RunParts): RunFile {
     label: parts.label,
     host: parts.host,
     target: parts.target,
+    ...(parts.container ? { container: parts.container } : {}),
     window: parts.window,
     intervalMs: parts.intervalMs,
     durationSeconds: (parts.window.endMs - parts.window.startMs) / 1000,

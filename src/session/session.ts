@@ -484,6 +484,7 @@ export class ProfilingSession extends EventEmitter {
         ...kubernetesPlacement(),
       },
       target: this.opts.target.description,
+      ...(this.opts.target.container ? { container: this.opts.target.container } : {}),
       window: { ...this.window },
       intervalMs: this.opts.intervalMs,
       probes: this.runs.map((r) => ({

@@ -4,6 +4,7 @@ import { isAbsolute, normalize } from "node:path";
 import { findProgram } from "../util/path-lookup.js";
 import type { Target as WireTarget } from "../generated/overlayscope/v1/Target.js";
 import type { Target } from "../probes/target-filter.js";
+import type { Container } from "../containers/container-model.js";
 import { clientText, invalidArgument, OverlayscopeError } from "../util/errors.js";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
@@ -17,6 +18,8 @@ const MAX_ARGS = 4096;
 export interface ResolvedTarget {
   target: Target;
   description: string;
+  /** A container target: what its runtime resolved it to, kept in the run. */
+  container?: Container;
   command?: { argv: string[]; netns?: string };
 }
 
@@ -192,6 +195,19 @@ export async function resolveTarget(
         target: hostTarget(scope).target,
         description: `command ${argv.join(" ").slice(0, 200)}`,
         command: cmd,
+      };
+    }
+    case "container": {
+      const { resolveContainer } = await import("../containers/resolve-container.js");
+      const c = await resolveContainer(
+        t!.container?.name ?? "",
+        t!.container?.runtime ?? "",
+        `${field}.container`,
+      );
+      return {
+        target: { kind: "netns", path: c.netns.path, inode: c.netns.inode },
+        description: `container ${c.name} (${c.runtime} ${c.id.slice(0, 12)}, netns ${c.netns.inode})`,
+        container: c,
       };
     }
     default:

@@ -62,6 +62,31 @@ test("iperf3 -J report: sum_received and the UDP packet counts", () => {
   );
 });
 
+test("several iperf3 -J reports in one output (one per container pair) are summed", () => {
+  const text = fixture("iperf3-udp64.json");
+  const one = parseBenchmarkOutput(["iperf3", "-J", "-u"], text)!;
+  // A second report with halved figures and a string holding braces, as an error text could.
+  const j = JSON.parse(text) as {
+    title?: string;
+    end: { sum: { packets: number; lost_packets: number }; sum_received: { bits_per_second: number } };
+  };
+  j.title = 'pair "2" {b}';
+  j.end.sum.packets = Math.round(j.end.sum.packets / 2);
+  j.end.sum.lost_packets = 0;
+  j.end.sum_received.bits_per_second /= 2;
+  const r = parseBenchmarkOutput(["iperf3", "-J", "-u"], `${text}\n${JSON.stringify(j, null, 2)}\n`)!;
+  assert.equal(r.bitsPerSecond, one.bitsPerSecond * 1.5);
+  assert.equal(r.packetsSent, one.packetsSent + j.end.sum.packets);
+  assert.equal(r.packetsReceived, one.packetsReceived + j.end.sum.packets);
+  assert.equal(r.lostPercent, ((r.packetsSent - r.packetsReceived) / r.packetsSent) * 100);
+  assert.match(r.source, /summed over 2 reports/);
+  assert.ok(Array.isArray(r.raw) && r.raw.length === 2);
+  assert.equal(r.intervals!.length, one.intervals!.length);
+  assert.equal(r.intervals![0]!.packets, one.intervals![0]!.packets * 2);
+  // A truncated second report is no report, not a half-summed one.
+  assert.equal(parseBenchmarkOutput(["iperf3", "-J"], `${text}\n{"end": {"sum": `), undefined);
+});
+
 test("sockperf throughput summary: bandwidth and message rate (ANSI colours stripped)", () => {
   const r = parseBenchmarkOutput(
     ["sockperf", "throughput", "-i", "127.0.0.1", "-m", "64", "-t", "1"],

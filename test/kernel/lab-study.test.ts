@@ -136,3 +136,69 @@ test("lab study: Ctrl-C keeps the finished cells in a partial study and leaves n
   assert.ok(code === 0 || code === 130, `exit ${code}`);
   assert.deepEqual(labNamespaces(), labsBefore, "no lab namespace left");
 });
+
+test("lab study --pairs: a two-pair cell sums both pairs' iperf3 reports, each pair's client sent its share, and the page plots against pairs", async (t) => {
+  if (!requireKernel(t)) return;
+  const out = tempDir("study-pairs");
+  const r = await runCli(
+    [
+      "lab",
+      "study",
+      "--topology",
+      "bridge",
+      "macvlan",
+      "--pairs",
+      "1",
+      "2",
+      "--length",
+      "1400",
+      "--seconds",
+      "2",
+      "--probes",
+      "stacks",
+      "-o",
+      out,
+      "--json",
+    ],
+    300_000,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const study = StudySchema.parse(JSON.parse(r.stdout));
+  assert.deepEqual(
+    study.cells.map((c) => `${c.topology}×${c.pairs}`),
+    ["bridge×1", "macvlan×1", "bridge×2", "macvlan×2"],
+  );
+  for (const c of study.cells.filter((x) => x.pairs === 2)) {
+    const run = await readRunFile(join(out, c.file));
+    assert.equal(run.lab?.pairs, 2, c.topology);
+    const reports = run.benchmark!.raw as Array<{
+      end: { sum: { packets: number }; sum_received: { bits_per_second: number } };
+    }>;
+    assert.equal(reports.length, 2, `${c.topology}: one iperf3 report per pair`);
+    assert.equal(
+      run.benchmark!.bitsPerSecond,
+      reports[0]!.end.sum_received.bits_per_second + reports[1]!.end.sum_received.bits_per_second,
+    );
+    assert.equal(c.row.bitsPerSecond, run.benchmark!.bitsPerSecond);
+    // Each pair's client container sent what its own report counted (the device counters are an
+    // independent count: 1400 B datagrams are one packet each on these 1500 B paths).
+    const clients = c.topology === "bridge" ? ["c1", "c2"] : ["c1", "c3"];
+    for (const [k, client] of clients.entries()) {
+      const tx = run.snapshots
+        .flatMap((s) => s.devices.map((d) => ({ d, seconds: s.seconds })))
+        .filter(({ d }) => d.netnsName.endsWith(`-${client}`) && d.device !== "lo")
+        .reduce((a, { d, seconds }) => a + d.txPacketsPerSecond * seconds, 0);
+      const sent = reports[k]!.end.sum.packets;
+      assert.ok(sent > 1000, `${c.topology} pair ${k + 1}: ${sent} datagrams`);
+      assert.ok(
+        tx >= sent * 0.95 && tx <= sent * 1.05 + 50,
+        `${c.topology} pair ${k + 1}: ${client} sent ${Math.round(tx)} packets, iperf3 counted ${sent}`,
+      );
+    }
+  }
+  if (!requireTool(t, "chromium")) return;
+  const dom = renderedDom(join(out, "study.html"), out);
+  assert.equal(dom.status, 0, dom.stderr);
+  assert.match(dom.stdout, /data-rendered="ok"/);
+  assert.match(dom.stdout, /container pairs/, "plotted against the pairs the study varied");
+});

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { ProfilerApi } from "../../client/api.js";
-import { labBench, type LabBenchOptions } from "../../lab/bench.js";
+import { DEFAULT_LAB_PROBES, labBench, type LabBenchOptions } from "../../lab/bench.js";
 import type { IperfOptions } from "../../lab/iperf.js";
 import { listLabs, removeLab, saveLab } from "../../lab/lab-state.js";
 import { labUp, TOPOLOGIES, UNSUPPORTED_TOPOLOGIES } from "../../lab/topology.js";
@@ -76,6 +76,7 @@ export interface BenchFlags {
   protocol: string;
   length: number;
   parallel: number;
+  pairs: number;
   seconds: number;
   bitrate?: string;
   output: string;
@@ -117,22 +118,37 @@ async function prepareBenches(
     progress(`dispatch calibration failed (${describeError(e)}); probe costs use the bare-metal estimate`),
   );
   return flags.topology.map((topology) => {
-    const opts: LabBenchOptions = {
-      topology,
-      bench,
-      probes: flags.probes ?? ["softirq", "stacks", "udp_sendmsg:sample_every=200"],
-      hz: flags.hz,
-      version,
-      progress,
-    };
+    const opts = labBenchOptions(topology, bench, flags, version, progress);
     if (inject) opts.inject = inject;
-    if (flags.latency) opts.latencySeconds = flags.latency;
     return opts;
   });
 }
 
+/** One topology's bench as `lab bench` and each cell of `lab study` run it. */
+export function labBenchOptions(
+  topology: string,
+  bench: IperfOptions,
+  flags: { pairs?: number; probes?: string[]; hz: number; latency?: number },
+  version: string,
+  progress: (t: string) => void,
+): LabBenchOptions {
+  return {
+    topology,
+    bench,
+    pairs: flags.pairs ?? 1,
+    probes: flags.probes ?? DEFAULT_LAB_PROBES,
+    hz: flags.hz,
+    version,
+    progress,
+    ...(flags.latency ? { latencySeconds: flags.latency } : {}),
+  };
+}
+
 const runFileName = (flags: BenchFlags, topology: string, suffix = ""): string =>
-  join(flags.output, `${topology}-${flags.protocol}${flags.length}${suffix}.json`);
+  join(
+    flags.output,
+    `${topology}-${flags.protocol}${flags.length}${flags.pairs > 1 ? `-n${flags.pairs}` : ""}${suffix}.json`,
+  );
 
 export async function labBenchCommand(
   api: ProfilerApi,

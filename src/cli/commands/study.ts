@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ProfilerApi } from "../../client/api.js";
-import { labBench, type LabBenchOptions } from "../../lab/bench.js";
+import { labBench } from "../../lab/bench.js";
 import {
   cellId,
   STUDY_SCHEMA_ID,
@@ -18,13 +18,14 @@ import { ensureCalibration } from "../../probes/dispatch-calibration.js";
 import { describeError, invalidArgument } from "../../util/errors.js";
 import { writeOutputFile } from "../../util/output-file.js";
 import { renderTable } from "../table.js";
-import { checkTopologies } from "./lab.js";
+import { checkTopologies, labBenchOptions } from "./lab.js";
 
 export interface StudyFlags {
   topology?: string[];
   protocol?: string[];
   length?: number[];
   parallel?: number[];
+  pairs?: number[];
   seconds: number;
   latency?: number;
   hz: number;
@@ -36,12 +37,12 @@ export interface StudyFlags {
 
 /**
  * Named sweeps after what the studies this tool follows showed; flags given beside a preset
- * replace its values. (Container pairs per topology are not built yet: no `pairs` preset.)
+ * replace its values.
  */
 export const STUDY_PRESETS: Record<
   string,
   { what: string } & Required<Pick<StudyFlags, "topology" | "protocol" | "length" | "parallel">> &
-    Pick<StudyFlags, "latency">
+    Pick<StudyFlags, "latency" | "pairs">
 > = {
   modes: {
     what: "throughput, CPU per packet and set-up time per network mode, one TCP and one UDP flow",
@@ -63,6 +64,14 @@ export const STUDY_PRESETS: Record<
     protocol: ["udp"],
     length: [64, 1400, 8192],
     parallel: [1],
+  },
+  pairs: {
+    what: "veth bridge vs macvlan (and the overlay) as container pairs grow: aggregate TCP throughput and CPU per packet, every pair through the same host devices",
+    topology: ["bridge", "macvlan", "overlay"],
+    protocol: ["tcp"],
+    length: [65536],
+    parallel: [1],
+    pairs: [1, 2, 4],
   },
   latency: {
     what: "UDP ping-pong latency (sockperf p50/p99) per network mode",
@@ -86,6 +95,7 @@ export function studyPlan(flags: StudyFlags): { plan: StudyCellKey[]; latency: n
   const protocol = flags.protocol ?? preset?.protocol ?? ["udp"];
   const length = flags.length ?? preset?.length ?? [64];
   const parallel = flags.parallel ?? preset?.parallel ?? [1];
+  const pairs = flags.pairs ?? preset?.pairs ?? [1];
   checkTopologies(topology);
   for (const p of protocol)
     if (p !== "udp" && p !== "tcp") throw invalidArgument("--protocol", `must be udp or tcp, got '${p}'`);
@@ -93,23 +103,20 @@ export function studyPlan(flags: StudyFlags): { plan: StudyCellKey[]; latency: n
   for (const p of protocol)
     for (const l of length)
       for (const n of parallel)
-        for (const t of new Set(topology))
-          plan.push({
-            topology: t,
-            protocol: p as "udp" | "tcp",
-            length: l,
-            parallel: n,
-            seconds: flags.seconds,
-          });
+        for (const k of pairs)
+          for (const t of new Set(topology))
+            plan.push({
+              topology: t,
+              protocol: p as "udp" | "tcp",
+              length: l,
+              parallel: n,
+              pairs: k,
+              seconds: flags.seconds,
+            });
   return { plan, latency: flags.latency ?? preset?.latency };
 }
 
-const sameKey = (a: StudyCellKey, b: StudyCellKey): boolean =>
-  a.topology === b.topology &&
-  a.protocol === b.protocol &&
-  a.length === b.length &&
-  a.parallel === b.parallel &&
-  a.seconds === b.seconds;
+const sameKey = (a: StudyCellKey, b: StudyCellKey): boolean => cellId(a) === cellId(b);
 
 /** The finished cells of an earlier study in the directory that this plan asks for again. */
 async function resumable(dir: string, plan: readonly StudyCellKey[]): Promise<StudyCell[]> {
@@ -165,17 +172,15 @@ export async function runStudy(
     if (stop) break;
     const left = i ? ((Date.now() - started) / i) * (todo.length - i) : undefined;
     progress(
-      `study: cell ${kept.length + i + 1}/${plan.length}: ${key.topology} ${key.protocol} ${key.length} B × ${key.parallel} flow(s)${left === undefined ? "" : `, ~${Math.round(left / 1000)} s left`}`,
+      `study: cell ${kept.length + i + 1}/${plan.length}: ${key.topology} ${key.protocol} ${key.length} B × ${key.parallel} flow(s)${key.pairs > 1 ? ` × ${key.pairs} pairs` : ""}${left === undefined ? "" : `, ~${Math.round(left / 1000)} s left`}`,
     );
-    const opts: LabBenchOptions = {
-      topology: key.topology,
-      bench: { protocol: key.protocol, length: key.length, seconds: key.seconds, parallel: key.parallel },
-      probes: flags.probes ?? ["softirq", "stacks", "udp_sendmsg:sample_every=200"],
-      hz: flags.hz,
+    const opts = labBenchOptions(
+      key.topology,
+      { protocol: key.protocol, length: key.length, seconds: key.seconds, parallel: key.parallel },
+      { ...flags, pairs: key.pairs, latency },
       version,
       progress,
-      ...(latency ? { latencySeconds: latency } : {}),
-    };
+    );
     const { run, probed } = await labBench(api, opts);
     const file = join("cells", `${cellId(key)}.json`);
     await writeRunFile(join(flags.output, file), run);
@@ -203,6 +208,7 @@ export function formatStudy(study: Study, dir: string): string {
       "proto",
       "bytes",
       "flows",
+      "pairs",
       "Mbit/s",
       "packets/s",
       "CPU µs/pkt",
@@ -220,6 +226,7 @@ export function formatStudy(study: Study, dir: string): string {
       c.protocol,
       c.length,
       c.parallel,
+      c.pairs,
       Number((c.row.bitsPerSecond / 1e6).toFixed(1)),
       Math.round(c.row.packetsPerSecond),
       f(c.row.cpuUsPerPacket),

@@ -1,5 +1,6 @@
 import type { ServiceError } from "@grpc/grpc-js";
 import type { ProfilerApi } from "../../client/api.js";
+import type { Target } from "../../generated/overlayscope/v1/Target.js";
 import type { Snapshot__Output } from "../../generated/overlayscope/v1/Snapshot.js";
 import type { StreamSessionResponse__Output } from "../../generated/overlayscope/v1/StreamSessionResponse.js";
 import { wireTime } from "../../util/wire-time.js";
@@ -78,6 +79,8 @@ export function renderTop(s: Snapshot__Output): string {
 }
 
 export interface TopOptions {
+  /** What to show; the whole host when absent. */
+  target?: Target;
   json: boolean;
   iterations: number;
   intervalMs: number;
@@ -85,7 +88,11 @@ export interface TopOptions {
 
 /** Streams a host-wide session and redraws in place until q, Ctrl-C or the iteration count. */
 export async function runTop(api: ProfilerApi, opts: TopOptions): Promise<void> {
-  const session = await api.startSession({ defaultProbes: true, interval: wireTime(opts.intervalMs) });
+  const session = await api.startSession({
+    defaultProbes: true,
+    interval: wireTime(opts.intervalMs),
+    ...(opts.target ? { target: opts.target } : {}),
+  });
   const tty = process.stdout.isTTY && !opts.json;
   let seen = 0;
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
 import type { HostTarget as _overlayscope_v1_HostTarget, HostTarget__Output as _overlayscope_v1_HostTarget__Output } from '../../overlayscope/v1/HostTarget.js';
 import type { NetnsTarget as _overlayscope_v1_NetnsTarget, NetnsTarget__Output as _overlayscope_v1_NetnsTarget__Output } from '../../overlayscope/v1/NetnsTarget.js';
 import type { Command as _overlayscope_v1_Command, Command__Output as _overlayscope_v1_Command__Output } from '../../overlayscope/v1/Command.js';
+import type { ContainerTarget as _overlayscope_v1_ContainerTarget, ContainerTarget__Output as _overlayscope_v1_ContainerTarget__Output } from '../../overlayscope/v1/ContainerTarget.js';
 
 export interface Target {
   'host'?: (_overlayscope_v1_HostTarget | null);
@@ -10,7 +11,8 @@ export interface Target {
   'cgroupPath'?: (string);
   'netns'?: (_overlayscope_v1_NetnsTarget | null);
   'command'?: (_overlayscope_v1_Command | null);
-  'kind'?: "host"|"pid"|"cgroupPath"|"netns"|"command";
+  'container'?: (_overlayscope_v1_ContainerTarget | null);
+  'kind'?: "host"|"pid"|"cgroupPath"|"netns"|"command"|"container";
 }
 
 export interface Target__Output {
@@ -19,5 +21,6 @@ export interface Target__Output {
   'cgroupPath'?: (string);
   'netns'?: (_overlayscope_v1_NetnsTarget__Output | null);
   'command'?: (_overlayscope_v1_Command__Output | null);
-  'kind'?: "host"|"pid"|"cgroupPath"|"netns"|"command";
+  'container'?: (_overlayscope_v1_ContainerTarget__Output | null);
+  'kind'?: "host"|"pid"|"cgroupPath"|"netns"|"command"|"container";
 }
