@@ -560,7 +560,7 @@ export function buildProgram(): Command {
     )
     .option(
       "--preset <name>",
-      "a named sweep: modes | flow-scaling | message-size | pairs | latency (flags beside it replace its values)",
+      "a named sweep: modes | docker-modes | flow-scaling | message-size | pairs | latency (flags beside it replace its values)",
     )
     .option("--topology <names...>", "topologies (default host overlay)")
     .option("--protocol <p...>", "udp and/or tcp (default udp)")

@@ -1,9 +1,11 @@
+import type { Container } from "../containers/container-model.js";
+import { anyRuntimeSocket, listContainers } from "../containers/resolve-container.js";
 import { readdir, readFile } from "node:fs/promises";
 import { parseIpLinkJson, type LinkInfo } from "./link-info.js";
 import type { NetnsRef } from "./netns.js";
 import { pmuInventory, type PmuInventory } from "./perf-stat.js";
 import { parseTcQdiscJson, type Qdisc } from "./qdisc.js";
-import { inNs } from "./ns-exec.js";
+import { inNs, sysfsIsOwn } from "./ns-exec.js";
 import { mapLimit } from "../util/map-limit.js";
 import { parseNftRuleset, type NetfilterRuleset } from "./netfilter-rules.js";
 
@@ -65,6 +67,8 @@ export interface EnvSnapshot {
    * during the run. Unchanged as far as the run can tell, and not gone.
    */
   notReread?: Array<{ inode: number; names: string[] }>;
+  /** Running containers by runtime, with their namespace, cgroup and networks (when a runtime answers). */
+  containers?: Container[];
   irqAffinity: Record<string, string>;
   perfEventMaxStack: number | undefined;
   pmu: PmuInventory;
@@ -142,7 +146,7 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
   const where = ns.names[0] ?? String(ns.inode);
   let out: string;
   try {
-    out = await inNs(ns, ["sh", "-c", namespaceScript(ns.self || ns.names[0] !== undefined)]);
+    out = await inNs(ns, ["sh", "-c", namespaceScript(sysfsIsOwn(ns))]);
   } catch (e) {
     problems.push(`netns ${where}: cannot read its environment: ${(e as Error).message.split("\n")[0]}`);
     return undefined;
@@ -215,10 +219,17 @@ export async function takeEnvSnapshot(
     (t) => Number(t.trim()),
     () => undefined,
   );
+  const containers = anyRuntimeSocket()
+    ? await listContainers().catch((e: unknown) => {
+        problems.push(`container runtimes: ${(e as Error).message}`);
+        return [];
+      })
+    : [];
   return {
     takenAt: Date.now(),
     netns,
     ...(notReread.length ? { notReread } : {}),
+    ...(containers.length ? { containers } : {}),
     irqAffinity,
     perfEventMaxStack: maxStack,
     pmu: pmuInventory(),

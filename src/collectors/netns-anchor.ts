@@ -3,7 +3,7 @@ import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { findProgram } from "../util/path-lookup.js";
 
 /**
- * An anchor per named namespace: a process inside it, so its /proc/<pid>/net can be read. Each
+ * An anchor per named namespace (a name under /var/run/netns, or a runtime's bind-mount path): a process inside it, so its /proc/<pid>/net can be read. Each
  * one waits on its stdin, a pipe from the daemon that nothing is written to: however the daemon
  * ends, the pipe closes and every anchor exits. Names arrive as arguments, never as script text.
  * Each starter prints "<name> <pid>" per anchor and waits for them.
@@ -20,7 +20,7 @@ for my $ns (@ARGV) {
   my $pid = fork();
   next unless defined $pid;
   if ($pid == 0) {
-    open(my $fh, "<", "/var/run/netns/$ns") or exit 1;
+    open(my $fh, "<", ($ns =~ m{^/} ? $ns : "/var/run/netns/$ns")) or exit 1;
     syscall($nr, fileno($fh), 0x40000000) == 0 or exit 1;
     close $fh;
     $0 = "overlayscope-anchor";
@@ -47,7 +47,8 @@ const SETNS_SYSCALL: Partial<Record<NodeJS.Architecture, number>> = {
  */
 const ANCHOR_SHELL = `exec 3<&0
 for ns in "$@"; do
-  nsenter --net="/var/run/netns/$ns" cat <&3 >/dev/null 2>&1 &
+  case $ns in /*) p=$ns ;; *) p=/var/run/netns/$ns ;; esac
+  nsenter --net="$p" cat <&3 >/dev/null 2>&1 &
   echo "$ns $!"
 done
 wait`;

@@ -117,7 +117,7 @@ async function engineNetworks(socket: string, c: EngineInspect): Promise<Contain
   return out;
 }
 
-async function describe(c: Candidate, field: string): Promise<Container> {
+async function describe(c: Candidate, field: string, withImage = true): Promise<Container> {
   let pid = c.task?.pid ?? 0;
   let image = "";
   let networkMode = "";
@@ -128,7 +128,7 @@ async function describe(c: Candidate, field: string): Promise<Container> {
     image = info.Config?.Image ?? "";
     networkMode = info.HostConfig?.NetworkMode ?? "";
     networks = await engineNetworks(c.engine, info);
-  } else if (c.task) image = await containerdImage(c.task);
+  } else if (c.task && withImage) image = await containerdImage(c.task);
   if (!(pid > 0) || !existsSync(`/proc/${pid}`))
     throw new OverlayscopeError("FAILED_PRECONDITION", `${field}: container ${label(c)} is not running`, {
       field,
@@ -187,3 +187,22 @@ export async function resolveContainer(
     { field: `${field}.name` },
   );
 }
+
+/**
+ * Every running container the runtimes on this host know (for the environment snapshot: which
+ * namespace and devices belong to which container and network). Runtimes that do not answer are
+ * left out; containerd's images are not asked for (a fork per container).
+ */
+export async function listContainers(): Promise<Container[]> {
+  const { found } = await listCandidates(RUNTIMES);
+  const out: Container[] = [];
+  for (const c of found) {
+    const d = await describe(c, "containers", false).catch(() => undefined);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
+/** Whether any container runtime's socket is on this host (nothing is asked when none is). */
+export const anyRuntimeSocket = (): boolean =>
+  Object.values(ENGINE_SOCKETS).some((s) => existsSync(s)) || containerdSockets().length > 0;

@@ -16,9 +16,9 @@ const CACHE_DIR = "/var/cache/overlayscope";
 const ROOT_TARBALL = join(CACHE_DIR, "lab-root-bookworm.tar");
 const PACKAGES = ["iperf3", "sockperf", "iproute2", "iputils-ping"];
 
-async function docker(args: string[], timeoutMs = 120_000): Promise<string> {
+async function docker(args: string[], timeoutMs = 120_000, host: readonly string[] = []): Promise<string> {
   try {
-    return (await run("docker", args, { timeout: timeoutMs, maxBuffer: 16 << 20 })).stdout;
+    return (await run("docker", [...host, ...args], { timeout: timeoutMs, maxBuffer: 16 << 20 })).stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new OverlayscopeError(
@@ -31,9 +31,15 @@ async function docker(args: string[], timeoutMs = 120_000): Promise<string> {
   }
 }
 
-/** The lab image, imported into the running dockerd from the cached root (debootstrapped first if needed). */
-export async function ensureLabImage(progress: (t: string) => void): Promise<string> {
-  const present = await docker(["image", "ls", "-q", LAB_IMAGE]);
+/**
+ * The lab image, imported into the running dockerd (or the one `host` names: `-H unix://…`) from
+ * the cached root, debootstrapped first if needed.
+ */
+export async function ensureLabImage(
+  progress: (t: string) => void,
+  host: readonly string[] = [],
+): Promise<string> {
+  const present = await docker(["image", "ls", "-q", LAB_IMAGE], 120_000, host);
   if (present.trim() !== "") return LAB_IMAGE;
   if (!existsSync(ROOT_TARBALL)) {
     await mkdir(CACHE_DIR, { recursive: true });
@@ -66,6 +72,6 @@ export async function ensureLabImage(progress: (t: string) => void): Promise<str
     }
   }
   progress(`docker lab: importing ${LAB_IMAGE}`);
-  await docker(["import", "--change", 'CMD ["/bin/bash"]', ROOT_TARBALL, LAB_IMAGE], 300_000);
+  await docker(["import", "--change", 'CMD ["/bin/bash"]', ROOT_TARBALL, LAB_IMAGE], 300_000, host);
   return LAB_IMAGE;
 }

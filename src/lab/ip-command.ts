@@ -20,10 +20,23 @@ export async function ip(args: readonly string[], netns?: string): Promise<strin
   }
 }
 
-/** Runs a command inside a named network namespace and returns its stdout. */
-export async function nsExec(netns: string, argv: readonly string[], timeoutMs = 60_000): Promise<string> {
+/**
+ * Where a lab command runs: a named network namespace, or an argv prefix that runs a command
+ * somewhere (`docker exec NAME`, for a Docker-backed lab's containers).
+ */
+export type Place = string | readonly string[];
+
+/** The argv prefix that runs a command in a place. */
+export const placePrefix = (where: Place): string[] =>
+  typeof where === "string" ? ["ip", "netns", "exec", where] : [...where];
+
+const placeName = (where: Place): string => (typeof where === "string" ? `netns ${where}` : where.join(" "));
+
+/** Runs a command in a place (a named network namespace, or a container) and returns its stdout. */
+export async function nsExec(where: Place, argv: readonly string[], timeoutMs = 60_000): Promise<string> {
+  const full = [...placePrefix(where), ...argv];
   try {
-    const { stdout } = await run("ip", ["netns", "exec", netns, ...argv], {
+    const { stdout } = await run(full[0]!, full.slice(1), {
       timeout: timeoutMs,
       maxBuffer: 64 << 20,
     });
@@ -32,7 +45,7 @@ export async function nsExec(netns: string, argv: readonly string[], timeoutMs =
     const err = e as { stderr?: string; message: string };
     throw new OverlayscopeError(
       "FAILED_PRECONDITION",
-      `in netns ${netns}: ${argv.join(" ")}: ${(err.stderr ?? err.message).trim()}`,
+      `in ${placeName(where)}: ${argv.join(" ")}: ${(err.stderr ?? err.message).trim()}`,
       {
         cause: e,
       },
@@ -40,9 +53,8 @@ export async function nsExec(netns: string, argv: readonly string[], timeoutMs =
   }
 }
 
-/** Waits until a server in a namespace listens on a port (iperf3 and sockperf start asynchronously). */
 export async function waitForListen(
-  netns: string,
+  netns: Place,
   proto: "tcp" | "udp",
   port: number,
   deadlineMs = 5000,
@@ -56,6 +68,6 @@ export async function waitForListen(
   }
   throw new OverlayscopeError(
     "TIMEOUT",
-    `no ${proto} server listening on port ${port} in ${netns} after ${deadlineMs} ms`,
+    `no ${proto} server listening on port ${port} in ${placeName(netns)} after ${deadlineMs} ms`,
   );
 }

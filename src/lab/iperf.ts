@@ -1,7 +1,7 @@
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
-import { nsExec, waitForListen } from "./ip-command.js";
-import type { Lab } from "./topology.js";
+import { nsExec, placePrefix, waitForListen, type Place } from "./ip-command.js";
+import { clientPlace, serverPlace, type Lab } from "./topology.js";
 import { parseIperf3Json } from "../benchmarks/iperf3-report.js";
 import type { BenchmarkResult } from "../benchmarks/benchmark-result.js";
 import { withOriginalPriority } from "../util/priority.js";
@@ -30,11 +30,7 @@ function checked(stdout: string): void {
 }
 
 /** The client's report; iperf3 -J prints its JSON (with the error) on stdout even when it fails. */
-async function runClient(
-  ns: string,
-  args: string[],
-  seconds: number,
-): Promise<{ out: string; code: number }> {
+async function runClient(ns: Place, args: string[], seconds: number): Promise<{ out: string; code: number }> {
   try {
     return { out: await withOriginalPriority(() => nsExec(ns, args, (seconds + 30) * 1000)), code: 0 };
   } catch (e) {
@@ -55,13 +51,15 @@ export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResul
   // Both ends at the caller's priority, not the lowered one of an embedded daemon.
   const servers = pairs.map((p, i) =>
     withOriginalPriority(() =>
-      spawnGuarded("ip", ["netns", "exec", p.serverNs, "iperf3", "-s", "-1", "-p", String(base + i)], {
-        stdio: "ignore",
-      }),
+      spawnGuarded(
+        placePrefix(serverPlace(p))[0]!,
+        [...placePrefix(serverPlace(p)).slice(1), "iperf3", "-s", "-1", "-p", String(base + i)],
+        { stdio: "ignore" },
+      ),
     ),
   );
   try {
-    for (const [i, p] of pairs.entries()) await waitForListen(p.serverNs, "tcp", base + i);
+    for (const [i, p] of pairs.entries()) await waitForListen(serverPlace(p), "tcp", base + i);
     const clientArgs = (p: (typeof pairs)[number], i: number): string[] => {
       const args = [
         "iperf3",
@@ -81,13 +79,13 @@ export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResul
     };
     const startedAtMs = Date.now();
     const results = await Promise.all(
-      pairs.map((p, i) => runClient(p.clientNs, clientArgs(p, i), opts.seconds)),
+      pairs.map((p, i) => runClient(clientPlace(p), clientArgs(p, i), opts.seconds)),
     );
     for (const r of results) checked(r.out);
     const output = results.map((r) => r.out).join("\n");
     const command: CommandRun = {
       // The first pair's command line: the tool and its options, as every pair ran them.
-      argv: ["ip", "netns", "exec", pairs[0]!.clientNs, ...clientArgs(pairs[0]!, 0)],
+      argv: [...placePrefix(clientPlace(pairs[0]!)), ...clientArgs(pairs[0]!, 0)],
       pid: 0,
       exitCode: Math.max(...results.map((r) => r.code)),
       startedAtMs,

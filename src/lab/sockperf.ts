@@ -1,8 +1,8 @@
 import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
-import { nsExec, waitForListen } from "./ip-command.js";
+import { nsExec, placePrefix, waitForListen } from "./ip-command.js";
 import { withOriginalPriority } from "../util/priority.js";
-import type { Lab } from "./topology.js";
+import { clientPlace, serverPlace, type Lab } from "./topology.js";
 
 export interface LatencyResult {
   tool: "sockperf";
@@ -44,13 +44,13 @@ export async function runSockperf(
   // Both ends at the caller's priority, not the lowered one of an embedded daemon.
   const server = withOriginalPriority(() =>
     spawnGuarded(
-      "ip",
-      ["netns", "exec", lab.serverNs, "sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)],
+      placePrefix(serverPlace(lab))[0]!,
+      [...placePrefix(serverPlace(lab)).slice(1), "sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)],
       { stdio: "ignore" },
     ),
   );
   try {
-    await waitForListen(lab.serverNs, "udp", port);
+    await waitForListen(serverPlace(lab), "udp", port);
     const argv = [
       "sockperf",
       "pp",
@@ -63,7 +63,7 @@ export async function runSockperf(
       "-m",
       String(messageBytes),
     ];
-    const out = await withOriginalPriority(() => nsExec(lab.clientNs, argv, (seconds + 20) * 1000));
+    const out = await withOriginalPriority(() => nsExec(clientPlace(lab), argv, (seconds + 20) * 1000));
     const r = parseSockperf(out, messageBytes);
     if (!r)
       throw new OverlayscopeError(

@@ -1,7 +1,13 @@
 import { execFileSync } from "node:child_process";
+import { stopNodesSync } from "./docker-nodes.js";
+import type { DockerNode } from "./topology.js";
 
 interface Removable {
   namespaces: string[];
+  /** Docker-backed labs' containers. */
+  containers?: string[];
+  /** docker-overlay's own dockerds. */
+  dockerNodes?: DockerNode[];
 }
 
 /**
@@ -13,6 +19,19 @@ let hooked = false;
 
 function removeAllSync(): void {
   for (const lab of labs) {
+    if (lab.dockerNodes?.length) {
+      stopNodesSync(lab.dockerNodes, lab.containers ?? []);
+      lab.dockerNodes = [];
+      lab.containers = [];
+    }
+    if (lab.containers?.length) {
+      try {
+        execFileSync("docker", ["rm", "-f", ...lab.containers], { stdio: "ignore", timeout: 30_000 });
+      } catch {
+        // gone already, or no dockerd to ask
+      }
+      lab.containers = [];
+    }
     for (const ns of [...lab.namespaces].reverse()) {
       try {
         execFileSync("ip", ["netns", "del", ns], { stdio: "ignore" });

@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { OverlayscopeError } from "../util/errors.js";
 import { componentLogger } from "../util/log.js";
-import { ip, nsExec } from "./ip-command.js";
+import { buildDockerOverlay, stopNodes } from "./docker-nodes.js";
+import {
+  buildDockerPairs,
+  DOCKER_TOPOLOGIES,
+  isDockerTopology,
+  removeContainers,
+} from "./docker-topology.js";
+import { ip, nsExec, type Place } from "./ip-command.js";
 import { registerLab, unregisterLab } from "./teardown.js";
 
 const log = componentLogger("lab");
@@ -11,7 +18,15 @@ const log = componentLogger("lab");
  * `container`: Docker's `--network container:FIRST`, a second container in a bridge-mode first
  * one's namespace: they talk over its loopback.
  */
-export const TOPOLOGIES = ["host", "bridge", "overlay", "macvlan", "none", "container"] as const;
+export const TOPOLOGIES = [
+  "host",
+  "bridge",
+  "overlay",
+  "macvlan",
+  "none",
+  "container",
+  ...DOCKER_TOPOLOGIES,
+] as const;
 export type TopologyName = (typeof TOPOLOGIES)[number];
 
 /** Topologies users ask for that this kernel cannot build, with the missing feature named. */
@@ -24,12 +39,32 @@ export const UNSUPPORTED_TOPOLOGIES: Record<string, string> = {
   wireguard: "the kernel has no WireGuard driver (CONFIG_WIREGUARD)",
 };
 
-/** One client/server pair: where each end runs and the address the client dials. */
+/**
+ * One client/server pair: the network namespace of each end (its name under /var/run/netns), the
+ * address the client dials, and, when the ends are containers, where commands run in them.
+ */
 export interface LabPair {
   clientNs: string;
   serverNs: string;
   serverAddr: string;
+  /** Docker-backed labs: `docker exec CONTAINER` (benchmarks run in the container, not beside it). */
+  clientAt?: readonly string[];
+  serverAt?: readonly string[];
 }
+
+/** A Docker "node" of the docker-overlay topology: a dockerd of the lab's own in a host namespace. */
+export interface DockerNode {
+  name: string;
+  netns: string;
+  socket: string;
+  execRoot: string;
+  dataRoot: string;
+  pid: number;
+}
+
+/** Where a pair's client and server commands run. */
+export const clientPlace = (p: LabPair): Place => p.clientAt ?? p.clientNs;
+export const serverPlace = (p: LabPair): Place => p.serverAt ?? p.serverNs;
 
 /** Most container pairs a lab builds (addresses and port ranges leave room for this many). */
 export const MAX_PAIRS = 32;
@@ -46,6 +81,11 @@ export interface Lab extends LabPair {
   pairs: LabPair[];
   /** Devices along the path, for reports: [netns, device, kind]. */
   path: Array<{ netns: string; device: string; kind: string }>;
+  /** Docker-backed labs: the containers made (removed with the lab), and the image they run. */
+  containers?: string[];
+  dockerImage?: string;
+  /** docker-overlay: the two dockerds the lab started (stopped, with their state, by labDown). */
+  dockerNodes?: DockerNode[];
   /** Milliseconds from creating a container namespace until it answered a ping (mean per container). */
   setupMs: number;
 }
@@ -180,7 +220,7 @@ async function addMacvlanContainer(lab: Lab, host: string, index: number): Promi
   return c;
 }
 
-async function waitForPing(from: string, addr: string, deadlineMs = 10_000): Promise<void> {
+async function waitForPing(from: Place, addr: string, deadlineMs = 10_000): Promise<void> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     try {
@@ -286,13 +326,30 @@ export async function labUp(topology: string, id = newId(), keep = false, pairs 
   };
   if (!keep) registerLab(lab);
   try {
-    const { h1, h2 } = await buildWire(lab);
-    const t0 = performance.now();
-    lab.pairs = await buildPairs(lab, h1, h2, pairs);
+    let t0 = performance.now();
+    if (lab.topology === "docker-overlay") {
+      const { h1, h2 } = await buildWire(lab);
+      const ready = (): void => void (t0 = performance.now());
+      lab.pairs = await buildDockerOverlay(
+        lab,
+        h1,
+        h2,
+        [`${WIRE_NET}.1`, `${WIRE_NET}.2`],
+        pairs,
+        keep,
+        ready,
+      );
+    } else if (isDockerTopology(lab.topology))
+      lab.pairs = await buildDockerPairs(lab, pairs, () => (t0 = performance.now()));
+    else {
+      const { h1, h2 } = await buildWire(lab);
+      t0 = performance.now();
+      lab.pairs = await buildPairs(lab, h1, h2, pairs);
+    }
     Object.assign(lab, lab.pairs[0]);
-    for (const p of lab.pairs) await waitForPing(p.clientNs, p.serverAddr);
+    for (const p of lab.pairs) await waitForPing(clientPlace(p), p.serverAddr);
     // host mode builds no container: its figure is the wire's first ping.
-    const perPair: Record<TopologyName, number> = {
+    const perPair: Record<string, number> = {
       host: 0,
       bridge: 1,
       container: 1,
@@ -300,7 +357,7 @@ export async function labUp(topology: string, id = newId(), keep = false, pairs 
       overlay: 2,
       macvlan: 2,
     };
-    const containers = perPair[lab.topology] * pairs;
+    const containers = lab.containers?.length ?? (perPair[lab.topology] ?? 1) * pairs;
     lab.setupMs = (performance.now() - t0) / Math.max(1, containers);
     log.info({ lab: lab.id, topology, setupMs: lab.setupMs }, "lab up");
     return lab;
@@ -312,6 +369,10 @@ export async function labUp(topology: string, id = newId(), keep = false, pairs 
 
 /** Deleting a namespace deletes its devices (and veth peers); idempotent. */
 export async function labDown(lab: Lab): Promise<void> {
+  if (lab.dockerNodes?.length) await stopNodes(lab.dockerNodes, lab.containers ?? []);
+  else if (lab.containers?.length) await removeContainers(lab.containers);
+  lab.containers = [];
+  lab.dockerNodes = [];
   for (const ns of [...lab.namespaces].reverse()) {
     try {
       await ip(["netns", "del", ns]);

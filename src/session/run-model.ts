@@ -62,6 +62,12 @@ export const EnvSnapshotSchema = z
       .describe(
         "namespaces present but not read: they carried no traffic during the run (a share of the busiest namespace's packets), and at a start with more than 16 namespaces were neither the session's own nor its target's",
       ),
+    containers: z
+      .array(ContainerSchema)
+      .optional()
+      .describe(
+        "running containers (Docker, Podman, containerd): id, name, pid, network namespace (match it to netns[].inode), cgroup, networks with driver, subnets, VXLAN ids",
+      ),
     irqAffinity: z.record(z.string(), z.string()),
     perfEventMaxStack: num.optional(),
     pmu: z.looseObject({}),

@@ -118,7 +118,10 @@ async function resolveNetns(
   const { discoverNetns } = await import("../collectors/netns.js");
   const found = (await discoverNetns()).find((n) => n.inode === inode);
   if (!found) throw notFound(`${field}.inode`, `no network namespace with inode ${inode}`);
-  return { path: found.names[0] ? `/var/run/netns/${found.names[0]}` : `/proc/${found.pid}/ns/net`, inode };
+  const name = found.names[0];
+  const where =
+    name === undefined ? `/proc/${found.pid}/ns/net` : name.startsWith("/") ? name : `/var/run/netns/${name}`;
+  return { path: where, inode };
 }
 
 export async function resolveTarget(

@@ -55,7 +55,7 @@ test("study plan: container pairs sweep inside flows; one pair keeps the names o
 test("study plan: unknown presets, topologies and protocols are usage errors naming the flag", () => {
   assert.throws(
     () => studyPlan({ ...base, preset: "nope" }),
-    /--preset: unknown 'nope' \(known: modes, flow-scaling/,
+    /--preset: unknown 'nope' \(known: modes, docker-modes, flow-scaling/,
   );
   assert.throws(() => studyPlan({ ...base, topology: ["moon"] }), /--topology: unknown 'moon'/);
   assert.throws(

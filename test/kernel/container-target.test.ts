@@ -77,6 +77,14 @@ test("record --container NAME: a Docker container resolved to its runtime, image
     [docker!.inspect("bridge", "{{range .IPAM.Config}}{{.Subnet}}{{end}}")],
     "the network's subnet, as docker network inspect has it",
   );
+  // The environment names every running container with its namespace and network.
+  const seen = run.environment!.start.containers ?? [];
+  for (const name of [SERVER, CLIENT]) {
+    const e = seen.find((x) => x.name === name);
+    assert.ok(e, `${name} in the environment's containers: ${seen.map((x) => x.name).join(", ")}`);
+    assert.equal(e.netns.inode, statSync(`/proc/${e.pid}/ns/net`).ino);
+    assert.equal(e.networks[0]?.driver, "bridge");
+  }
   // The container's eth0 carried the flow: ~5000 datagrams/s offered, the kernel's counter agrees.
   const rates = run.snapshots
     .filter((s) => !s.final)

@@ -389,7 +389,16 @@ for (const sc of SCENARIOS)
     let j = judge(sc, d);
     // The outcome in the log, for the README's table of the suite's results.
     t.diagnostic(`verdict ${d.verdict}; ${j.all}`);
-    assert.deepEqual(j.invented, [], `nothing that was not injected: ${j.all}`);
+    // On a failure, what the invented findings rest on (e.g. which processes competed), to tell a
+    // wrong rule from a machine that really was busy.
+    const grounds = d.findings
+      .filter((f) => j.invented.includes(f.code))
+      .map(
+        (f) =>
+          `${f.code}: ${f.title}; ${f.evidence.map((e) => `${e.what}: ${e.baseline ?? "-"} → ${e.subject} (${e.source})`).join("; ")}`,
+      )
+      .join("\n");
+    assert.deepEqual(j.invented, [], `nothing that was not injected: ${j.all}\n${grounds}`);
     // An effect noise hid in one try is what a user meets too; the diagnosis then tells them to
     // record repeats and compare them (diagnose B1 B2 … --vs S1 S2 …): a cause scenario does that
     // once. A/A pairs get no second try, and a cause that was not injected fails on the first.

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { ProfilerApi } from "../../client/api.js";
 import { DEFAULT_LAB_PROBES, labBench, type LabBenchOptions } from "../../lab/bench.js";
+import { isDockerTopology } from "../../lab/docker-topology.js";
 import type { IperfOptions } from "../../lab/iperf.js";
 import { listLabs, removeLab, saveLab } from "../../lab/lab-state.js";
 import { labUp, TOPOLOGIES, UNSUPPORTED_TOPOLOGIES } from "../../lab/topology.js";
@@ -178,6 +179,12 @@ export async function labBenchPerHostCommand(
   progress: (t: string) => void,
 ): Promise<Array<{ topology: string; file: string; run: MultiHostRun }>> {
   if (flags.latency) throw invalidArgument("--latency", "not with --per-host (measure latency without it)");
+  const docker = flags.topology.filter(isDockerTopology);
+  if (docker.length)
+    throw invalidArgument(
+      "--per-host",
+      `Docker topologies (${docker.join(", ")}) run on one dockerd: record them without it`,
+    );
   const out: Array<{ topology: string; file: string; run: MultiHostRun }> = [];
   for (const opts of await prepareBenches(flags, version, progress)) {
     const run = await labBenchPerHost(opts);

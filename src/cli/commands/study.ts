@@ -51,6 +51,13 @@ export const STUDY_PRESETS: Record<
     length: [1400],
     parallel: [1],
   },
+  "docker-modes": {
+    what: "the modes preset on Docker itself (a real dockerd): host, bridge, none and container-shared networking",
+    topology: ["docker-host", "docker-bridge", "docker-none", "docker-container"],
+    protocol: ["tcp", "udp"],
+    length: [1400],
+    parallel: [1],
+  },
   "flow-scaling": {
     what: "one flow against several: how throughput and CPU per packet scale with parallel TCP flows, host vs overlay",
     topology: ["host", "overlay"],
