@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(bpftrace bpftool iperf3 sockperf sysstat linux-perf iproute2 iputils-ping ethtool nftables
   python3-grpcio python3-protobuf protobuf-compiler libprotobuf-dev protobuf-compiler-grpc golang-go tmux util-linux procps chromium
-  gcc libc6-dev binutils openssl python3-prometheus-client docker.io debootstrap)
+  gcc libc6-dev binutils openssl python3-prometheus-client docker.io debootstrap podman)
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup: not root: skipping apt packages and tracefs (kernel tests will skip)" >&2

@@ -29,6 +29,14 @@ export const StudyRowSchema = z.object({
   softirqsPerPacket: num.nullable(),
   callDepth: num.nullable().describe("mean udp_sendmsg call depth, from the probed second phase"),
   setupMs: num.nullable().describe("time to build the topology"),
+  cacheMissesPerPacket: num
+    .nullable()
+    .default(null)
+    .describe("hardware cache misses per packet (perf); null where the host has no PMU"),
+  memoryBytesPerSecond: num
+    .nullable()
+    .default(null)
+    .describe("memory traffic, read + write bytes/s (uncore IMC or resctrl); null where not measurable"),
   latencyP50Us: num.nullable(),
   latencyP99Us: num.nullable(),
   lostPercent: num,

@@ -18,6 +18,20 @@ function perCpuMeans(run: RunFile, field: "irq" | "softirq" | "idle"): Map<numbe
 
 const sum = (m: Map<number, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
+/** The hardware counters' figures where the run has them (a host with a PMU), else null. */
+function hardwareFigures(
+  run: RunFile,
+  packets: number,
+): { cacheMissesPerPacket: number | null; memoryBytesPerSecond: number | null } {
+  const h = run.hardware;
+  const misses = h.supported ? h.totals["cache-misses"] : undefined;
+  return {
+    cacheMissesPerPacket: misses !== undefined && packets > 0 ? misses / packets : null,
+    memoryBytesPerSecond:
+      h.memorySupported && run.durationSeconds > 0 ? (h.memoryBytes ?? 0) / run.durationSeconds : null,
+  };
+}
+
 /**
  * A cell's row, from its run (and the probed second phase's, for call depth): what the studies
  * tabulate per network mode and flow count. Figures come from the same code the diagnosis uses.
@@ -38,6 +52,7 @@ export function studyRow(run: RunFile, probed?: RunFile): StudyRow {
     softirqsPerPacket: f.softirqsPerPacket ?? null,
     callDepth: depth?.mean ?? null,
     setupMs: run.lab?.setupMs ?? null,
+    ...hardwareFigures(run, f.packets),
     latencyP50Us: run.latency?.p50Us ?? null,
     latencyP99Us: run.latency?.p99Us ?? null,
     lostPercent: b?.lostPercent ?? 0,

@@ -109,7 +109,7 @@ export function renderStudy(study: Study): string {
   const rows = study.cells
     .map(
       (c) =>
-        `<tr><td>${esc(c.topology)}</td><td>${c.protocol}</td><td>${c.length}</td><td>${c.parallel}</td><td>${c.pairs}</td><td>${(c.row.bitsPerSecond / 1e6).toFixed(1)}</td><td>${Math.round(c.row.packetsPerSecond)}</td><td>${fmt(c.row.cpuUsPerPacket)}</td><td>${fmt(c.row.cpuUsPerKB)}</td><td>${c.row.busiestCorePercent.toFixed(0)}</td><td>${c.row.softirqPercent.toFixed(1)}</td><td>${c.row.hardirqPercent.toFixed(1)}</td><td>${fmt(c.row.softirqsPerPacket, 3)}</td><td>${fmt(c.row.callDepth, 1)}</td><td>${fmt(c.row.setupMs, 0)}</td><td>${fmt(c.row.latencyP50Us, 1)} / ${fmt(c.row.latencyP99Us, 1)}</td><td>${esc(c.file)}</td></tr>`,
+        `<tr><td>${esc(c.topology)}</td><td>${c.protocol}</td><td>${c.length}</td><td>${c.parallel}</td><td>${c.pairs}</td><td>${(c.row.bitsPerSecond / 1e6).toFixed(1)}</td><td>${Math.round(c.row.packetsPerSecond)}</td><td>${fmt(c.row.cpuUsPerPacket)}</td><td>${fmt(c.row.cpuUsPerKB)}</td><td>${c.row.busiestCorePercent.toFixed(0)}</td><td>${c.row.softirqPercent.toFixed(1)}</td><td>${c.row.hardirqPercent.toFixed(1)}</td><td>${fmt(c.row.softirqsPerPacket, 3)}</td><td>${fmt(c.row.callDepth, 1)}</td><td>${fmt(c.row.setupMs, 0)}</td><td>${fmt(c.row.cacheMissesPerPacket, 1)}</td><td>${c.row.memoryBytesPerSecond === null ? "-" : (c.row.memoryBytesPerSecond / 1e6).toFixed(0)}</td><td>${fmt(c.row.latencyP50Us, 1)} / ${fmt(c.row.latencyP99Us, 1)}</td><td>${esc(c.file)}</td></tr>`,
     )
     .join("");
   const state = study.complete
@@ -121,7 +121,7 @@ export function renderStudy(study: Study): string {
 <body>
 <header><h1>overlayscope study${study.preset ? ` — ${esc(study.preset)}` : ""}</h1><p>${esc(study.createdAt)} · ${state}</p></header>
 <main>
-<section><h2>Cells</h2><table><tr><th>topology</th><th>protocol</th><th>bytes</th><th>flows</th><th>pairs</th><th>Mbit/s</th><th>packets/s</th><th>CPU µs/packet</th><th>CPU µs/KB</th><th>busiest core %</th><th>softirq % of a core</th><th>hard-IRQ % of a core</th><th>softirqs/packet</th><th>call depth</th><th>set-up ms</th><th>latency p50/p99 µs</th><th>run file</th></tr>${rows}</table></section>
+<section><h2>Cells</h2><table><tr><th>topology</th><th>protocol</th><th>bytes</th><th>flows</th><th>pairs</th><th>Mbit/s</th><th>packets/s</th><th>CPU µs/packet</th><th>CPU µs/KB</th><th>busiest core %</th><th>softirq % of a core</th><th>hard-IRQ % of a core</th><th>softirqs/packet</th><th>call depth</th><th>set-up ms</th><th>cache misses/packet</th><th>memory MB/s</th><th>latency p50/p99 µs</th><th>run file</th></tr>${rows}</table></section>
 <section id="charts"></section>
 </main>
 <script type="application/json" id="study-data">${embedJson(study)}</script>

@@ -8,6 +8,7 @@ import { LAB_IMAGE } from "../../src/lab/docker-image.js";
 import { readRunFile } from "../../src/run/read-run.js";
 import { runCli } from "../helpers/cli.js";
 import { TestDocker } from "../helpers/docker.js";
+import { TestPodman } from "../helpers/podman.js";
 import { kernelSkipReason, requireKernel, requireTool } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -168,4 +169,32 @@ test("Docker's leftovers are gone after the tests: containers, dockerd started h
       .filter((l) => /^[*:-]/.test(l))
       .map((l) => l.replace(/ \[\d+:\d+\]$/, ""));
   assert.deepEqual(rules(now), rules(iptablesBefore), "iptables tables, policies and rules as before");
+});
+
+test("--container through Podman's API socket: a podman container by name, its pid and network namespace", async (t) => {
+  if (!requireKernel(t) || !requireTool(t, "podman")) return;
+  const pod = await TestPodman.start("/var/cache/overlayscope/lab-root-bookworm.tar");
+  t.after(() => pod.stop());
+  const name = `os-podman-${tag}`;
+  pod.run(name, ["sleep", "infinity"]);
+  const pid = Number(pod.inspect(name, "{{.State.Pid}}"));
+  const out = join(dir, "podman.json");
+  const r = await runCli([
+    "record",
+    "--container",
+    name,
+    "--runtime",
+    "podman",
+    "--duration",
+    "1s",
+    "-o",
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const c = (await readRunFile(out)).container!;
+  assert.equal(c.runtime, "podman");
+  assert.equal(c.name, name);
+  assert.equal(c.pid, pid);
+  assert.equal(c.netns.inode, statSync(`/proc/${pid}/ns/net`).ino);
+  assert.ok(c.id.startsWith(pod.inspect(name, "{{.Id}}").slice(0, 12)));
 });

@@ -226,6 +226,8 @@ export function formatStudy(study: Study, dir: string): string {
       "softirq/pkt",
       "depth",
       "set-up ms",
+      "misses/pkt",
+      "mem MB/s",
       "p50/p99 µs",
     ],
     study.cells.map((c) => [
@@ -244,6 +246,8 @@ export function formatStudy(study: Study, dir: string): string {
       f(c.row.softirqsPerPacket, 3),
       f(c.row.callDepth, 1),
       f(c.row.setupMs, 0),
+      f(c.row.cacheMissesPerPacket, 1),
+      c.row.memoryBytesPerSecond === null ? "-" : f(c.row.memoryBytesPerSecond / 1e6, 0),
       c.row.latencyP50Us === null ? "-" : `${f(c.row.latencyP50Us, 1)}/${f(c.row.latencyP99Us, 1)}`,
     ]),
   );
