@@ -42,11 +42,11 @@ export async function withDaemon<T>(
   // Of the environment only the niceness: a private socket needs no token, listener or metrics.
   const config = await loadDaemonConfig(
     undefined,
-    { OVERLAYSCOPE_NICE: process.env.OVERLAYSCOPE_NICE },
+    { OVERLAYSCOPE_NICE: process.env.OVERLAYSCOPE_NICE, OVERLAYSCOPE_BATCH: process.env.OVERLAYSCOPE_BATCH },
     { socket: join(dir, "embedded.sock"), limits: { idleGraceMs: 3_600_000 } },
   );
   // As the standalone daemon does: on a saturated core the scheduler favours the benchmark.
-  lowerPriority(config.nice);
+  lowerPriority(config.nice, config.batch);
   const daemon = await Daemon.start(config, opts.version, false);
   onShutdown(() => daemon.shutdown());
   const api = new ProfilerApi(connect({ address: `unix://${config.socket}` }));

@@ -32,6 +32,12 @@ export const DaemonConfigSchema = z
       .max(19)
       .default(10)
       .describe("niceness of the daemon and its bpftrace children; launched commands keep the original"),
+    batch: z
+      .boolean()
+      .default(true)
+      .describe(
+        "run the daemon and its bpftrace children under SCHED_BATCH (no wakeup preemption of the benchmark); launched commands keep their policy",
+      ),
     bpftrace: z
       .string()
       .regex(/^(bpftrace|\/[A-Za-z0-9_./+-]{1,255})$/, "must be an absolute path to a bpftrace binary")
@@ -94,6 +100,7 @@ export async function loadDaemonConfig(
     fromEnv.nice = /^\d+$/.test(env.OVERLAYSCOPE_NICE)
       ? Number(env.OVERLAYSCOPE_NICE)
       : env.OVERLAYSCOPE_NICE;
+  if (env.OVERLAYSCOPE_BATCH) fromEnv.batch = !/^(0|false|no)$/i.test(env.OVERLAYSCOPE_BATCH);
   const merged: Record<string, unknown> = { ...fromFile, ...fromEnv };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) merged[k] = v;
   if (fromFile.limits || flags.limits)

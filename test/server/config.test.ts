@@ -14,3 +14,9 @@ test("daemon config: flags over the environment over the defaults; OVERLAYSCOPE_
       bad,
     );
 });
+
+test("daemon config: SCHED_BATCH by default; OVERLAYSCOPE_BATCH=0 turns it off", async () => {
+  assert.equal((await loadDaemonConfig(undefined, {}, {})).batch, true);
+  assert.equal((await loadDaemonConfig(undefined, { OVERLAYSCOPE_BATCH: "0" }, {})).batch, false);
+  assert.equal((await loadDaemonConfig(undefined, { OVERLAYSCOPE_BATCH: "1" }, {})).batch, true);
+});

@@ -78,7 +78,7 @@ export async function runDaemon(flags: DaemonFlags, version: string): Promise<vo
     limits: Object.keys(limits).length ? limits : undefined,
   });
   requireRootUser();
-  lowerPriority(config.nice);
+  lowerPriority(config.nice, config.batch);
   const daemon = await Daemon.start(config, version);
   onShutdown(() => daemon.shutdown());
   process.stderr.write(

@@ -52,8 +52,8 @@ export const STUDY_PRESETS: Record<
     parallel: [1],
   },
   "docker-modes": {
-    what: "the modes preset on Docker itself (a real dockerd): host, bridge, none and container-shared networking",
-    topology: ["docker-host", "docker-bridge", "docker-none", "docker-container"],
+    what: "the modes preset on Docker itself (a real dockerd): host, bridge, none, container-shared networking and a two-node swarm overlay",
+    topology: ["docker-host", "docker-bridge", "docker-overlay", "docker-none", "docker-container"],
     protocol: ["tcp", "udp"],
     length: [1400],
     parallel: [1],
