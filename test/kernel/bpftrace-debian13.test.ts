@@ -73,7 +73,15 @@ test("bpftrace 0.23 (Debian 13): the default session attaches every default prob
     assert.ok(run.summary.stackSamples > 0, "stacks sampled on the tick");
     assert.ok(
       run.snapshots.some((s) => s.softirqs.some((x) => x.vector === "NET_RX" && x.probePerSecond > 0)),
-      "the softirq probe's counts parsed from 0.23's JSON",
+      `the softirq probe's counts parsed from 0.23's JSON; NET_RX by snapshot (final, seconds, [cpu, probe/s, /proc/s]): ${JSON.stringify(
+        run.snapshots.map((s) => [
+          s.final,
+          s.seconds,
+          s.softirqs.filter((x) => x.vector === "NET_RX").map((x) => [x.cpu, x.probePerSecond, x.perSecond]),
+          s.probeCosts.map((c) => [c.probe, c.eventsPerSecond]),
+          s.events.map((e) => e.code),
+        ]),
+      )}; window ${run.durationSeconds} s`,
     );
     assert.ok(
       run.snapshots.every((s) => s.events.every((e) => e.code !== "PROBE_EXITED")),
