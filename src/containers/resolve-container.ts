@@ -8,6 +8,7 @@ import {
   containerdTasks,
   type ContainerdTask,
 } from "./containerd-ctr.js";
+import { mapLimit } from "../util/map-limit.js";
 import {
   ENGINE_SOCKETS,
   engineInspect,
@@ -195,13 +196,14 @@ export async function resolveContainer(
  */
 export async function listContainers(): Promise<Container[]> {
   const { found } = await listCandidates(RUNTIMES);
-  const out: Container[] = [];
-  for (const c of found) {
-    const d = await describe(c, "containers", false).catch(() => undefined);
-    if (d) out.push(d);
-  }
-  return out;
+  // Each description is an API call or a `ctr` fork: a few at once, not one node's hundreds.
+  const described = await mapLimit(found, DESCRIBE_CONCURRENCY, (c) =>
+    describe(c, "containers", false).catch(() => undefined),
+  );
+  return described.filter((d): d is Container => d !== undefined);
 }
+
+const DESCRIBE_CONCURRENCY = 8;
 
 /** Whether any container runtime's socket is on this host (nothing is asked when none is). */
 export const anyRuntimeSocket = (): boolean =>

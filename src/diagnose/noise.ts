@@ -229,13 +229,13 @@ export function poissonRateChange(
 export const LOSS_RUN_TO_RUN_LOG_SD = 0.5;
 
 /**
- * The same for the fraction of TCP segments retransmitted. Measured on the development VM
- * (2026-12-03, fourteen identical 6 s iperf3 TCP runs through the overlay, scenario suite set-up):
- * 0.38–0.62% retransmitted, a log standard deviation of 0.13, while one run's intervals put its
- * own error at about 5%: two identical runs differed by a factor of 1.39, which the intervals
- * alone called material.
+ * The same for the fraction of TCP segments retransmitted: a segment is retransmitted because one
+ * was lost where a queue overflowed (or its timer fired first), the same balance of rates as UDP
+ * loss, so the same spread. A narrower one fitted to one machine failed on another: fourteen
+ * identical overlay TCP runs on the development VM spread 0.38–0.62% (log sd 0.13), yet a CI
+ * machine of the same kind recorded 0.16% and 0.38% in an A/A pair — a factor of 2.4.
  */
-export const RETRANS_RUN_TO_RUN_LOG_SD = 0.13;
+export const RETRANS_RUN_TO_RUN_LOG_SD = LOSS_RUN_TO_RUN_LOG_SD;
 
 /**
  * P(|T| < t) for Student's t with `df` (integer) degrees of freedom, in closed form (Abramowitz and

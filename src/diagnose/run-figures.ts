@@ -74,8 +74,9 @@ export interface RunFigures {
   classSamples: Map<string, number>;
   /** Per interval: busy samples and samples of each class set (keyed as classSamples). */
   classSeries: Map<string, IntervalCounts>;
-  /** udp_sendmsg probe depth (opt-in, exact) and the default stacks' depth below the entries. */
-  depth: { mean: number; max: number; samples: number } | undefined;
+  /** udp_sendmsg probe depth at each sampled device transmit (opt-in; se over transmits). */
+  depth: { mean: number; se: number; max: number; samples: number } | undefined;
+  /** The default stacks' depth below the entries: where the CPU was sampled, not the path's depth. */
   stackDepth: { send: DepthFigure | undefined; receive: DepthFigure | undefined };
   /** Per snapshot: the busiest core's sys+softirq+irq and the mean of the others. */
   saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number }>;
@@ -468,13 +469,16 @@ export function runFigures(run: RunFile): RunFigures {
   );
   let dn = 0;
   let dsum = 0;
+  let dsq = 0;
   let dmax = 0;
   for (const s of run.snapshots)
     for (const d of s.callDepth) {
       dn += d.samples;
       dsum += d.depth * d.samples;
+      dsq += d.depth * d.depth * d.samples;
       dmax = Math.max(dmax, d.depth);
     }
+  const dsd = dn > 1 ? Math.sqrt(Math.max(0, (dsq - (dsum * dsum) / dn) / (dn - 1))) : 0;
   const env = run.environment?.start;
   const ctMaxes = (env?.netns ?? []).map((n) => n.conntrackMax).filter((x): x is number => x !== undefined);
   const tunnel = tunnelTraffic(run, intervals);
@@ -520,7 +524,7 @@ export function runFigures(run: RunFile): RunFigures {
     busySamples,
     classSamples,
     classSeries,
-    depth: dn ? { mean: dsum / dn, max: dmax, samples: dn } : undefined,
+    depth: dn ? { mean: dsum / dn, se: dsd / Math.sqrt(dn), max: dmax, samples: dn } : undefined,
     stackDepth: {
       send: depthFigure(run.summary.callDepth.send, entryDepthSeries(intervals, "send")),
       receive: depthFigure(run.summary.callDepth.receive, entryDepthSeries(intervals, "receive")),

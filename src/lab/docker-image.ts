@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { OverlayscopeError } from "../util/errors.js";
+import { docker } from "./docker-cli.js";
 
 const run = promisify(execFile);
 
@@ -16,21 +17,6 @@ const CACHE_DIR = "/var/cache/overlayscope";
 const ROOT_TARBALL = join(CACHE_DIR, "lab-root-bookworm.tar");
 const PACKAGES = ["iperf3", "sockperf", "iproute2", "iputils-ping"];
 
-async function docker(args: string[], timeoutMs = 120_000, host: readonly string[] = []): Promise<string> {
-  try {
-    return (await run("docker", [...host, ...args], { timeout: timeoutMs, maxBuffer: 16 << 20 })).stdout;
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new OverlayscopeError(
-      "FAILED_PRECONDITION",
-      `docker ${args.join(" ")}: ${(err.stderr ?? err.message).trim()}`,
-      {
-        cause: e,
-      },
-    );
-  }
-}
-
 /**
  * The lab image, imported into the running dockerd (or the one `host` names: `-H unix://…`) from
  * the cached root, debootstrapped first if needed.
@@ -39,7 +25,7 @@ export async function ensureLabImage(
   progress: (t: string) => void,
   host: readonly string[] = [],
 ): Promise<string> {
-  const present = await docker(["image", "ls", "-q", LAB_IMAGE], 120_000, host);
+  const present = await docker(["image", "ls", "-q", LAB_IMAGE], host, 120_000);
   if (present.trim() !== "") return LAB_IMAGE;
   if (!existsSync(ROOT_TARBALL)) {
     await mkdir(CACHE_DIR, { recursive: true });
@@ -72,6 +58,6 @@ export async function ensureLabImage(
     }
   }
   progress(`docker lab: importing ${LAB_IMAGE}`);
-  await docker(["import", "--change", 'CMD ["/bin/bash"]', ROOT_TARBALL, LAB_IMAGE], 300_000, host);
+  await docker(["import", "--change", 'CMD ["/bin/bash"]', ROOT_TARBALL, LAB_IMAGE], host, 300_000);
   return LAB_IMAGE;
 }

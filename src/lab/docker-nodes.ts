@@ -4,7 +4,8 @@ import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { OverlayscopeError } from "../util/errors.js";
 import { ensureLabImage } from "./docker-image.js";
-import { attach, docker as dockerCli, execIn, startLabContainer } from "./docker-topology.js";
+import { docker as dockerCli } from "./docker-cli.js";
+import { attach, execIn, startLabContainer } from "./docker-topology.js";
 import type { DockerNode, Lab, LabPair } from "./topology.js";
 
 const run = promisify(execFile);

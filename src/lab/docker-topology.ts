@@ -1,11 +1,8 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { OverlayscopeError } from "../util/errors.js";
+import { docker, dockerUnavailable } from "./docker-cli.js";
 import { ensureLabImage } from "./docker-image.js";
 import { ip } from "./ip-command.js";
 import type { Lab, LabPair } from "./topology.js";
-
-const run = promisify(execFile);
 
 /**
  * Docker's own network modes, built with a real dockerd on this host: every container runs the
@@ -29,38 +26,6 @@ export type DockerTopology = (typeof DOCKER_TOPOLOGIES)[number];
 
 export const isDockerTopology = (t: string): t is DockerTopology =>
   (DOCKER_TOPOLOGIES as readonly string[]).includes(t);
-
-/** The docker CLI, against the host's dockerd or the one `host` names (`-H unix://…`). */
-export async function docker(args: string[], host: readonly string[] = []): Promise<string> {
-  try {
-    return (await run("docker", [...host, ...args], { timeout: 60_000 })).stdout.trim();
-  } catch (e) {
-    const err = e as { stderr?: string; message: string; code?: string };
-    if (err.code === "ENOENT")
-      throw new OverlayscopeError(
-        "UNSUPPORTED",
-        "Docker topologies need Docker (Debian: apt-get install docker.io)",
-      );
-    throw new OverlayscopeError(
-      "FAILED_PRECONDITION",
-      `docker ${[...host, ...args].join(" ")}: ${(err.stderr ?? err.message).trim()}`,
-      { cause: e },
-    );
-  }
-}
-
-/** Whether a dockerd answers; the reason when not. */
-export async function dockerUnavailable(): Promise<string | undefined> {
-  try {
-    await run("docker", ["info", "--format", "{{.ServerVersion}}"], { timeout: 10_000 });
-    return undefined;
-  } catch (e) {
-    const err = e as { code?: string; stderr?: string };
-    return err.code === "ENOENT"
-      ? "Docker is not installed (Debian: apt-get install docker.io)"
-      : `no dockerd answers (${(err.stderr ?? "").trim().split("\n")[0] || "start dockerd"})`;
-  }
-}
 
 /**
  * Starts one lab container (the lab image, `sleep infinity`, labelled with the lab) on the host's

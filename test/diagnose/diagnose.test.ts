@@ -7,6 +7,7 @@ import type { RunFile } from "../../src/run/run-file.js";
 import { runFigures, sideFigures } from "../../src/diagnose/run-figures.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
+import { deeperPath } from "../../src/diagnose/rules/deeper-path.js";
 import { retransmissions } from "../../src/diagnose/rules/retransmissions.js";
 import {
   clusteredRatioSe,
@@ -532,6 +533,13 @@ test("retransmissions: identical runs' spread is not a cause; a fraction several
   });
   const base = withRetransmissions(7_876_731, 29_729);
   assert.equal(retransmissions.evaluate(ctx(base, withRetransmissions(8_363_721, 43_830))), undefined);
+  // An A/A pair on a CI machine of the same kind (2026-12-03): 0.16% and 0.38%, a factor of 2.4.
+  assert.equal(
+    retransmissions.evaluate(
+      ctx(withRetransmissions(7_796_551, 12_600), withRetransmissions(8_379_264, 31_627)),
+    ),
+    undefined,
+  );
   const named = retransmissions.evaluate(ctx(base, withRetransmissions(400_000, 14_000)));
   assert.ok(named, "3.5% against 0.38% is named");
   assert.equal(named.evidence[0]!.subject, "14000 / 400000");
@@ -593,4 +601,33 @@ test("the path is loopback only when the benchmark ran over it: no other device 
   assert.equal(runFigures(withLo(1)).pathDevice, wire);
   // Client and server in one namespace (Docker's none and container modes): loopback is the path.
   assert.equal(runFigures(withLo(0)).pathDevice, "1/lo");
+});
+
+// The scenario suite's second UDP flow (CI, 2026-12-03): with the same path, the sampled stacks'
+// mean depth below the receive entry moved 8.7 → 13.4 frames (the reader woken more often).
+test("deeper path: the sampled stacks' depth is evidence, never the finding; the probe's per-transmit depth is", () => {
+  const ctx = (b: ReturnType<typeof sideFigures>, s: ReturnType<typeof sideFigures>) => ({
+    b,
+    s,
+    gap: 0.2,
+    costRise: 0,
+  });
+  const side = (receive: number, probe?: { mean: number; se: number; max: number; samples: number }) => {
+    const f = sideFigures([load("overlay-udp64-run.json")]);
+    f.stackDepth = {
+      send: { mean: 5.7, se: 0.15, samples: 98 },
+      receive: { mean: receive, se: 0.7, samples: 100 },
+    };
+    f.depth = probe;
+    return f;
+  };
+  assert.equal(deeperPath.evaluate(ctx(side(8.7), side(13.4))), undefined);
+  const host = { mean: 6.0, se: 0.01, max: 6, samples: 2000 };
+  const overlay = { mean: 25.3, se: 0.2, max: 36, samples: 1800 };
+  const named = deeperPath.evaluate(ctx(side(11, host), side(11, overlay)));
+  assert.ok(named, "25.3 against 6.0 frames per transmit is named");
+  assert.match(named.title, /25\.3 frames .* vs 6\.0/);
+  assert.ok(named.evidence.some((e) => e.source.startsWith("default stack samples")));
+  // The same route in both runs: a fraction of a frame apart is no finding.
+  assert.equal(deeperPath.evaluate(ctx(side(11, host), side(11, { ...host, mean: 6.4 }))), undefined);
 });

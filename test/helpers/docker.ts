@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, openSync } from "node:fs";
+import { existsSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { dockerUnavailable } from "../../src/lab/docker-cli.js";
 import { ensureLabImage } from "../../src/lab/docker-image.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -19,12 +20,14 @@ const tables = (): Record<string, string> => {
   return out;
 };
 
-function dockerAnswers(): boolean {
-  return (
-    spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore", timeout: 10_000 })
-      .status === 0
-  );
-}
+const dockerAnswers = async (): Promise<boolean> => (await dockerUnavailable()) === undefined;
+
+/** Docker binds the host's namespace here on start and leaves the mount behind when stopped. */
+const NETNS_DEFAULT = "/run/docker/netns/default";
+const mounted = (path: string): boolean =>
+  readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .some((l) => l.split(" ")[4] === path);
 
 /**
  * A dockerd for a test file: the host's when one answers, else one started here and stopped at
@@ -36,6 +39,7 @@ export class TestDocker {
   private readonly containers: string[] = [];
   private readonly savedTables = tables();
   private readonly links = ["docker0", "docker_gwbridge"].filter((l) => !linkExists(l));
+  private readonly netnsDefaultMounted = mounted(NETNS_DEFAULT);
   private readonly ipForward = execFileSync("sysctl", ["-n", "net.ipv4.ip_forward"], {
     encoding: "utf8",
   }).trim();
@@ -49,7 +53,7 @@ export class TestDocker {
   static async start(): Promise<TestDocker> {
     const d = new TestDocker();
     try {
-      if (!dockerAnswers()) await d.startDaemon();
+      if (!(await dockerAnswers())) await d.startDaemon();
       d.image = await ensureLabImage((t) => process.stderr.write(`${t}\n`));
       return d;
     } catch (e) {
@@ -69,8 +73,8 @@ export class TestDocker {
     );
     // dockerd says when it serves the API; the log is the event to wait on.
     const ready = (async (): Promise<void> => {
-      for (let i = 0; i < 600 && !dockerAnswers(); i++) await new Promise((r) => setTimeout(r, 100));
-      if (!dockerAnswers()) throw new Error(`dockerd did not answer in 60 s; see ${log}`);
+      for (let i = 0; i < 600 && !(await dockerAnswers()); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!(await dockerAnswers())) throw new Error(`dockerd did not answer in 60 s; see ${log}`);
     })();
     await Promise.race([ready, exited]);
   }
@@ -118,6 +122,7 @@ export class TestDocker {
       }
     spawnSync("sysctl", ["-qw", `net.ipv4.ip_forward=${this.ipForward}`]);
     for (const l of this.links) if (linkExists(l)) spawnSync("ip", ["link", "del", l], { stdio: "ignore" });
+    if (!this.netnsDefaultMounted && mounted(NETNS_DEFAULT)) spawnSync("umount", [NETNS_DEFAULT]);
   }
 }
 

@@ -103,23 +103,28 @@ test("record --container NAME: a Docker container resolved to its runtime, image
   );
 });
 
-test("--container through containerd (ctr): Docker's container by id prefix in the moby namespace, the same process", async (t) => {
-  if (!requireKernel(t) || !requireTool(t, "dockerd")) return;
-  const id = docker!.inspect(SERVER, "{{.Id}}");
-  const out = join(dir, "containerd.json");
+/** A one-second `record --container NAME --runtime RUNTIME`: the run's resolved container. */
+async function recordContainer(name: string, runtime: string) {
+  const out = join(dir, `${runtime}.json`);
   const r = await runCli([
     "record",
     "--container",
-    id.slice(0, 12),
+    name,
     "--runtime",
-    "containerd",
+    runtime,
     "--duration",
     "1s",
     "-o",
     out,
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const c = (await readRunFile(out)).container!;
+  return (await readRunFile(out)).container!;
+}
+
+test("--container through containerd (ctr): Docker's container by id prefix in the moby namespace, the same process", async (t) => {
+  if (!requireKernel(t) || !requireTool(t, "dockerd")) return;
+  const id = docker!.inspect(SERVER, "{{.Id}}");
+  const c = await recordContainer(id.slice(0, 12), "containerd");
   assert.equal(c.runtime, "containerd");
   assert.equal(c.namespace, "moby");
   assert.equal(c.id, id);
@@ -178,20 +183,7 @@ test("--container through Podman's API socket: a podman container by name, its p
   const name = `os-podman-${tag}`;
   pod.run(name, ["sleep", "infinity"]);
   const pid = Number(pod.inspect(name, "{{.State.Pid}}"));
-  const out = join(dir, "podman.json");
-  const r = await runCli([
-    "record",
-    "--container",
-    name,
-    "--runtime",
-    "podman",
-    "--duration",
-    "1s",
-    "-o",
-    out,
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-  const c = (await readRunFile(out)).container!;
+  const c = await recordContainer(name, "podman");
   assert.equal(c.runtime, "podman");
   assert.equal(c.name, name);
   assert.equal(c.pid, pid);

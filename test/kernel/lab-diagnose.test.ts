@@ -120,6 +120,10 @@ test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path
   assert.ok(probed.probes.some((p) => p.name === "udp_sendmsg"));
   const dp = await diagnoseJson(runs[0]!.probedFile!, runs[1]!.probedFile!);
   assert.ok(dp.figures.subject.depth!.mean > dp.figures.baseline.depth!.mean, "udp_sendmsg probe depth");
+  // The deeper path is named from the probe's depth at each transmit, the path's own figure.
+  const deeper = dp.findings.find((f) => f.code === "DEEPER_CALL_PATH");
+  assert.ok(deeper, codes(dp).join(","));
+  assert.ok(deeper.evidence.some((e) => e.source.startsWith("udp_sendmsg probe")));
   assert.ok(
     d.findings.every((f) => f.evidence.every((e) => e.source.length > 0)),
     "no number without its source",

@@ -65,49 +65,75 @@ for (const [name, entry] of engine.catalogue) {
   }
 }
 
+/** One pass's variants together on real traffic, as a session would run them: a row per variant. */
+async function runPass(pass: Map<string, Variant>, window: number): Promise<MatrixRow[]> {
+  // The engine takes the pass's one variant of each probe.
+  for (const [name, v] of pass)
+    engine.choices.set(name, { ...engine.choices.get(name)!, variant: v, usable: [v] });
+  // 99 Hz fits every stacks variant.
+  const outcome = await recordTraffic(engine, lab, [...pass.keys()], {
+    stacksHz: 99,
+    bitrate,
+    seconds: window,
+  }).then(
+    (run) => ({ run }),
+    (e: Error) => ({ error: e.message }),
+  );
+  const out: MatrixRow[] = [];
+  for (const [name, v] of pass) {
+    const row: MatrixRow = {
+      probe: name,
+      variant: v.name,
+      expected: true,
+      ran: false,
+      checked: false,
+      passed: false,
+      reason: "",
+    };
+    out.push(row);
+    if ("error" in outcome) {
+      row.reason = `the session did not run: ${outcome.error}`;
+      continue;
+    }
+    try {
+      checkReadings(outcome.run, name);
+      row.ran = true;
+      const checks = TRAFFIC_CHECKS.filter((c) => c.probe === name);
+      for (const c of checks) await c.check(outcome.run);
+      row.checked = checks.length > 0;
+      row.passed = true;
+      row.reason = checks.length
+        ? checks.map((c) => c.name).join("; ")
+        : "readings only (no independent source)";
+    } catch (e) {
+      row.reason = (e as Error).message.split("\n")[0]!;
+    }
+  }
+  return out;
+}
+
 const lab = await labUp("overlay");
 try {
   for (const pass of passes) {
-    // Each pass runs its variants together, as a session would: the engine takes the pass's one.
-    for (const [name, v] of pass)
-      engine.choices.set(name, { ...engine.choices.get(name)!, variant: v, usable: [v] });
-    // 99 Hz fits every stacks variant.
-    const outcome = await recordTraffic(engine, lab, [...pass.keys()], {
-      stacksHz: 99,
-      bitrate,
-      seconds,
-    }).then(
-      (run) => ({ run }),
-      (e: Error) => ({ error: e.message }),
-    );
-    for (const [name, v] of pass) {
-      const row: MatrixRow = {
-        probe: name,
-        variant: v.name,
-        expected: true,
-        ran: false,
-        checked: false,
-        passed: false,
-        reason: "",
-      };
-      rows.push(row);
-      if ("error" in outcome) {
-        row.reason = `the session did not run: ${outcome.error}`;
-        continue;
-      }
-      try {
-        checkReadings(outcome.run, name);
-        row.ran = true;
-        const checks = TRAFFIC_CHECKS.filter((c) => c.probe === name);
-        for (const c of checks) await c.check(outcome.run);
-        row.checked = checks.length > 0;
-        row.passed = true;
-        row.reason = checks.length
-          ? checks.map((c) => c.name).join("; ")
-          : "readings only (no independent source)";
-      } catch (e) {
-        row.reason = (e as Error).message.split("\n")[0]!;
-      }
+    const first = await runPass(pass, seconds);
+    // A variant that attached but printed too few readings in the window ran out of time, not out
+    // of support: under QEMU's emulation bpftrace 0.23 once symbolised one stacks map in the 8 s
+    // (6.12 guest). Those variants get one more window, twice as long; a check that ran and
+    // disagreed with its independent source is never retried.
+    const late = first.filter((r) => !r.ran);
+    if (late.length === 0) {
+      rows.push(...first);
+      continue;
+    }
+    const again = new Map([...pass].filter(([name]) => late.some((r) => r.probe === name)));
+    const second = await runPass(again, seconds * 2);
+    for (const r of first) {
+      const retry = second.find((x) => x.probe === r.probe);
+      rows.push(
+        retry
+          ? { ...retry, reason: `second window of ${seconds * 2} s (first: ${r.reason}): ${retry.reason}` }
+          : r,
+      );
     }
   }
 } finally {

@@ -2,6 +2,7 @@ import { confidenceOf, MIN_SHARE_DELTA, poissonRateChange, proportionChange } fr
 import { pct } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
 import { classifyFrame } from "../../profile/frame-classes.js";
+import { sampledDepthEvidence } from "./deeper-path.js";
 import { explainedShare, type Rule, type RuleContext } from "./rule.js";
 
 /** The top functions of a class whose share grew, for the evidence. */
@@ -150,8 +151,9 @@ export const encapsulation = classRule(
               source: "device counters of the tunnel devices in the environment snapshot",
             },
             ...perTunnelPacketEvidence(b, s),
+            ...sampledDepthEvidence(b, s),
           ]
-        : [],
+        : sampledDepthEvidence(b, s),
   }),
   gainedTunnel,
   pathEncapsulation,
