@@ -113,6 +113,8 @@ export function buildProgram(): Command {
   interface RecordFlags {
     container?: string;
     runtime?: string;
+    pod?: string;
+    namespace?: string;
     pid?: string;
     cgroup?: string;
     netns?: string;
@@ -152,15 +154,29 @@ export function buildProgram(): Command {
         "a running container (Docker, Podman or containerd), recorded in its network namespace",
       )
       .option("--runtime <name>", "with --container: docker | podman | containerd (default: every one found)")
+      .option(
+        "--pod <name>",
+        "a pod on this node (through the CRI socket), recorded in its network namespace",
+      )
+      .option("--namespace <ns>", "with --pod: its Kubernetes namespace (needed when the name is in several)")
       .option("--socket <path>", "daemon socket (an embedded daemon is started when none answers)")
       .option("--json", "print the run summary as JSON on stdout");
 
-  /** --container as a target; --runtime alone is a mistake worth saying. */
-  const containerTarget = (opts: { container?: string; runtime?: string }): Target | undefined => {
-    if (opts.container === undefined) {
-      if (opts.runtime !== undefined) throw invalidArgument("--runtime", "goes with --container NAME");
-      return undefined;
-    }
+  /** --container or --pod as a target; --runtime or --namespace alone is a mistake worth saying. */
+  const containerTarget = (opts: {
+    container?: string;
+    runtime?: string;
+    pod?: string;
+    namespace?: string;
+  }): Target | undefined => {
+    if (opts.runtime !== undefined && opts.container === undefined)
+      throw invalidArgument("--runtime", "goes with --container NAME");
+    if (opts.namespace !== undefined && opts.pod === undefined)
+      throw invalidArgument("--namespace", "goes with --pod NAME");
+    if (opts.container !== undefined && opts.pod !== undefined)
+      throw invalidArgument("target", "give only one of --container, --pod");
+    if (opts.pod !== undefined) return { pod: { name: opts.pod, namespace: opts.namespace ?? "" } };
+    if (opts.container === undefined) return undefined;
     return { container: { name: opts.container, runtime: opts.runtime ?? "" } };
   };
   const finish = async (run: Awaited<ReturnType<typeof recordSession>>, opts: RecordFlags): Promise<void> => {
@@ -211,10 +227,10 @@ export function buildProgram(): Command {
   });
 
   const recordMultiHost = async (opts: RecordFlags, interrupted: Promise<void>): Promise<void> => {
-    if ([opts.container, opts.pid, opts.cgroup, opts.netns].some((x) => x !== undefined))
+    if ([opts.container, opts.pod, opts.pid, opts.cgroup, opts.netns].some((x) => x !== undefined))
       throw invalidArgument(
         "--hosts",
-        "with --hosts each daemon records its whole host; drop --container/--pid/--cgroup/--netns",
+        "with --hosts each daemon records its whole host; drop --container/--pod/--pid/--cgroup/--netns",
       );
     const durationMs = parseDuration(opts.duration ?? "10s");
     const say = (t: string): void => progress(true, t);
@@ -283,11 +299,14 @@ export function buildProgram(): Command {
       if (opts.hosts !== undefined)
         return stopEarlyOnInterrupt((interrupted) => recordMultiHost(opts, interrupted));
       requireRoot();
-      const chosen = [opts.container, opts.pid, opts.cgroup, opts.netns, opts.all].filter(
+      const chosen = [opts.container, opts.pod, opts.pid, opts.cgroup, opts.netns, opts.all].filter(
         (x) => x !== undefined,
       ).length;
       if (chosen > 1)
-        throw invalidArgument("target", "give only one of --container, --pid, --cgroup, --netns, --all");
+        throw invalidArgument(
+          "target",
+          "give only one of --container, --pod, --pid, --cgroup, --netns, --all",
+        );
       let target: Target = containerTarget(opts) ?? { host: {} };
       if (opts.pid !== undefined) {
         if (!/^\d+$/.test(opts.pid))
@@ -374,6 +393,8 @@ export function buildProgram(): Command {
     )
     .option("--container <name|id>", "show one running container's network namespace, not the whole host")
     .option("--runtime <name>", "with --container: docker | podman | containerd (default: every one found)")
+    .option("--pod <name>", "show one pod's network namespace (through the CRI socket)")
+    .option("--namespace <ns>", "with --pod: its Kubernetes namespace")
     .option("--socket <path>", "daemon socket (an embedded daemon is started when none answers)")
     .option("--json", "one snapshot per line (NDJSON) instead of the screen")
     .addHelpText(
@@ -388,6 +409,8 @@ export function buildProgram(): Command {
         json?: boolean;
         container?: string;
         runtime?: string;
+        pod?: string;
+        namespace?: string;
       }) => {
         requireRoot();
         const target = containerTarget(opts);

@@ -14,7 +14,7 @@ export const ContainerNetworkSchema = z.object({
 });
 
 export const ContainerSchema = z.object({
-  runtime: z.enum(["docker", "podman", "containerd"]),
+  runtime: z.enum(["docker", "podman", "containerd", "cri-o"]),
   id: z.string(),
   name: z.string().describe("the runtime's name for it (containerd: the id)"),
   image: z.string(),
@@ -24,6 +24,15 @@ export const ContainerSchema = z.object({
   cgroup: z.string().describe("its first process's cgroup (v2 path, else the v1 cpu hierarchy's)"),
   networkMode: z.string().describe("docker/podman: host, bridge, none, container:ID, or a network name"),
   networks: z.array(ContainerNetworkSchema),
+  pod: z
+    .object({
+      name: z.string(),
+      namespace: z.string().describe("the Kubernetes namespace"),
+      uid: z.string(),
+      criSocket: z.string().describe("the CRI socket it was found through"),
+    })
+    .optional()
+    .describe("a pod (--pod): its sandbox, found through the CRI; id is the sandbox id"),
 });
 
 export type Container = z.infer<typeof ContainerSchema>;

@@ -90,7 +90,7 @@ const label = (c: Candidate): string =>
   `${c.name} (${c.runtime}${c.namespace ? ` ${c.namespace}` : ""} ${c.id.slice(0, 12)})`;
 
 /** The cgroup of a process: the v2 path, else the v1 cpu hierarchy's. */
-async function cgroupOf(pid: number): Promise<string> {
+export async function cgroupOf(pid: number): Promise<string> {
   const lines = (await readFile(`/proc/${pid}/cgroup`, "utf8")).split("\n");
   const v2 = lines.find((l) => l.startsWith("0::"));
   if (v2) return v2.slice(3);

@@ -34,6 +34,7 @@ import type { ListProbesResponse as _overlayscope_v1_ListProbesResponse, ListPro
 import type { ListSessionsRequest as _overlayscope_v1_ListSessionsRequest, ListSessionsRequest__Output as _overlayscope_v1_ListSessionsRequest__Output } from './overlayscope/v1/ListSessionsRequest.js';
 import type { ListSessionsResponse as _overlayscope_v1_ListSessionsResponse, ListSessionsResponse__Output as _overlayscope_v1_ListSessionsResponse__Output } from './overlayscope/v1/ListSessionsResponse.js';
 import type { NetnsTarget as _overlayscope_v1_NetnsTarget, NetnsTarget__Output as _overlayscope_v1_NetnsTarget__Output } from './overlayscope/v1/NetnsTarget.js';
+import type { PodTarget as _overlayscope_v1_PodTarget, PodTarget__Output as _overlayscope_v1_PodTarget__Output } from './overlayscope/v1/PodTarget.js';
 import type { ProbeCost as _overlayscope_v1_ProbeCost, ProbeCost__Output as _overlayscope_v1_ProbeCost__Output } from './overlayscope/v1/ProbeCost.js';
 import type { ProbeInfo as _overlayscope_v1_ProbeInfo, ProbeInfo__Output as _overlayscope_v1_ProbeInfo__Output } from './overlayscope/v1/ProbeInfo.js';
 import type { ProbeParam as _overlayscope_v1_ProbeParam, ProbeParam__Output as _overlayscope_v1_ProbeParam__Output } from './overlayscope/v1/ProbeParam.js';
@@ -99,6 +100,7 @@ export interface ProtoGrpcType {
       ListSessionsRequest: MessageTypeDefinition<_overlayscope_v1_ListSessionsRequest, _overlayscope_v1_ListSessionsRequest__Output>
       ListSessionsResponse: MessageTypeDefinition<_overlayscope_v1_ListSessionsResponse, _overlayscope_v1_ListSessionsResponse__Output>
       NetnsTarget: MessageTypeDefinition<_overlayscope_v1_NetnsTarget, _overlayscope_v1_NetnsTarget__Output>
+      PodTarget: MessageTypeDefinition<_overlayscope_v1_PodTarget, _overlayscope_v1_PodTarget__Output>
       ProbeCost: MessageTypeDefinition<_overlayscope_v1_ProbeCost, _overlayscope_v1_ProbeCost__Output>
       ProbeInfo: MessageTypeDefinition<_overlayscope_v1_ProbeInfo, _overlayscope_v1_ProbeInfo__Output>
       ProbeParam: MessageTypeDefinition<_overlayscope_v1_ProbeParam, _overlayscope_v1_ProbeParam__Output>

@@ -18,7 +18,7 @@ const MAX_ARGS = 4096;
 export interface ResolvedTarget {
   target: Target;
   description: string;
-  /** A container target: what its runtime resolved it to, kept in the run. */
+  /** A container or pod target: what its runtime resolved it to, kept in the run. */
   container?: Container;
   command?: { argv: string[]; netns?: string };
 }
@@ -210,6 +210,15 @@ export async function resolveTarget(
       return {
         target: { kind: "netns", path: c.netns.path, inode: c.netns.inode },
         description: `container ${c.name} (${c.runtime} ${c.id.slice(0, 12)}, netns ${c.netns.inode})`,
+        container: c,
+      };
+    }
+    case "pod": {
+      const { resolvePod } = await import("../containers/resolve-pod.js");
+      const c = await resolvePod(t!.pod?.name ?? "", t!.pod?.namespace ?? "", `${field}.pod`);
+      return {
+        target: { kind: "netns", path: c.netns.path, inode: c.netns.inode },
+        description: `pod ${c.pod!.namespace}/${c.name} (${c.runtime} sandbox ${c.id.slice(0, 12)}, netns ${c.netns.inode})`,
         container: c,
       };
     }

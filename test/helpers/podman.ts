@@ -24,7 +24,6 @@ export class TestPodman {
 
   static async start(rootTarball: string): Promise<TestPodman> {
     const p = new TestPodman();
-    if (!existsSync(rootTarball)) throw new Error(`no lab root at ${rootTarball} (the Docker tests make it)`);
     if (spawnSync("podman", ["image", "exists", p.image]).status !== 0)
       podman(["import", rootTarball, p.image]);
     if (!serving()) {

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { LAB_IMAGE } from "../../src/lab/docker-image.js";
+import { ensureLabRoot, LAB_IMAGE } from "../../src/lab/docker-image.js";
 import { readRunFile } from "../../src/run/read-run.js";
 import { runCli } from "../helpers/cli.js";
 import { TestDocker } from "../helpers/docker.js";
+import { eth0Rx, runEth0Rx } from "../helpers/eth0-rx.js";
 import { TestPodman } from "../helpers/podman.js";
 import { kernelSkipReason, requireKernel, requireTool } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -23,14 +24,6 @@ let docker: TestDocker | undefined;
 const dockerAvailable = (): boolean => spawnSync("dockerd", ["--version"], { stdio: "ignore" }).status === 0;
 const iptablesBefore = spawnSync("iptables-save", [], { encoding: "utf8" }).stdout ?? "";
 const hadDocker0 = spawnSync("ip", ["link", "show", "docker0"], { stdio: "ignore" }).status === 0;
-
-/** Packets received on a process's namespace's eth0, from /proc/PID/net/dev (the kernel's own counter). */
-function eth0Rx(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/net/dev`, "utf8")
-    .split("\n")
-    .find((l) => l.trim().startsWith("eth0:"))!;
-  return Number(line.split(":")[1]!.trim().split(/\s+/)[1]);
-}
 
 before(async () => {
   if (kernelSkipReason() || !dockerAvailable()) return;
@@ -87,12 +80,9 @@ test("record --container NAME: a Docker container resolved to its runtime, image
     assert.equal(e.networks[0]?.driver, "bridge");
   }
   // The container's eth0 carried the flow: ~5000 datagrams/s offered, the kernel's counter agrees.
-  const rates = run.snapshots
-    .filter((s) => !s.final)
-    .flatMap((s) => s.devices.filter((d) => d.netns === c.netns.inode && d.device === "eth0"))
-    .map((d) => d.rxPacketsPerSecond);
-  assert.ok(rates.length >= 2, `eth0 of the container in ${run.snapshots.length} snapshots`);
-  const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+  const rx = runEth0Rx(run, c.netns.inode);
+  assert.ok(rx.intervals >= 2, `eth0 of the container in ${run.snapshots.length} snapshots`);
+  const mean = rx.mean;
   assert.ok(
     Math.abs(mean - independent) / independent < 0.2,
     `run: ${mean.toFixed(0)} packets/s on eth0, /proc/${pid}/net/dev: ${independent.toFixed(0)}`,
@@ -178,7 +168,7 @@ test("Docker's leftovers are gone after the tests: containers, dockerd started h
 
 test("--container through Podman's API socket: a podman container by name, its pid and network namespace", async (t) => {
   if (!requireKernel(t) || !requireTool(t, "podman")) return;
-  const pod = await TestPodman.start("/var/cache/overlayscope/lab-root-bookworm.tar");
+  const pod = await TestPodman.start(await ensureLabRoot((m) => process.stderr.write(`${m}\n`)));
   t.after(() => pod.stop());
   const name = `os-podman-${tag}`;
   pod.run(name, ["sleep", "infinity"]);
