@@ -1,5 +1,7 @@
 import type { Container } from "../containers/container-model.js";
 import { anyRuntimeSocket, listContainers } from "../containers/resolve-container.js";
+import { criSockets } from "../containers/cri-api.js";
+import { listPods } from "../containers/resolve-pod.js";
 import { readdir, readFile } from "node:fs/promises";
 import { parseIpLinkJson, type LinkInfo } from "./link-info.js";
 import type { NetnsRef } from "./netns.js";
@@ -219,12 +221,22 @@ export async function takeEnvSnapshot(
     (t) => Number(t.trim()),
     () => undefined,
   );
-  const containers = anyRuntimeSocket()
+  const runtimes = anyRuntimeSocket()
     ? await listContainers().catch((e: unknown) => {
         problems.push(`container runtimes: ${(e as Error).message}`);
         return [];
       })
     : [];
+  const pods =
+    criSockets().length > 0
+      ? await listPods().catch((e: unknown) => {
+          problems.push(`CRI: ${(e as Error).message}`);
+          return [];
+        })
+      : [];
+  // A pod's sandbox is a containerd task too (namespace k8s.io, named by its id): kept as the pod.
+  const podIds = new Set(pods.map((p) => p.id));
+  const containers = [...runtimes.filter((c) => !podIds.has(c.id)), ...pods];
   return {
     takenAt: Date.now(),
     netns,

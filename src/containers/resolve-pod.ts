@@ -4,6 +4,7 @@ import { clientText, invalidArgument, OverlayscopeError } from "../util/errors.j
 import type { Container } from "./container-model.js";
 import { CriClient, criSockets, type PodSandbox } from "./cri-api.js";
 import { cgroupOf } from "./resolve-container.js";
+import { mapLimit } from "../util/map-limit.js";
 
 /** Kubernetes object names (DNS-1123 subdomains) and namespaces (DNS-1123 labels). */
 const POD_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -52,23 +53,12 @@ export async function resolvePod(name: string, namespace: string, field = "targe
   if (!POD_NAME.test(name)) throw invalidArgument(`${field}.name`, `not a pod name: ${clientText(name)}`);
   if (namespace !== "" && !NAMESPACE.test(namespace))
     throw invalidArgument(`${field}.namespace`, `not a Kubernetes namespace: ${clientText(namespace)}`);
-  const sockets = criSockets();
-  const found: Found[] = [];
-  const failed: string[] = [];
-  for (const socket of sockets) {
-    const c = new CriClient(socket);
-    try {
-      const v = await c.version();
-      for (const pod of await c.listPods()) found.push({ socket, runtime: v.runtimeName, pod });
-    } catch (e) {
-      failed.push(`${socket}: ${(e as Error).message.split("\n")[0]}`);
-    } finally {
-      c.close();
-    }
-  }
-  const hits = found.filter(
-    (f) => f.pod.metadata?.name === name && (namespace === "" || f.pod.metadata?.namespace === namespace),
-  );
+  const { sockets, found, failed } = await listFound();
+  const hits = found
+    .filter(
+      (f) => f.pod.metadata?.name === name && (namespace === "" || f.pod.metadata?.namespace === namespace),
+    )
+    .sort((x, y) => label(x).localeCompare(label(y)));
   if (hits.length > 1)
     throw invalidArgument(
       `${field}.namespace`,
@@ -91,7 +81,11 @@ export async function resolvePod(name: string, namespace: string, field = "targe
       { field: `${field}.name` },
     );
   }
-  const hit = hits[0]!;
+  return describePod(hits[0]!, field);
+}
+
+/** A found pod's sandbox as the run model has containers: its process, namespace, cgroup and IP. */
+async function describePod(hit: Found, field: string): Promise<Container> {
   const c = new CriClient(hit.socket);
   let status;
   try {
@@ -124,4 +118,33 @@ export async function resolvePod(name: string, namespace: string, field = "targe
     networks: ip ? [{ name: "", id: "", driver: "cni", subnets: [], address: ip, vxlanIds: [] }] : [],
     pod: { name: meta.name, namespace: meta.namespace, uid: meta.uid, criSocket: hit.socket },
   };
+}
+
+/** Every CRI socket's ready pods, and what did not answer. */
+async function listFound(): Promise<{ sockets: string[]; found: Found[]; failed: string[] }> {
+  const sockets = criSockets();
+  const found: Found[] = [];
+  const failed: string[] = [];
+  for (const socket of sockets) {
+    const c = new CriClient(socket);
+    try {
+      const v = await c.version();
+      for (const pod of await c.listPods()) found.push({ socket, runtime: v.runtimeName, pod });
+    } catch (e) {
+      failed.push(`${socket}: ${(e as Error).message.split("\n")[0]}`);
+    } finally {
+      c.close();
+    }
+  }
+  return { sockets, found, failed };
+}
+
+/**
+ * Every ready pod on this node (for the environment snapshot: which namespace belongs to which
+ * pod). Pods whose sandbox cannot be described (it just stopped) are left out.
+ */
+export async function listPods(): Promise<Container[]> {
+  const { found } = await listFound();
+  const out = await mapLimit(found, 8, (f) => describePod(f, "pods").catch(() => undefined));
+  return out.filter((c): c is Container => c !== undefined);
 }

@@ -16,6 +16,9 @@ import { tempDir } from "../helpers/temp-dir.js";
 const tag = randomBytes(3).toString("hex");
 const POD = `web-${tag}`;
 const dir = tempDir("pod");
+/** A fixed offered rate, so the run's packet rate has an expected value. */
+const DATAGRAM = 1000;
+const BITRATE = 40e6;
 let cri: TestCri | undefined;
 const ids: Record<string, string> = {};
 const containerdAvailable = (): boolean =>
@@ -54,12 +57,24 @@ test("record --pod NAME --namespace NS: the pod's sandbox through the CRI, its p
   if (!requireKernel(t) || !requireTool(t, "containerd")) return;
   const { pid, ip } = await sandbox(ids["team-a"]!);
   assert.match(ip, /^10\.213\.0\.\d+$/);
-  // 100 echo requests a second from the host into the pod, for the whole recording.
-  const ping = spawn("ping", ["-i", "0.01", "-q", ip], { stdio: "ignore" });
-  t.after(() => ping.kill("SIGKILL"));
+  // A paced UDP flow from the host into the pod (5000 datagrams/s: pings came in bursts when the
+  // recording's start-up took the CPU), to an iperf3 server in the pod's network namespace.
+  const server = spawn("nsenter", [`--net=/proc/${pid}/ns/net`, "iperf3", "-s", "-p", "5301"], {
+    stdio: "ignore",
+  });
+  const client = spawn(
+    "sh",
+    ["-c", `until iperf3 -c ${ip} -p 5301 -u -b ${BITRATE} -l ${DATAGRAM} -t 600; do sleep 0.2; done`],
+    { stdio: "ignore" },
+  );
+  t.after(() => {
+    client.kill("SIGKILL");
+    spawnSync("pkill", ["-f", `iperf3 -c ${ip} -p 5301`]);
+    server.kill("SIGKILL");
+  });
   const out = join(dir, "pod.json");
-  // Once the pings arrive; then the kernel's counter over the same span as the recording.
-  for (let i = 0; i < 100 && eth0Rx(pid) < 20; i++) await new Promise((r) => setTimeout(r, 100));
+  // Once the flow arrives; then the kernel's counter over the same span as the recording.
+  for (let i = 0; i < 100 && eth0Rx(pid) < 1000; i++) await new Promise((r) => setTimeout(r, 100));
   const rx0 = eth0Rx(pid);
   const t0 = performance.now();
   const r = await runCli(
@@ -85,12 +100,27 @@ test("record --pod NAME --namespace NS: the pod's sandbox through the CRI, its p
   assert.equal(c.networks[0]?.address, ip);
   assert.match(c.image, /overlayscope-pause/);
   assert.match(run.target, new RegExp(`^pod team-a/${POD} \\(containerd sandbox `));
-  // The pod's eth0 received the pings (100 a second), as the kernel's own counter in the pod says.
+  // The environment names every ready pod with its namespace, each sandbox once (as the pod, not
+  // also as the containerd task it is).
+  const seen = run.environment!.start.containers ?? [];
+  assert.deepEqual(
+    seen
+      .filter((x) => x.pod?.name === POD)
+      .map((x) => x.pod!.namespace)
+      .sort(),
+    ["team-a", "team-b"],
+  );
+  assert.equal(seen.filter((x) => x.id === ids["team-a"]).length, 1);
+  // The pod's eth0 received the flow, as the kernel's own counter in the pod says.
   const rx = runEth0Rx(run, c.netns.inode);
   assert.ok(rx.intervals >= 2, `eth0 of the pod in ${run.snapshots.length} snapshots`);
   assert.ok(
     Math.abs(rx.mean - independent) / independent < 0.2,
     `run: ${rx.mean.toFixed(0)} packets/s on the pod's eth0, /proc/${pid}/net/dev: ${independent.toFixed(0)}`,
+  );
+  assert.ok(
+    independent > (BITRATE / 8 / DATAGRAM) * 0.5,
+    `the flow ran: ${independent.toFixed(0)} packets/s`,
   );
 });
 
