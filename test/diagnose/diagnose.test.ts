@@ -508,6 +508,12 @@ test("more encapsulation samples through the same tunnel name encapsulation work
   assert.ok(named.evidence.some((e) => e.what === "encapsulation and bridge CPU per tunnel packet"));
   // Five times the samples and five times the packets through the tunnel: other traffic's work.
   assert.equal(encapsulation.evaluate(ctx(base, withTunnelTraffic(more, 80 / 15))), undefined);
+  // More samples per tunnel packet while a second flow shares the path (CI: 412 → 831 ns of bridge
+  // work per tunnel packet beside one): the contention's cost, not the path's.
+  const shared = sideFigures([more]);
+  assert.ok(shared.countsPackets && shared.sentPacketsPerSecond > 0);
+  shared.pathPacketsPerSecond = 2 * shared.sentPacketsPerSecond;
+  assert.equal(encapsulation.evaluate({ b: sideFigures([base]), s: shared, gap: 0, costRise: 0 }), undefined);
 });
 
 /** Figures of a run that sent `sent` TCP segments, `retrans` of them again, evenly over six intervals. */

@@ -16,23 +16,33 @@ const ratioText = (f: RunFigures): string =>
     ? `${f.pathPacketsPerSecond.toFixed(0)} vs ${f.sentPacketsPerSecond.toFixed(0)} packets/s`
     : `${(f.pathBitsPerSecond / 1e6).toFixed(1)} vs ${(f.bitsPerSecond / 1e6).toFixed(1)} Mbit/s`;
 
+/**
+ * How much more the path's busiest device carried than the benchmark sent, subject and baseline,
+ * when the subject's path carried other traffic (undefined otherwise, and for TCP).
+ */
+export function otherTraffic(b: RunFigures, s: RunFigures): { es: number; eb: number } | undefined {
+  // UDP: the path's packets against the datagrams the benchmark sent (headers and encapsulation
+  // do not change a packet count; losses downstream do not either).
+  // TCP is left out: its bytes on a device differ from its goodput by ACKs, headers, segmentation
+  // and resends in ways that overlap with another flow's share.
+  const extra = (f: RunFigures): number | undefined =>
+    !f.countsPackets || f.sentPacketsPerSecond <= 0
+      ? undefined
+      : f.pathPacketsPerSecond / f.sentPacketsPerSecond - 1;
+  const es = extra(s);
+  const eb = extra(b);
+  if (es === undefined || eb === undefined) return undefined;
+  if (es < OTHER_TRAFFIC || es - eb < OTHER_TRAFFIC - MIN_RATE_EFFECT) return undefined;
+  return { es, eb };
+}
+
 export const competingTraffic: Rule = {
   code: "COMPETING_TRAFFIC",
   evaluate(ctx) {
     const { b, s } = ctx;
-    // UDP: the path's packets against the datagrams the benchmark sent (headers and encapsulation
-    // do not change a packet count; losses downstream do not either). TCP: bits, which a
-    // reliable stream delivers as sent.
-    // TCP is left out: its bytes on a device differ from its goodput by ACKs, headers, segmentation
-    // and resends in ways that overlap with another flow's share.
-    const extra = (f: RunFigures): number | undefined =>
-      !f.countsPackets || f.sentPacketsPerSecond <= 0
-        ? undefined
-        : f.pathPacketsPerSecond / f.sentPacketsPerSecond - 1;
-    const es = extra(s);
-    const eb = extra(b);
-    if (es === undefined || eb === undefined) return undefined;
-    if (es < OTHER_TRAFFIC || es - eb < OTHER_TRAFFIC - MIN_RATE_EFFECT) return undefined;
+    const other = otherTraffic(b, s);
+    if (!other) return undefined;
+    const { es, eb } = other;
     const share = es / (1 + es);
     const explains = explainedShare(share, ctx);
     return {
