@@ -220,7 +220,11 @@ const configs: Config[] = [
   cliRun("overlayscope run -- <benchmark> at nice 0 (OVERLAYSCOPE_NICE=0)", { OVERLAYSCOPE_NICE: "0" }),
   // Policies under which a waking task never preempts the running one (the benchmark).
   cliRun("overlayscope run under SCHED_BATCH (chrt --batch 0), nice 10", {}, ["chrt", "--batch", "0"]),
-  cliRun("overlayscope run under SCHED_IDLE (chrt --idle 0)", {}, ["chrt", "--idle", "0"]),
+  cliRun("overlayscope run under SCHED_IDLE (chrt --idle 0)", { OVERLAYSCOPE_BATCH: "0" }, [
+    "chrt",
+    "--idle",
+    "0",
+  ]),
   separateProcess("default session in its own process (as the daemon)", 0),
   separateProcess("default session in its own process at nice 10", 10),
   sessionConfig("collectors only (/proc every 1 s, no bpftrace)", []),
