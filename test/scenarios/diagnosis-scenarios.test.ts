@@ -118,7 +118,8 @@ interface Scenario {
   inject?: () => void | (() => void);
   /** Started beside the subject's benchmark and stopped after it. */
   beside?: () => ChildProcess[];
-  verdict?: Diagnosis["verdict"];
+  /** The verdict the mechanism implies, or the verdicts it allows where the host decides. */
+  verdict?: Diagnosis["verdict"] | Array<Diagnosis["verdict"]>;
   /** The cause that must be named (as a cause when the verdict is slower, else it may be a note). */
   expect?: string;
   top?: boolean;
@@ -159,7 +160,12 @@ const SCENARIOS: Scenario[] = [
     name: "host vs overlay, TCP",
     protocol: "tcp",
     baselinePath: "host",
-    verdict: "slower",
+    // With segmentation offloads, TCP's encapsulation cost is per 64 KB segment, and whether it
+    // moves the rate depends on the host: here the overlay ran 15% below the host path (17.4 →
+    // 14.8 Gbit/s), but the project's CI machine measured no material difference in three runs a
+    // side (2026-12-04). The encapsulation must be named either way: a cause when slower, a note
+    // when the rate did not move; never faster.
+    verdict: ["slower", "no-material-difference"],
     expect: "ENCAPSULATION_WORK",
     allowed: [
       "ENCAPSULATION_WORK",
@@ -362,7 +368,9 @@ function judge(sc: Scenario, d: Diagnosis): { invented: string[]; missed: string
   if (d.verdict === "no-material-difference" && causes.length > 0)
     invented.push(`a cause without a material difference (${causes.join(", ")})`);
   const missed: string[] = [];
-  if (sc.verdict && d.verdict !== sc.verdict) missed.push(`verdict ${d.verdict}, expected ${sc.verdict}`);
+  const verdicts = [sc.verdict ?? []].flat();
+  if (verdicts.length > 0 && !verdicts.includes(d.verdict))
+    missed.push(`verdict ${d.verdict}, expected ${verdicts.join(" or ")}`);
   if (sc.expect) {
     const named = d.findings.find((f) => f.code === sc.expect);
     if (!named) missed.push(`${sc.expect} not named`);
@@ -411,5 +419,13 @@ for (const sc of SCENARIOS)
       t.diagnostic(`with repeats: verdict ${d.verdict}; ${j.all}`);
       assert.deepEqual(j.invented, [], `nothing that was not injected, with repeats: ${j.all}`);
     }
+    if (j.missed.length > 0) t.diagnostic(`figures: ${sideFigures(d)}`);
     assert.deepEqual(j.missed, [], j.all);
   });
+
+/** Each side's rate and cost as the diagnosis measured them, to tell a wrong verdict from a quiet effect. */
+function sideFigures(d: Diagnosis): string {
+  const one = (name: string, f: Diagnosis["figures"]["baseline"]): string =>
+    `${name} ${(f.bitsPerSecond / 1e6).toFixed(0)} Mbit/s (repeats ${f.repeats.bitsPerSecond.map((x) => (x / 1e6).toFixed(0)).join(", ") || "-"}), ${Math.round(f.packetsPerSecond)} packets/s, CPU ${f.cpuUsPerKB?.toFixed(2) ?? "-"} µs/KB, ${f.cpuUsPerPacket?.toFixed(2) ?? "-"} µs/packet`;
+  return `${one("baseline", d.figures.baseline)}; ${one("subject", d.figures.subject)}`;
+}
