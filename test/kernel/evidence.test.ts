@@ -22,7 +22,9 @@ let busy: ChildProcess | undefined;
 let run: RunFile;
 const dir = tempDir("evidence");
 const independent = { before: {} as Record<string, number>, after: {} as Record<string, number> };
-const UDP_DATAGRAMS = 20000;
+// Enough sends for the 99 Hz stacks to catch udp_sendmsg beside a busy loop: 20 000 took ~0.2 s and
+// a CI run once sampled none of it below the send entry.
+const UDP_DATAGRAMS = 100000;
 
 const snmpIn = (ns: string): Map<string, Map<string, number>> =>
   parseSnmp(execFileSync("ip", ["netns", "exec", ns, "cat", "/proc/net/snmp"], { encoding: "utf8" }));
