@@ -13,7 +13,10 @@ export type Verdict = "no-material-difference" | "slower" | "faster";
  * Per packet only where the benchmark counted its packets (UDP datagrams): TCP's segments on the
  * devices change with segmentation offloads, so TCP is compared in bits and CPU per KB.
  */
-export function perPacket(b: RunFigures, s: RunFigures): boolean {
+export function perPacket(
+  b: Pick<RunFigures, "countsPackets" | "packetsPerSecond">,
+  s: Pick<RunFigures, "countsPackets" | "packetsPerSecond">,
+): boolean {
   return b.countsPackets && s.countsPackets && b.packetsPerSecond > 0 && s.packetsPerSecond > 0;
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
+import { perPacket } from "../../src/diagnose/verdict.js";
 import { waitForListen } from "../../src/lab/ip-command.js";
 import { runCli } from "../helpers/cli.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
@@ -437,7 +438,7 @@ for (const sc of SCENARIOS)
 
 /**
  * The two sides' repeats overlap in rate and in CPU per packet (per KB without packet counts),
- * as the verdict compares them: no test on three runs a side can call such a difference material
+ * as the verdict compares them (perPacket): no test on three runs a side can call such a difference material
  * (even a rank test needs every subject repeat beyond every baseline repeat). Measured in CI on a
  * noisy hour: host UDP 41, 57, 62 Mbit/s against the overlay's 51, 46, 34 (2026-12-04).
  */
@@ -445,7 +446,7 @@ function repeatsOverlap(d: Diagnosis): boolean {
   const { baseline: b, subject: s } = d.figures;
   const overlap = (x: number[], y: number[]): boolean =>
     x.length >= 2 && y.length >= 2 && Math.max(...x) >= Math.min(...y) && Math.max(...y) >= Math.min(...x);
-  const byPackets = b.countsPackets && s.countsPackets;
+  const byPackets = perPacket(b, s);
   const rate = byPackets
     ? overlap(b.repeats.packetsPerSecond, s.repeats.packetsPerSecond)
     : overlap(b.repeats.bitsPerSecond, s.repeats.bitsPerSecond);
