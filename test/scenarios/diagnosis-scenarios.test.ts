@@ -161,8 +161,7 @@ const SCENARIOS: Scenario[] = [
     name: "host vs overlay, TCP",
     protocol: "tcp",
     baselinePath: "host",
-    // With segmentation offloads, TCP's encapsulation cost is per 64 KB segment, and whether it
-    // moves the rate depends on the host: here the overlay ran 15% below the host path (17.4 →
+    // Whether the overlay moves TCP's rate depends on the host: here the overlay ran 15% below the host path (17.4 →
     // 14.8 Gbit/s), but the project's CI machine measured no material difference in three runs a
     // side (2026-12-04). The encapsulation must be named either way: a cause when slower, a note
     // when the rate did not move; never faster.
@@ -439,8 +438,8 @@ for (const sc of SCENARIOS)
 /**
  * The two sides' repeats overlap in rate and in CPU per packet (per KB without packet counts),
  * as the verdict compares them (perPacket): no test on three runs a side can call such a difference material
- * (even a rank test needs every subject repeat beyond every baseline repeat). Measured in CI on a
- * noisy hour: host UDP 41, 57, 62 Mbit/s against the overlay's 51, 46, 34 (2026-12-04).
+ * (even a rank test needs every subject repeat beyond every baseline repeat). Measured in a local
+ * fresh-clone CI run on a noisy hour: host UDP 41, 57, 62 Mbit/s against the overlay's 51, 46, 34 (2026-12-04).
  */
 function repeatsOverlap(d: Diagnosis): boolean {
   const { baseline: b, subject: s } = d.figures;
