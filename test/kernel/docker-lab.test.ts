@@ -7,6 +7,7 @@ import { readRunFile } from "../../src/run/read-run.js";
 import { runCli } from "../helpers/cli.js";
 import { dockerInstalled, TestDocker } from "../helpers/docker.js";
 import { kernelSkipReason, requireKernel, requireTool } from "../helpers/kernel.js";
+import { labNamespaces, labNamespacesSince } from "../helpers/lab-namespaces.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 let docker: TestDocker | undefined;
@@ -28,6 +29,7 @@ const labContainers = (): string =>
 test("lab study on Docker's own modes: a row per mode from iperf3 run inside the containers, set-up times, nothing left behind", async (t) => {
   if (!requireKernel(t) || !requireTool(t, "dockerd")) return;
   const out = tempDir("docker-study");
+  const labsBefore = labNamespaces();
   const modes = ["docker-bridge", "docker-host", "docker-none", "docker-container"];
   const sweep = "--protocol tcp --length 1400 --seconds 2 --probes stacks --json".split(" ");
   const r = await runCli(["lab", "study", "--topology", ...modes, ...sweep, "-o", out], 300_000);
@@ -57,7 +59,7 @@ test("lab study on Docker's own modes: a row per mode from iperf3 run inside the
     }
   }
   assert.equal(labContainers(), "", "no lab container left");
-  assert.doesNotMatch(execFileSync("ip", ["netns", "list"], { encoding: "utf8" }), /^os[0-9a-f]{6}-[cs]\d/m);
+  assert.deepEqual(labNamespacesSince(labsBefore), [], "no lab namespace left");
 });
 
 test("lab up docker-bridge keeps its containers until lab down removes them", async (t) => {

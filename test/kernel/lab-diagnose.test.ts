@@ -6,6 +6,7 @@ import type { Diagnosis } from "../../src/diagnose/diagnose.js";
 import { readRunFile } from "../../src/run/read-run.js";
 import { runCli } from "../helpers/cli.js";
 import { requireKernel } from "../helpers/kernel.js";
+import { labNamespaces, labNamespacesSince } from "../helpers/lab-namespaces.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const dir = tempDir("lab");
@@ -71,6 +72,7 @@ test("lab up / status / down keep and remove a topology; unsupported ones name t
 
 test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path, more softirq work and a lower packet rate", async (t) => {
   if (!requireKernel(t)) return;
+  const labsBefore = labNamespaces();
   const runs = await bench([
     "--topology",
     "host",
@@ -85,7 +87,7 @@ test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path
     "1",
   ]);
   assert.equal(runs.length, 2);
-  assert.doesNotMatch(netnsList(), /os[0-9a-f]{6}-/, "lab torn down");
+  assert.deepEqual(labNamespacesSince(labsBefore), [], "lab torn down");
   const overlay = await readRunFile(runs[1]!.file);
   assert.ok(
     overlay.benchmark && overlay.benchmark.packetsReceived > 1000,

@@ -8,17 +8,11 @@ import { readRunFile } from "../../src/run/read-run.js";
 import { renderedDom } from "../helpers/chromium.js";
 import { CLI_ARGV, runCli } from "../helpers/cli.js";
 import { requireKernel, requireTool } from "../helpers/kernel.js";
+import { labNamespaces, labNamespacesSince } from "../helpers/lab-namespaces.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const readStudy = (dir: string): Study =>
   StudySchema.parse(JSON.parse(readFileSync(join(dir, "study.json"), "utf8")));
-
-/** Lab namespaces ("os<6 hex>-…", src/lab/topology.ts) present now. */
-const labNamespaces = (): string[] =>
-  execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
-    .split("\n")
-    .map((l) => l.split(" ")[0]!)
-    .filter((n) => /^os[0-9a-f]{6}-/.test(n));
 
 const dir = tempDir("study");
 /** Two topologies × one and two flows: four cells. */
@@ -134,7 +128,7 @@ test("lab study: Ctrl-C keeps the finished cells in a partial study and leaves n
   assert.equal(study.plan.length, 3);
   assert.match(readFileSync(join(out, "study.html"), "utf8"), /partial: \d of 3 cells/);
   assert.ok(code === 0 || code === 130, `exit ${code}`);
-  assert.deepEqual(labNamespaces(), labsBefore, "no lab namespace left");
+  assert.deepEqual(labNamespacesSince(labsBefore), [], "no lab namespace left");
 });
 
 test("lab study --pairs: a two-pair cell sums both pairs' iperf3 reports, each pair's client sent its share, and the page plots against pairs", async (t) => {
