@@ -478,7 +478,9 @@ export function buildProgram(): Command {
     });
   lab
     .command("status")
-    .description("Labs kept by 'lab up'")
+    .description(
+      "Labs on this host: kept by 'lab up', in use by a running bench or study, or orphaned by one that was killed",
+    )
     .option("--json", "machine-readable output")
     .action(async (opts: { json?: boolean }) => {
       const { labStatusCommand } = await import("./commands/lab.js");
@@ -486,24 +488,28 @@ export function buildProgram(): Command {
       print(Boolean(opts.json), labs, () =>
         labs.length
           ? renderTable(
-              ["id", "topology", "alive", "client", "server", "address"],
+              ["id", "state", "topology", "alive", "client", "server", "address"],
               labs.map((l) => [
                 l.id,
-                l.topology,
+                l.state === "in-use" ? `in use by pid ${l.owner}` : l.state,
+                l.topology ?? "",
                 l.alive ? "yes" : "no",
-                l.clientNs,
-                l.serverNs,
-                l.serverAddr,
+                l.clientNs ?? "",
+                l.serverNs ?? "",
+                l.serverAddr ?? "",
               ]),
-            )
+            ) +
+            (labs.some((l) => l.state === "orphaned")
+              ? "\norphaned: left by a process that died without removing it; 'overlayscope lab down ID' or 'lab down --all' removes it"
+              : "")
           : "no labs",
       );
     });
   lab
     .command("down")
-    .description("Remove labs (their namespaces and devices)")
+    .description("Remove kept or orphaned labs (their namespaces, devices and containers)")
     .argument("[ids...]", "lab ids from 'lab status'")
-    .option("--all", "every lab")
+    .option("--all", "every kept or orphaned lab (labs in use by a running process are left to it)")
     .option("--json", "machine-readable output")
     .action(async (ids: string[], opts: { all?: boolean; json?: boolean }) => {
       requireRoot();

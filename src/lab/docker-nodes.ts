@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { OverlayscopeError } from "../util/errors.js";
 import { ensureLabImage } from "./docker-image.js";
@@ -34,17 +34,40 @@ async function answers(n: DockerNode): Promise<boolean> {
   );
 }
 
+/** Where a node keeps its socket, exec root and data. */
+const nodeNamed = (name: string, netns: string, pid: number): DockerNode => ({
+  name,
+  netns,
+  socket: `${STATE}/${name}.sock`,
+  execRoot: `${STATE}/${name}`,
+  dataRoot: `${DATA}/${name}`,
+  pid,
+});
+
+/**
+ * The nodes an orphaned lab left (its process died without stopping them): found by name in the
+ * state directory, with the pid dockerd wrote, so stopNodes can end them and remove their state.
+ */
+export async function nodesLeftBy(labId: string): Promise<DockerNode[]> {
+  const names = new Set(
+    (await readdir(STATE).catch(() => [] as string[]))
+      .map((f) => new RegExp(`^(${labId}-n\\d+)(\\.(sock|pid|log))?$`).exec(f)?.[1])
+      .filter((n): n is string => n !== undefined),
+  );
+  const nodes: DockerNode[] = [];
+  for (const name of [...names].sort()) {
+    const pid = Number((await readFile(`${STATE}/${name}.pid`, "utf8").catch(() => "")).trim());
+    // Only a running dockerd is ended: a pid file left by a crash may name a reused pid.
+    const comm = pid > 0 ? await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "") : "";
+    nodes.push(nodeNamed(name, "", comm.trim() === "dockerd" ? pid : 0));
+  }
+  return nodes;
+}
+
 /** Starts a node's dockerd inside a lab host namespace; resolves once its API answers. */
 async function startNode(lab: Lab, netns: string, index: number, keep: boolean): Promise<DockerNode> {
   const name = `${lab.id}-n${index}`;
-  const node: DockerNode = {
-    name,
-    netns,
-    socket: `${STATE}/${name}.sock`,
-    execRoot: `${STATE}/${name}`,
-    dataRoot: `${DATA}/${name}`,
-    pid: 0,
-  };
+  const node = nodeNamed(name, netns, 0);
   await mkdir(STATE, { recursive: true, mode: 0o700 });
   (lab.dockerNodes ??= []).push(node);
   const log = `${STATE}/${name}.log`;

@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { stopNodesSync } from "./docker-nodes.js";
+import { dropOwnerSync } from "./lab-owners.js";
 import type { DockerNode } from "./topology.js";
 
-interface Removable {
+/** What removing a lab needs: a built lab, or an orphaned one found by its id (lab-state.ts). */
+export interface Removable {
+  id: string;
   namespaces: string[];
   /** Docker-backed labs' containers. */
   containers?: string[];
@@ -40,6 +43,7 @@ function removeAllSync(): void {
       }
     }
     lab.namespaces = [];
+    dropOwnerSync(lab.id);
   }
   labs.clear();
 }
@@ -60,4 +64,5 @@ export function registerLab(lab: Removable): void {
 
 export function unregisterLab(lab: Removable): void {
   labs.delete(lab);
+  dropOwnerSync(lab.id);
 }

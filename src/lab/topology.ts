@@ -9,7 +9,8 @@ import {
   removeContainers,
 } from "./docker-topology.js";
 import { ip, nsExec, type Place } from "./ip-command.js";
-import { registerLab, unregisterLab } from "./teardown.js";
+import { recordOwnerSync } from "./lab-owners.js";
+import { registerLab, unregisterLab, type Removable } from "./teardown.js";
 
 const log = componentLogger("lab");
 
@@ -324,6 +325,9 @@ export async function labUp(topology: string, id = newId(), keep = false, pairs 
     path: [],
     setupMs: 0,
   };
+  // Owned by this process until removed (or, when kept, until `lab up` has saved it): a SIGKILL
+  // mid-build or mid-bench leaves an orphan that `lab status` and `lab down` can find.
+  recordOwnerSync(lab.id);
   if (!keep) registerLab(lab);
   try {
     let t0 = performance.now();
@@ -368,7 +372,7 @@ export async function labUp(topology: string, id = newId(), keep = false, pairs 
 }
 
 /** Deleting a namespace deletes its devices (and veth peers); idempotent. */
-export async function labDown(lab: Lab): Promise<void> {
+export async function labDown(lab: Removable): Promise<void> {
   if (lab.dockerNodes?.length) await stopNodes(lab.dockerNodes, lab.containers ?? []);
   else if (lab.containers?.length) await removeContainers(lab.containers);
   lab.containers = [];

@@ -8,6 +8,7 @@ import { runCli } from "../helpers/cli.js";
 import { dockerInstalled, TestDocker } from "../helpers/docker.js";
 import { kernelSkipReason, requireKernel, requireTool } from "../helpers/kernel.js";
 import { labNamespaces, labNamespacesSince } from "../helpers/lab-namespaces.js";
+import { labOwnerProcess } from "../helpers/lab-owner.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 let docker: TestDocker | undefined;
@@ -72,6 +73,25 @@ test("lab up docker-bridge keeps its containers until lab down removes them", as
   const down = await runCli(["lab", "down", lab.id]);
   assert.equal(down.code, 0, down.stderr);
   assert.equal(labContainers(), "");
+});
+
+test("a docker-bridge lab whose process was SIGKILLed: 'lab down' removes its containers and namespaces", async (t) => {
+  if (!requireKernel(t) || !requireTool(t, "dockerd")) return;
+  const { owner, id, exited } = await labOwnerProcess("docker-bridge");
+  owner.kill("SIGKILL");
+  await exited;
+  const mine = (): string =>
+    execFileSync("docker", ["ps", "-a", "-q", "--filter", `label=overlayscope.lab=${id}`], {
+      encoding: "utf8",
+    }).trim();
+  assert.notEqual(mine(), "", "its containers outlived it");
+  const down = await runCli(["lab", "down", id]);
+  assert.equal(down.code, 0, down.stderr);
+  assert.equal(mine(), "", "no container of the orphan left");
+  assert.deepEqual(
+    labNamespaces().filter((n) => n.startsWith(`${id}-`)),
+    [],
+  );
 });
 
 test("docker-overlay: run -- docker exec … iperf3 across a two-node swarm overlay shows VXLAN frames and the overlay network's VXLAN device with its VNI; lab down leaves nothing", async (t) => {

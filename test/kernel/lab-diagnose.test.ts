@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
+import { LAB_OWNERS_DIR } from "../../src/lab/lab-owners.js";
+import type { LabStatus } from "../../src/lab/lab-state.js";
 import { readRunFile } from "../../src/run/read-run.js";
 import { runCli } from "../helpers/cli.js";
 import { requireKernel } from "../helpers/kernel.js";
 import { labNamespaces, labNamespacesSince } from "../helpers/lab-namespaces.js";
+import { labOwnerProcess } from "../helpers/lab-owner.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const dir = tempDir("lab");
@@ -48,11 +52,9 @@ test("lab up / status / down keep and remove a topology; unsupported ones name t
   const lab = JSON.parse(up.stdout) as { id: string; clientNs: string; serverAddr: string; setupMs: number };
   assert.ok(lab.setupMs > 0);
   execFileSync("ip", ["netns", "exec", lab.clientNs, "ping", "-c", "1", "-W", "2", lab.serverAddr]);
-  const status = JSON.parse((await runCli(["lab", "status", "--json"])).stdout) as Array<{
-    id: string;
-    alive: boolean;
-  }>;
-  assert.ok(status.some((s) => s.id === lab.id && s.alive));
+  const status = JSON.parse((await runCli(["lab", "status", "--json"])).stdout) as LabStatus[];
+  assert.ok(status.some((s) => s.id === lab.id && s.alive && s.state === "kept"));
+  assert.equal(existsSync(join(LAB_OWNERS_DIR, lab.id)), false, "a kept lab is recorded as kept, not owned");
   const down = await runCli(["lab", "down", lab.id]);
   assert.equal(down.code, 0, down.stderr);
   assert.doesNotMatch(netnsList(), new RegExp(lab.id));
@@ -68,6 +70,42 @@ test("lab up / status / down keep and remove a topology; unsupported ones name t
   assert.match(ipip.stderr, /cannot be built here: the kernel has no IPIP tunnel driver \(CONFIG_NET_IPIP\)/);
   const bad = await runCli(["lab", "down", "../etc"]);
   assert.equal(bad.code, 2);
+});
+
+test("a lab whose process was SIGKILLed is listed as orphaned and 'lab down' removes it; while its process runs, it is in use and refused", async (t) => {
+  if (!requireKernel(t)) return;
+  const { owner, id, exited } = await labOwnerProcess("overlay");
+  try {
+    const statusOf = async (): Promise<LabStatus | undefined> =>
+      (JSON.parse((await runCli(["lab", "status", "--json"])).stdout) as LabStatus[]).find(
+        (l) => l.id === id,
+      );
+    const inUse = await statusOf();
+    assert.equal(inUse?.state, "in-use");
+    assert.equal(inUse?.owner, owner.pid);
+    assert.ok(inUse.alive && inUse.namespaces.length === 4, inUse.namespaces.join(" "));
+    const refused = await runCli(["lab", "down", id]);
+    assert.equal(refused.code, 3);
+    assert.match(refused.stderr, new RegExp(`lab ${id} is in use by process ${owner.pid}`));
+    assert.equal(labNamespaces().filter((n) => n.startsWith(`${id}-`)).length, 4, "refused: still there");
+
+    owner.kill("SIGKILL");
+    await exited;
+    const orphan = await statusOf();
+    assert.equal(orphan?.state, "orphaned");
+    assert.deepEqual(orphan.namespaces, inUse.namespaces);
+    const text = await runCli(["lab", "status"]);
+    assert.match(text.stdout, new RegExp(`^${id}\\s+orphaned`, "m"));
+    assert.match(text.stdout, /'overlayscope lab down ID' or 'lab down --all' removes it/);
+    const down = await runCli(["lab", "down", id, "--json"]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(JSON.parse(down.stdout), { removed: [id] });
+    assert.equal(labNamespaces().filter((n) => n.startsWith(`${id}-`)).length, 0, "orphan removed");
+    assert.equal(await statusOf(), undefined);
+    assert.equal(existsSync(join(LAB_OWNERS_DIR, id)), false, "its owner record went with it");
+  } finally {
+    owner.kill("SIGKILL");
+  }
 });
 
 test("host vs overlay, UDP 64 B: the diagnosis names VXLAN frames, a deeper path, more softirq work and a lower packet rate", async (t) => {

@@ -65,7 +65,7 @@ export async function labStatusCommand(): Promise<Awaited<ReturnType<typeof list
 }
 
 export async function labDownCommand(ids: string[], all: boolean): Promise<string[]> {
-  const targets = all ? (await listLabs()).map((l) => l.id) : ids;
+  const targets = all ? (await listLabs()).filter((l) => l.state !== "in-use").map((l) => l.id) : ids;
   if (targets.length === 0 && !all)
     throw invalidArgument("id", "give a lab id or --all (see 'overlayscope lab status')");
   for (const id of targets) await removeLab(id);
