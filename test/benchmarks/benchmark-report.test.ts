@@ -16,6 +16,38 @@ test("the tool is found behind wrappers such as ip netns exec, with its own argu
   assert.equal(benchmarkTool(["sleep", "2"]), undefined);
 });
 
+test("a benchmark inside a shell script (sh -c, ssh) is found, its arguments ending with its command", () => {
+  assert.deepEqual(benchmarkTool(["sh", "-c", "sleep 1; iperf3 -c 10.0.0.2 -u -l 64 -t 5 && echo done"]), {
+    tool: "iperf3",
+    args: ["-c", "10.0.0.2", "-u", "-l", "64", "-t", "5"],
+  });
+  assert.deepEqual(benchmarkTool(["ssh", "peer", "'sockperf tp -i 10.0.0.2 -m 64 --tcp>out.txt'"]), {
+    tool: "sockperf",
+    args: ["tp", "-i", "10.0.0.2", "-m", "64", "--tcp"],
+  });
+  assert.equal(benchmarkTool(["sh", "-c", "echo iperf3-like | cat"]), undefined);
+  // The text report read through the script's flags: 64-byte UDP as if run directly.
+  const r = parseBenchmarkOutput(
+    ["bash", "-c", "iperf3 -c 127.0.0.1 -u -b 0 -l 64 | tee log"],
+    fixture("iperf3-udp64-text.txt"),
+  )!;
+  assert.equal(r.protocol, "udp");
+  assert.equal(r.messageBytes, 64);
+  assert.equal(r.packetsReceived, 221627 - 371);
+});
+
+test("a command naming no tool (a script file) is read when it printed an iperf3 -J report, and only then", () => {
+  const json = fixture("iperf3-udp64.json");
+  const r = parseBenchmarkOutput(["./bench.sh"], json)!;
+  assert.deepEqual(r, parseBenchmarkOutput(["iperf3", "-J", "-u"], json));
+  assert.equal(r.messageBytes, 64);
+  // Two clients' reports one after the other are summed, as for iperf3 itself.
+  assert.equal(parseBenchmarkOutput(["./bench.sh"], json + json)!.packetsSent, r.packetsSent * 2);
+  // Other JSON, even with an "end" key, and iperf3's text report without its flags are not read.
+  assert.equal(parseBenchmarkOutput(["./bench.sh"], '{"end": {"sum": {"packets": 5}}}'), undefined);
+  assert.equal(parseBenchmarkOutput(["./bench.sh"], fixture("iperf3-udp64-text.txt")), undefined);
+});
+
 test("iperf3 UDP text report: the receiver line's rate, datagrams received = total - lost", () => {
   const r = parseBenchmarkOutput(
     ["iperf3", "-c", "127.0.0.1", "-u", "-b", "0", "-l", "64"],

@@ -90,6 +90,22 @@ test("run -- iperf3 through a hand-built overlay: iperf3's own figures, environm
   );
 });
 
+test("run -- sh -c '… iperf3 …': the benchmark a shell script runs gives its own figures too", async (t) => {
+  if (!requireKernel(t)) return;
+  const out = join(dir, "script.json");
+  const script = `${udpClientArgv(ov!, 5310, "30M", 200, 2).join(" ")} && echo done`;
+  const r = await runCli(["run", "-o", out, "--", "sh", "-c", script]);
+  assert.equal(r.code, 0, r.stderr);
+  const line = r.stdout.split("\n").find((l) => / receiver\s*$/.test(l));
+  assert.ok(line, r.stdout);
+  const m = /(\d+)\/(\d+) \(/.exec(line)!;
+  const run = await readRunFile(out);
+  assert.equal(run.benchmark?.tool, "iperf3");
+  assert.equal(run.benchmark.protocol, "udp");
+  assert.equal(run.benchmark.messageBytes, 200, "the -l inside the script");
+  assert.equal(run.benchmark.packetsReceived, Number(m[2]) - Number(m[1]));
+});
+
 /** Runs a paced flow for `seconds` while `record` runs with the given target flags. */
 async function recordDuringFlow(targetFlags: string[], name: string): Promise<RunFile> {
   const [cmd, ...args] = udpClientArgv(ov!, 5310, "30M", 200, 30);
