@@ -25,10 +25,14 @@ const RECEIVE = [
   "vxlan_rcv",
   "gro_cells_receive",
   "udp_recvmsg",
+  // A dual-stack server (iperf3's default) receives IPv4 datagrams through the IPv6 socket's recvmsg.
+  "udpv6_recvmsg",
   "__skb_recv_udp",
   "skb_copy_datagram_iter",
   "udp_queue_rcv_skb",
+  "udpv6_queue_rcv_skb",
   "__udp4_lib_rcv",
+  "__udp6_lib_rcv",
 ];
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;

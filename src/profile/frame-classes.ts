@@ -19,7 +19,7 @@ export const FRAME_CLASSES = [
   ],
   [
     "socket",
-    /^(udp_sendmsg|udpv6_sendmsg|tcp_sendmsg|tcp_recvmsg|udp_recvmsg|__udp_enqueue|udp_queue_rcv|sock_|__sock_|skb_copy_datagram|inet_sendmsg|inet_recvmsg|__sys_sendto|__sys_recvfrom)/,
+    /^(udp_sendmsg|udpv6_sendmsg|tcp_sendmsg|tcp_recvmsg|udp_recvmsg|udpv6_recvmsg|__udp_enqueue|udp_queue_rcv|sock_|__sock_|skb_copy_datagram|inet_sendmsg|inet_recvmsg|__sys_sendto|__sys_recvfrom)/,
   ],
   ["driver", /^(veth_|virtnet_|virtqueue_|e1000|ixgbe_|i40e_|ice_|mlx5|bnxt_|macvlan_|ipvlan_|tun_)/],
 ] as const satisfies ReadonlyArray<readonly [string, RegExp]>;

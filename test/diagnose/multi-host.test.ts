@@ -89,6 +89,29 @@ test("one multi-host run: encapsulation on the sender, receive side on the recei
   assert.match(html, /b — not recorded/);
 });
 
+test("a dual-stack receiver (iperf3's default server socket): its receive path under udpv6_recvmsg counts", () => {
+  const overlay = load("overlay-udp64.json");
+  const receiver = mirrored(overlay);
+  const like = receiver.profile.stacks.find((s) => s.context === "task")!;
+  // Only the IPv6 socket's receive frames, as a CI run's receiver sampled them.
+  receiver.profile.stacks = [
+    {
+      ...like,
+      comm: "iperf3",
+      samples: 30,
+      frames: ["_copy_to_iter", "udpv6_recvmsg", "sock_recvmsg", "vfs_read"],
+    },
+    { ...like, comm: "iperf3", samples: 70, frames: ["do_select", "__x64_sys_pselect6"] },
+  ];
+  const d = diagnoseHosts(multi("dual-stack", overlay, receiver));
+  const rx = d.findings.find((f) => f.code === "RECEIVE_ON_RECEIVER")!;
+  assert.equal(rx.impact, 0.3);
+  assert.ok(
+    rx.evidence.some((e) => e.what === "busy samples containing udpv6_recvmsg"),
+    JSON.stringify(rx.evidence),
+  );
+});
+
 test("two multi-host runs: each role is also compared with the same role in the baseline", () => {
   const host = load("host-udp64.json");
   const overlay = load("overlay-udp64.json");
