@@ -10,7 +10,7 @@ import { labDown, LAB_ID, type Lab } from "./topology.js";
 /** Labs kept by `lab up` are recorded here so `lab status` and `lab down` find them later. */
 export const LAB_STATE_DIR = "/run/overlayscope/labs";
 
-/** Where lab-state finds kept labs and owners (tests point both at their own directories). */
+/** Where lab-state finds kept labs and owners (the /run defaults unless a caller passes others). */
 export interface LabDirs {
   kept: string;
   owners: string;
