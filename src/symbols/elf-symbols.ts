@@ -28,7 +28,7 @@ const STT_GNU_IFUNC = 10;
 const MAX_TABLE_BYTES = 64 * 1024 * 1024;
 
 function readAt(fd: number, offset: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
+  const buf = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {
     const n = readSync(fd, buf, done, length - done, offset + done);
@@ -54,6 +54,170 @@ function gnuBuildId(notes: Buffer): string {
   return "";
 }
 
+/** A little-endian u64 as a number (BigInt reads cost ~10× more per symbol). */
+const u64 = (b: Buffer, o: number): number => b.readUInt32LE(o) + b.readUInt32LE(o + 4) * 2 ** 32;
+
+/** A symbol table and the string table its names point into. */
+interface SymbolTable {
+  syms: Buffer;
+  names: Buffer;
+  /** .dynsym rather than .symtab. */
+  dynamic: boolean;
+}
+
+/**
+ * The length of the NUL-terminated name at `at`. Buffer.indexOf, not a loop: the daemon runs
+ * without the optimizing compiler (src/util/steady-state.ts), where a byte loop over node's
+ * 75 000 duplicated names took ~270 ms.
+ */
+function nameLength(names: Buffer, at: number): number {
+  const end = names.indexOf(0, at);
+  return (end < 0 ? names.length : end) - at;
+}
+
+/**
+ * Defined function symbols as parallel typed arrays, their names left in the string tables: a
+ * daemon reads the tables of every object a sampled process maps (node's own binary has ~180 000
+ * entries) while the benchmark runs, and decoding every name cost ~0.4 s of CPU for such an
+ * object where a sample resolves a few dozen.
+ */
+interface FunctionSymbols {
+  count: number;
+  values: Float64Array;
+  sizes: Float64Array;
+  /** Where the name starts in its table's string table. */
+  nameAt: Uint32Array;
+  table: Uint8Array;
+}
+
+function functionSymbols(tables: readonly SymbolTable[]): FunctionSymbols {
+  const capacity = tables.reduce((n, t) => n + Math.floor(t.syms.length / 24), 0);
+  const f: FunctionSymbols = {
+    count: 0,
+    values: new Float64Array(capacity),
+    sizes: new Float64Array(capacity),
+    nameAt: new Uint32Array(capacity),
+    table: new Uint8Array(capacity),
+  };
+  tables.forEach(({ syms, names }, table) => {
+    // Entries are 24 bytes: name u32, info u8, other u8, section u16, value u64, size u64. Read as
+    // words: Buffer's checked readers were most of the time on a table of 100 000 entries.
+    const words = new Uint32Array(
+      syms.byteOffset % 4 === 0 ? syms.buffer : Uint8Array.from(syms).buffer,
+      syms.byteOffset % 4 === 0 ? syms.byteOffset : 0,
+      Math.floor(syms.length / 24) * 6,
+    );
+    for (let w = 0; w < words.length; w += 6) {
+      const info = words[w + 1]!;
+      const kind = info & 0xf;
+      if (kind !== STT_FUNC && kind !== STT_GNU_IFUNC) continue;
+      if (info >>> 16 === 0) continue; // section 0, undefined: lives in another object
+      const value = words[w + 2]! + words[w + 3]! * 2 ** 32;
+      const name = words[w]!;
+      if (value === 0 || name >= names.length || names[name] === 0) continue;
+      f.values[f.count] = value;
+      f.sizes[f.count] = words[w + 4]! + words[w + 5]! * 2 ** 32;
+      f.nameAt[f.count] = name;
+      f.table[f.count] = table;
+      f.count++;
+    }
+  });
+  return f;
+}
+
+/**
+ * Symbol numbers in address order, ties in the order read. Objects are linked far below
+ * 2^53 / count, so address·2^k + number sorts natively as one Float64Array (a comparator sort calls
+ * back into JS per comparison); an object linked higher falls back to the comparator.
+ */
+function byAddress(f: FunctionSymbols): Uint32Array {
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(f.count + 1)));
+  let max = 0;
+  for (let i = 0; i < f.count; i++) if (f.values[i]! > max) max = f.values[i]!;
+  const order = new Uint32Array(f.count);
+  if (max * scale >= Number.MAX_SAFE_INTEGER) {
+    for (let i = 0; i < f.count; i++) order[i] = i;
+    return order.sort((a, b) => f.values[a]! - f.values[b]! || a - b);
+  }
+  const keys = new Float64Array(f.count);
+  for (let i = 0; i < f.count; i++) keys[i] = f.values[i]! * scale + i;
+  keys.sort();
+  for (let k = 0; k < f.count; k++) order[k] = keys[k]! % scale;
+  return order;
+}
+
+/**
+ * One symbol per address. .symtab and .dynsym repeat exported functions, and aliases share an
+ * address: keep the first read unless a later one has a size where it had none, or the same size
+ * and is .dynsym's (whose names carry no version: those live in .gnu.version) or, from the same
+ * table, a shorter name. Comparing names only for aliases kept node's ~67 000 exported functions,
+ * each in both tables, from costing a name scan apiece.
+ */
+function symbolIndex(
+  tables: readonly SymbolTable[],
+  segments: readonly Segment[],
+  buildId: string,
+): ElfSymbols {
+  const f = functionSymbols(tables);
+  const order = byAddress(f);
+  const names = (i: number): Buffer => tables[f.table[i]!]!.names;
+  const kept = new Uint32Array(f.count);
+  let n = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const last = n > 0 ? kept[n - 1]! : -1;
+    if (last < 0 || f.values[last] !== f.values[i]) {
+      kept[n++] = i;
+      continue;
+    }
+    const prev = f.sizes[last]!;
+    const size = f.sizes[i]!;
+    if (prev === 0 && size > 0) kept[n - 1] = i;
+    else if (prev !== size) continue;
+    else if (f.table[i] !== f.table[last]) {
+      if (tables[f.table[i]!]!.dynamic) kept[n - 1] = i;
+    } else if (nameLength(names(i), f.nameAt[i]!) < nameLength(names(last), f.nameAt[last]!)) kept[n - 1] = i;
+  }
+  const starts = new Float64Array(n);
+  for (let k = 0; k < n; k++) starts[k] = f.values[kept[k]!]!;
+  const decoded = new Map<number, string>();
+  const name = (i: number): string => {
+    let s = decoded.get(i);
+    if (s === undefined) {
+      const at = f.nameAt[i]!;
+      s = names(i).toString("utf8", at, at + nameLength(names(i), at));
+      decoded.set(i, s);
+    }
+    return s;
+  };
+  return {
+    symbolCount: n,
+    buildId,
+    offsetToVaddr(fileOffset) {
+      const seg = segments.find((s) => fileOffset >= s.offset && fileOffset < s.offset + s.filesz);
+      return seg ? fileOffset - seg.offset + seg.vaddr : undefined;
+    },
+    lookup(vaddr) {
+      let lo = 0;
+      let hi = n - 1;
+      let at = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid]! <= vaddr) {
+          at = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (at < 0) return undefined;
+      const i = kept[at]!;
+      const size = f.sizes[i]!;
+      // A size-less symbol (hand-written assembly) covers up to the next symbol.
+      const end = size > 0 ? starts[at]! + size : at + 1 < n ? starts[at + 1]! : Infinity;
+      return vaddr < end ? name(i) : undefined;
+    },
+  };
+}
+
 /**
  * Reads the program headers and the .symtab/.dynsym function symbols of a 64-bit little-endian
  * ELF file (x86-64, arm64), reading only those sections rather than the whole file. Returns
@@ -70,8 +234,8 @@ export function readElfSymbols(path: string): ElfSymbols | undefined {
     if (!fstatSync(fd).isFile()) return undefined;
     const eh = readAt(fd, 0, 64);
     if (eh.length < 64 || eh.readUInt32BE(0) !== 0x7f454c46 || eh[4] !== 2 || eh[5] !== 1) return undefined;
-    const phoff = Number(eh.readBigUInt64LE(0x20));
-    const shoff = Number(eh.readBigUInt64LE(0x28));
+    const phoff = u64(eh, 0x20);
+    const shoff = u64(eh, 0x28);
     const phentsize = eh.readUInt16LE(0x36);
     const phnum = eh.readUInt16LE(0x38);
     const shentsize = eh.readUInt16LE(0x3a);
@@ -83,14 +247,14 @@ export function readElfSymbols(path: string): ElfSymbols | undefined {
     for (let i = 0; i + 56 <= ph.length && i / phentsize < phnum; i += phentsize) {
       const type = ph.readUInt32LE(i);
       if (type === PT_NOTE && buildId === "") {
-        const size = Number(ph.readBigUInt64LE(i + 32));
-        if (size <= 1 << 16) buildId = gnuBuildId(readAt(fd, Number(ph.readBigUInt64LE(i + 8)), size));
+        const size = u64(ph, i + 32);
+        if (size <= 1 << 16) buildId = gnuBuildId(readAt(fd, u64(ph, i + 8), size));
       }
       if (type !== PT_LOAD) continue;
       segments.push({
-        offset: Number(ph.readBigUInt64LE(i + 8)),
-        vaddr: Number(ph.readBigUInt64LE(i + 16)),
-        filesz: Number(ph.readBigUInt64LE(i + 32)),
+        offset: u64(ph, i + 8),
+        vaddr: u64(ph, i + 16),
+        filesz: u64(ph, i + 32),
       });
     }
 
@@ -99,69 +263,25 @@ export function readElfSymbols(path: string): ElfSymbols | undefined {
       const o = i * shentsize;
       return {
         type: sh.readUInt32LE(o + 4),
-        offset: Number(sh.readBigUInt64LE(o + 24)),
-        size: Number(sh.readBigUInt64LE(o + 32)),
+        offset: u64(sh, o + 24),
+        size: u64(sh, o + 32),
         link: sh.readUInt32LE(o + 40),
       };
     };
-    const byAddr = new Map<number, { size: number; name: string }>();
+    const tables: SymbolTable[] = [];
     for (let i = 0; (i + 1) * shentsize <= sh.length; i++) {
       const s = section(i);
       if (s.type !== SHT_SYMTAB && s.type !== SHT_DYNSYM) continue;
       if (s.link >= shnum || s.size > MAX_TABLE_BYTES) continue;
       const strs = section(s.link);
       if (strs.size > MAX_TABLE_BYTES) continue;
-      const syms = readAt(fd, s.offset, s.size);
-      const names = readAt(fd, strs.offset, strs.size);
-      for (let o = 0; o + 24 <= syms.length; o += 24) {
-        const kind = syms[o + 4]! & 0xf;
-        if (kind !== STT_FUNC && kind !== STT_GNU_IFUNC) continue;
-        if (syms.readUInt16LE(o + 6) === 0) continue; // undefined: lives in another object
-        const value = Number(syms.readBigUInt64LE(o + 8));
-        if (value === 0) continue;
-        const nameAt = syms.readUInt32LE(o);
-        const end = names.indexOf(0, nameAt);
-        const name = names.toString("utf8", nameAt, end < 0 ? names.length : end);
-        if (!name) continue;
-        const size = Number(syms.readBigUInt64LE(o + 16));
-        // .symtab and .dynsym repeat exported functions; keep the sized, shorter (unversioned) one.
-        const prev = byAddr.get(value);
-        if (
-          !prev ||
-          (prev.size === 0 && size > 0) ||
-          (prev.size === size && name.length < prev.name.length)
-        ) {
-          byAddr.set(value, { size, name });
-        }
-      }
+      tables.push({
+        syms: readAt(fd, s.offset, s.size),
+        names: readAt(fd, strs.offset, strs.size),
+        dynamic: s.type === SHT_DYNSYM,
+      });
     }
-    const starts = [...byAddr.keys()].sort((a, b) => a - b);
-    const entries = starts.map((a) => byAddr.get(a)!);
-    return {
-      symbolCount: starts.length,
-      buildId,
-      offsetToVaddr(fileOffset) {
-        const seg = segments.find((s) => fileOffset >= s.offset && fileOffset < s.offset + s.filesz);
-        return seg ? fileOffset - seg.offset + seg.vaddr : undefined;
-      },
-      lookup(vaddr) {
-        let lo = 0;
-        let hi = starts.length - 1;
-        let at = -1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          if (starts[mid]! <= vaddr) {
-            at = mid;
-            lo = mid + 1;
-          } else hi = mid - 1;
-        }
-        if (at < 0) return undefined;
-        const e = entries[at]!;
-        // A size-less symbol (hand-written assembly) covers up to the next symbol.
-        const end = e.size > 0 ? starts[at]! + e.size : (starts[at + 1] ?? Infinity);
-        return vaddr < end ? e.name : undefined;
-      },
-    };
+    return symbolIndex(tables, segments, buildId);
   } catch {
     return undefined;
   } finally {
