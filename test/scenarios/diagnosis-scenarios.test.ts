@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import type { BenchmarkResult } from "../../src/benchmarks/benchmark-result.js";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
 import { perPacket } from "../../src/diagnose/verdict.js";
 import { waitForListen } from "../../src/lab/ip-command.js";
@@ -130,7 +131,38 @@ interface Scenario {
   allowed: string[];
   /** Runs per side (default 1), diagnosed as repeats (`diagnose B1 B2 … --vs S1 S2 …`). */
   repeats?: number;
+  /**
+   * Whether the injected cause acted at all, by the benchmark's own figures (an independent
+   * source, not ours). Where it did not, its evidence is not in the runs and the truthful
+   * diagnosis does not name it: `expect` is then not required.
+   */
+  acted?: (baseline: Reports, subject: Reports) => boolean;
 }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+type Reports = ReadonlyArray<BenchmarkResult | undefined>;
+
+/** iperf3's own lost-datagram percentages, when every run has iperf3's figures. */
+const iperf3Loss = (rs: Reports): number[] | undefined =>
+  rs.every((r) => r?.tool === "iperf3") ? rs.map((r) => r!.lostPercent) : undefined;
+
+/**
+ * iperf3's own lost datagrams: the subject's median above every baseline repeat. Runs without
+ * iperf3's figures count as acted, so the diagnosis is still held to the cause.
+ */
+const moreLossByIperf3 = (baseline: Reports, subject: Reports): boolean => {
+  const b = iperf3Loss(baseline);
+  const s = iperf3Loss(subject);
+  return !b || !s || median(s) > Math.max(...b);
+};
+
+/** The benchmark's own figures in recorded run files. */
+const benchmarkOf = (paths: string[]): Reports =>
+  paths.map((p) => (JSON.parse(readFileSync(p, "utf8")) as { benchmark?: BenchmarkResult }).benchmark);
 
 const perl = (): ChildProcess => spawn("perl", ["-e", '$0 = "ovsbusy"; 1 while 1'], { stdio: "ignore" });
 
@@ -264,6 +296,10 @@ const SCENARIOS: Scenario[] = [
     clientExtra: ["-w", "4K"],
     expect: "PACKET_LOSS",
     allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+    // On a slow hour a host may not carry the offered rate, and the 4 KB buffer may then never
+    // overflow: a local CI run had both sides at 31-32 Mbit/s (~60 k packets/s), equal in rate
+    // and cost, and the diagnosis named no loss (iperf3's own loss was not logged then; it is now).
+    acted: moreLossByIperf3,
   },
   {
     name: "a second flow competing on the path (UDP)",
@@ -420,6 +456,19 @@ for (const sc of SCENARIOS)
       assert.deepEqual(j.invented, [], `nothing that was not injected, with repeats: ${j.all}`);
     }
     if (j.missed.length > 0) t.diagnostic(`figures: ${sideFigures(d)}`);
+    if (
+      sc.acted &&
+      d.verdict === "no-material-difference" &&
+      j.missed.length > 0 &&
+      j.missed.every((m) => m === `${sc.expect} not named` || m.startsWith("verdict ")) &&
+      !sc.acted(benchmarkOf(base), benchmarkOf(subject))
+    ) {
+      const lost = (rs: Reports): string => (iperf3Loss(rs) ?? []).map((x) => `${x.toFixed(2)}%`).join(", ");
+      t.diagnostic(
+        `unresolved on this host: the injected cause did not act (iperf3's loss: baseline ${lost(benchmarkOf(base))}; subject ${lost(benchmarkOf(subject))})`,
+      );
+      return;
+    }
     // A host noisy enough that three runs a side overlap cannot show the effect to anyone; then
     // no-material-difference is the truthful verdict, provided the injected cause is still named
     // (judge: `expect` must be found, here as a note) and nothing else is.
