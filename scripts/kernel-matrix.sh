@@ -129,7 +129,7 @@ build_initramfs() { # kernel package dir, output
 
 # Boots a kernel with the guest init; the guest prints its OVERLAYSCOPE-MATRIX line on the console.
 run_guest() { # cell name, kernel package, bpftrace inside the guest
-  local cell=$1 pkg=$2 bt=$3 dir="$MATRIX/kernels/$2" initrd="$MATRIX/kernels/$2.initramfs.gz" console
+  local cell=$1 pkg=$2 bt=$3 dir="$MATRIX/kernels/$2" initrd="$MATRIX/kernels/$2.initramfs.gz" console guest
   [ -s "$initrd" ] && [ "$initrd" -nt "$REPO/test/matrix/guest-init.sh" ] || build_initramfs "$dir" "$initrd"
   console="$MATRIX/results/$cell.console"
   rm -f "$MATRIX/results/$cell.json"
@@ -140,13 +140,20 @@ run_guest() { # cell name, kernel package, bpftrace inside the guest
   for attempt in 1 2 3; do
     log "booting $pkg under QEMU (TCG) for cell $cell, attempt $attempt; console in $console"
     # TCG is slow: the cell's whole run (boot, node, bpftrace compiles, two traffic passes) gets 20 min.
-    timeout 1200 qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu Nehalem -smp 2 -m 4096 \
+    # --foreground keeps timeout and QEMU in this script's process group, so stopping the group
+    # stops them; the trap stops them when only the script is signalled. Without both, a stopped
+    # matrix left QEMU running for up to 20 minutes beside whatever ran next.
+    timeout --foreground 1200 qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu Nehalem -smp 2 -m 4096 \
       -kernel "$(ls "$dir"/boot/vmlinuz-*)" -initrd "$initrd" \
       -append "console=ttyS0 panic=-1 quiet overlayscope.bpftrace=$bt overlayscope.repo=/tmp/overlayscope${KERNEL_MATRIX_GUEST_CMD:+ overlayscope.cmd=$(printf %s "$KERNEL_MATRIX_GUEST_CMD" | base64 -w0)}" \
       -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
       -virtfs "local,path=$(moddir "$dir"),mount_tag=kmods,security_model=none,readonly=on" \
       -virtfs "local,path=$REPO,mount_tag=repo,security_model=none,readonly=on" \
-      -display none -serial "file:$console" -monitor none -no-reboot -nic none </dev/null || true
+      -display none -serial "file:$console" -monitor none -no-reboot -nic none </dev/null &
+    guest=$!
+    trap 'kill -TERM "$guest" 2>/dev/null; wait "$guest" 2>/dev/null; exit 143' TERM INT HUP
+    wait "$guest" || true
+    trap - TERM INT HUP
     grep -a '^OVERLAYSCOPE-MATRIX ' "$console" | tail -1 | sed 's/^OVERLAYSCOPE-MATRIX //' | tr -d '\r' >"$MATRIX/results/$cell.json" || true
     [ -s "$MATRIX/results/$cell.json" ] && return 0
     log "cell $cell: no result; the console's end:"
