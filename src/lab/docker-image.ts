@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { cacheDir } from "../util/cache-dir.js";
 import { OverlayscopeError } from "../util/errors.js";
 import { docker } from "./docker-cli.js";
 
@@ -13,7 +14,7 @@ const run = promisify(execFile);
  * made here once, from a debootstrapped Debian root with the benchmarks in it, and cached.
  */
 export const LAB_IMAGE = "overlayscope-lab:bookworm";
-const CACHE_DIR = "/var/cache/overlayscope";
+const CACHE_DIR = cacheDir();
 const ROOT_TARBALL = join(CACHE_DIR, "lab-root-bookworm.tar");
 const PACKAGES = ["iperf3", "sockperf", "iproute2", "iputils-ping"];
 

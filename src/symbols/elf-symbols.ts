@@ -11,7 +11,7 @@ export interface ElfSymbols {
   readonly buildId: string;
 }
 
-interface Segment {
+export interface Segment {
   offset: number;
   vaddr: number;
   filesz: number;
@@ -147,17 +147,29 @@ function byAddress(f: FunctionSymbols): Uint32Array {
 }
 
 /**
+ * One object's function symbols, one per address in address order, their names still in the
+ * string tables: what a lookup needs and what the symbol cache (symbol-cache.ts) stores.
+ */
+export interface SymbolData {
+  buildId: string;
+  segments: Segment[];
+  starts: Float64Array;
+  /** 0: size-less (hand-written assembly), covering up to the next symbol. */
+  sizes: Float64Array;
+  /** Where each name starts in its string table, and which table (an index into `names`). */
+  nameAt: Uint32Array;
+  tableOf: Uint8Array;
+  names: Buffer[];
+}
+
+/**
  * One symbol per address. .symtab and .dynsym repeat exported functions, and aliases share an
  * address: keep the first read unless a later one has a size where it had none, or the same size
  * and is .dynsym's (whose names carry no version: those live in .gnu.version) or, from the same
  * table, a shorter name. Comparing names only for aliases kept node's ~67 000 exported functions,
  * each in both tables, from costing a name scan apiece.
  */
-function symbolIndex(
-  tables: readonly SymbolTable[],
-  segments: readonly Segment[],
-  buildId: string,
-): ElfSymbols {
+function compactSymbols(tables: readonly SymbolTable[], segments: Segment[], buildId: string): SymbolData {
   const f = functionSymbols(tables);
   const order = byAddress(f);
   const names = (i: number): Buffer => tables[f.table[i]!]!.names;
@@ -178,21 +190,43 @@ function symbolIndex(
       if (tables[f.table[i]!]!.dynamic) kept[n - 1] = i;
     } else if (nameLength(names(i), f.nameAt[i]!) < nameLength(names(last), f.nameAt[last]!)) kept[n - 1] = i;
   }
-  const starts = new Float64Array(n);
-  for (let k = 0; k < n; k++) starts[k] = f.values[kept[k]!]!;
+  const data: SymbolData = {
+    buildId,
+    segments,
+    starts: new Float64Array(n),
+    sizes: new Float64Array(n),
+    nameAt: new Uint32Array(n),
+    tableOf: new Uint8Array(n),
+    names: tables.map((t) => t.names),
+  };
+  for (let k = 0; k < n; k++) {
+    const i = kept[k]!;
+    data.starts[k] = f.values[i]!;
+    data.sizes[k] = f.sizes[i]!;
+    data.nameAt[k] = f.nameAt[i]!;
+    data.tableOf[k] = f.table[i]!;
+  }
+  return data;
+}
+
+/** Lookups over one object's symbols; a name is decoded the first time a frame resolves to it. */
+export function indexedSymbols(data: SymbolData): ElfSymbols {
+  const { starts, sizes, nameAt, tableOf, segments } = data;
+  const n = starts.length;
   const decoded = new Map<number, string>();
-  const name = (i: number): string => {
-    let s = decoded.get(i);
+  const name = (k: number): string => {
+    let s = decoded.get(k);
     if (s === undefined) {
-      const at = f.nameAt[i]!;
-      s = names(i).toString("utf8", at, at + nameLength(names(i), at));
-      decoded.set(i, s);
+      const table = data.names[tableOf[k]!]!;
+      const at = nameAt[k]!;
+      s = table.toString("utf8", at, at + nameLength(table, at));
+      decoded.set(k, s);
     }
     return s;
   };
   return {
     symbolCount: n,
-    buildId,
+    buildId: data.buildId,
     offsetToVaddr(fileOffset) {
       const seg = segments.find((s) => fileOffset >= s.offset && fileOffset < s.offset + s.filesz);
       return seg ? fileOffset - seg.offset + seg.vaddr : undefined;
@@ -209,21 +243,90 @@ function symbolIndex(
         } else hi = mid - 1;
       }
       if (at < 0) return undefined;
-      const i = kept[at]!;
-      const size = f.sizes[i]!;
+      const size = sizes[at]!;
       // A size-less symbol (hand-written assembly) covers up to the next symbol.
       const end = size > 0 ? starts[at]! + size : at + 1 < n ? starts[at + 1]! : Infinity;
-      return vaddr < end ? name(i) : undefined;
+      return vaddr < end ? name(at) : undefined;
     },
   };
 }
 
-/**
- * Reads the program headers and the .symtab/.dynsym function symbols of a 64-bit little-endian
- * ELF file (x86-64, arm64), reading only those sections rather than the whole file. Returns
- * undefined for anything else: the frame then stays as object+offset, which loses nothing.
- */
-export function readElfSymbols(path: string): ElfSymbols | undefined {
+/** What identifies an object's symbols without reading them: its build id and its size. */
+export interface ElfIdentity {
+  buildId: string;
+  size: number;
+}
+
+interface ElfLayout extends ElfIdentity {
+  segments: Segment[];
+  /** The section headers' table, and one entry's size. */
+  sh: Buffer;
+  shentsize: number;
+  shnum: number;
+}
+
+/** The ELF header, program headers (load segments, build-id note) and section headers of `fd`. */
+function readLayout(fd: number): ElfLayout | undefined {
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) return undefined;
+  const eh = readAt(fd, 0, 64);
+  if (eh.length < 64 || eh.readUInt32BE(0) !== 0x7f454c46 || eh[4] !== 2 || eh[5] !== 1) return undefined;
+  const phoff = u64(eh, 0x20);
+  const shoff = u64(eh, 0x28);
+  const phentsize = eh.readUInt16LE(0x36);
+  const phnum = eh.readUInt16LE(0x38);
+  const shentsize = eh.readUInt16LE(0x3a);
+  const shnum = eh.readUInt16LE(0x3c);
+
+  const segments: Segment[] = [];
+  let buildId = "";
+  const ph = readAt(fd, phoff, phentsize * phnum);
+  for (let i = 0; i + 56 <= ph.length && i / phentsize < phnum; i += phentsize) {
+    const type = ph.readUInt32LE(i);
+    if (type === PT_NOTE && buildId === "") {
+      const size = u64(ph, i + 32);
+      if (size <= 1 << 16) buildId = gnuBuildId(readAt(fd, u64(ph, i + 8), size));
+    }
+    if (type !== PT_LOAD) continue;
+    segments.push({
+      offset: u64(ph, i + 8),
+      vaddr: u64(ph, i + 16),
+      filesz: u64(ph, i + 32),
+    });
+  }
+  const sh = shoff > 0 && shnum > 0 ? readAt(fd, shoff, shentsize * shnum) : Buffer.alloc(0);
+  return { buildId, size: stat.size, segments, sh, shentsize, shnum };
+}
+
+/** The .symtab and .dynsym tables of a laid-out object, with their string tables. */
+function readTables(fd: number, { sh, shentsize, shnum }: ElfLayout): SymbolTable[] {
+  const section = (i: number) => {
+    const o = i * shentsize;
+    return {
+      type: sh.readUInt32LE(o + 4),
+      offset: u64(sh, o + 24),
+      size: u64(sh, o + 32),
+      link: sh.readUInt32LE(o + 40),
+    };
+  };
+  const tables: SymbolTable[] = [];
+  for (let i = 0; (i + 1) * shentsize <= sh.length; i++) {
+    const s = section(i);
+    if (s.type !== SHT_SYMTAB && s.type !== SHT_DYNSYM) continue;
+    if (s.link >= shnum || s.size > MAX_TABLE_BYTES) continue;
+    const strs = section(s.link);
+    if (strs.size > MAX_TABLE_BYTES) continue;
+    tables.push({
+      syms: readAt(fd, s.offset, s.size),
+      names: readAt(fd, strs.offset, strs.size),
+      dynamic: s.type === SHT_DYNSYM,
+    });
+  }
+  return tables;
+}
+
+/** Opens `path`, hands it to `read` and closes it; undefined for any error (frames stay raw). */
+function withElf<T>(path: string, read: (fd: number, layout: ElfLayout) => T): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -231,60 +334,32 @@ export function readElfSymbols(path: string): ElfSymbols | undefined {
     return undefined;
   }
   try {
-    if (!fstatSync(fd).isFile()) return undefined;
-    const eh = readAt(fd, 0, 64);
-    if (eh.length < 64 || eh.readUInt32BE(0) !== 0x7f454c46 || eh[4] !== 2 || eh[5] !== 1) return undefined;
-    const phoff = u64(eh, 0x20);
-    const shoff = u64(eh, 0x28);
-    const phentsize = eh.readUInt16LE(0x36);
-    const phnum = eh.readUInt16LE(0x38);
-    const shentsize = eh.readUInt16LE(0x3a);
-    const shnum = eh.readUInt16LE(0x3c);
-
-    const segments: Segment[] = [];
-    let buildId = "";
-    const ph = readAt(fd, phoff, phentsize * phnum);
-    for (let i = 0; i + 56 <= ph.length && i / phentsize < phnum; i += phentsize) {
-      const type = ph.readUInt32LE(i);
-      if (type === PT_NOTE && buildId === "") {
-        const size = u64(ph, i + 32);
-        if (size <= 1 << 16) buildId = gnuBuildId(readAt(fd, u64(ph, i + 8), size));
-      }
-      if (type !== PT_LOAD) continue;
-      segments.push({
-        offset: u64(ph, i + 8),
-        vaddr: u64(ph, i + 16),
-        filesz: u64(ph, i + 32),
-      });
-    }
-
-    const sh = shoff > 0 && shnum > 0 ? readAt(fd, shoff, shentsize * shnum) : Buffer.alloc(0);
-    const section = (i: number) => {
-      const o = i * shentsize;
-      return {
-        type: sh.readUInt32LE(o + 4),
-        offset: u64(sh, o + 24),
-        size: u64(sh, o + 32),
-        link: sh.readUInt32LE(o + 40),
-      };
-    };
-    const tables: SymbolTable[] = [];
-    for (let i = 0; (i + 1) * shentsize <= sh.length; i++) {
-      const s = section(i);
-      if (s.type !== SHT_SYMTAB && s.type !== SHT_DYNSYM) continue;
-      if (s.link >= shnum || s.size > MAX_TABLE_BYTES) continue;
-      const strs = section(s.link);
-      if (strs.size > MAX_TABLE_BYTES) continue;
-      tables.push({
-        syms: readAt(fd, s.offset, s.size),
-        names: readAt(fd, strs.offset, strs.size),
-        dynamic: s.type === SHT_DYNSYM,
-      });
-    }
-    return symbolIndex(tables, segments, buildId);
+    const layout = readLayout(fd);
+    return layout ? read(fd, layout) : undefined;
   } catch {
     return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads only the headers: enough to tell whether cached symbols (symbol-cache.ts) are this file's. */
+export function readElfIdentity(path: string): ElfIdentity | undefined {
+  return withElf(path, (_fd, { buildId, size }) => ({ buildId, size }));
+}
+
+/**
+ * Reads the program headers and the .symtab/.dynsym function symbols of a 64-bit little-endian
+ * ELF file (x86-64, arm64), reading only those sections rather than the whole file. Returns
+ * undefined for anything else: the frame then stays as object+offset, which loses nothing.
+ */
+export function readElfSymbolData(path: string): SymbolData | undefined {
+  return withElf(path, (fd, layout) =>
+    compactSymbols(readTables(fd, layout), layout.segments, layout.buildId),
+  );
+}
+
+export function readElfSymbols(path: string): ElfSymbols | undefined {
+  const data = readElfSymbolData(path);
+  return data && indexedSymbols(data);
 }

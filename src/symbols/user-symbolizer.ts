@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { readElfSymbols, type ElfSymbols } from "./elf-symbols.js";
+import { cacheDir } from "../util/cache-dir.js";
+import { indexedSymbols, readElfSymbolData, type ElfSymbols } from "./elf-symbols.js";
 import { findMapping, parseProcMaps, type Mapping } from "./proc-maps.js";
+import { SymbolCache } from "./symbol-cache.js";
 
 export interface SymbolizerStats {
   objects: number;
@@ -69,6 +71,8 @@ export class UserSymbolizer {
       mapsTtlMs?: number;
       /** A process whose user stacks are not resolved (the daemon's own). */
       skipPid?: number;
+      /** Where read symbol tables are kept between processes; none: every object is read. */
+      cache?: SymbolCache;
     } = {},
   ) {}
 
@@ -100,10 +104,12 @@ export class UserSymbolizer {
       return hit;
     }
     // map_files reaches the very file mapped, even in another mount namespace or deleted.
+    const read = (path: string) => {
+      const data = this.opts.cache ? this.opts.cache.read(path) : readElfSymbolData(path);
+      return data && indexedSymbols(data);
+    };
     const syms =
-      readElfSymbols(`${this.proc}/${pid}/map_files/${m.range}`) ??
-      readElfSymbols(`${this.proc}/${pid}/root${m.path}`) ??
-      null;
+      read(`${this.proc}/${pid}/map_files/${m.range}`) ?? read(`${this.proc}/${pid}/root${m.path}`) ?? null;
     this.objects.set(key, syms);
     const max = this.opts.maxObjects ?? 256;
     while (this.objects.size > max) this.objects.delete(this.objects.keys().next().value!);
@@ -180,4 +186,7 @@ export class UserSymbolizer {
 export const OWN_FRAMES = "[overlayscope, not symbolized]";
 
 /** One per daemon: every stacks run shares the object cache. */
-export const sharedUserSymbolizer = new UserSymbolizer({ skipPid: process.pid });
+export const sharedUserSymbolizer = new UserSymbolizer({
+  skipPid: process.pid,
+  cache: new SymbolCache(cacheDir("symbols")),
+});
