@@ -15,7 +15,7 @@ import { readElfIdentity, readElfSymbolData, type Segment, type SymbolData } fro
  * Read symbol tables kept on disk by build id. Every `overlayscope run` is a new process, and a
  * sampled process with a large binary (node, dockerd, containerd, kubelet) made each of them read
  * its tables again while the benchmark ran (node's: ~180 ms of CPU without the optimizing
- * compiler). From the cache they are one file read, mapped as typed arrays.
+ * compiler). From the cache they are one file read whose arrays are used in place.
  *
  * An entry is keyed by the object's GNU build id and its size (a stripped copy of a build shares
  * the id and has fewer symbols); objects without a build id are not cached. A file that does not

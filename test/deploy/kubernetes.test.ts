@@ -84,6 +84,7 @@ test("the DaemonSet asks for exactly the privileges the daemon needs, and probes
     "/sys/fs/cgroup",
     "/var/run/netns",
     "/run/overlayscope",
+    "/var/cache/overlayscope",
   ])
     assert.ok(mounts.has(p), `mounts ${p}`);
   assert.equal(mounts.get("/var/run/netns")?.mountPropagation, "HostToContainer");
