@@ -31,13 +31,21 @@ const MAX_ENTRY_BYTES = 96 * 1024 * 1024;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
-/** The entry's bytes: header, segments, table lengths, build id, then the arrays 8-aligned, then the tables. */
+/**
+ * Where an entry's parts start: the header, segments (3 f64 each), table lengths (u32 each) and
+ * build id, then from `arrays` (8-aligned) starts and sizes (f64), nameAt (u32) and tableOf (u8),
+ * then from `tablesAt` (8-aligned) the string tables. One place, for writing and for reading.
+ */
+function entryLayout(n: number, segments: number, tables: number, idLength: number) {
+  const arrays = align8(HEADER + segments * 24 + tables * 4 + idLength);
+  return { arrays, tablesAt: arrays + n * 20 + align8(n) };
+}
+
+/** The entry's bytes, laid out as entryLayout says. */
 export function encodeSymbols(data: SymbolData): Buffer {
   const n = data.starts.length;
   const id = Buffer.from(data.buildId, "latin1");
-  const meta = HEADER + data.segments.length * 24 + data.names.length * 4 + id.length;
-  const arrays = align8(meta);
-  const tablesAt = arrays + n * 16 + n * 4 + align8(n);
+  const { arrays, tablesAt } = entryLayout(n, data.segments.length, data.names.length, id.length);
   const size = tablesAt + data.names.reduce((s, t) => s + t.length, 0);
   const out = Buffer.alloc(size);
   MAGIC.copy(out, 0);
@@ -78,9 +86,7 @@ export function decodeSymbols(input: Buffer, buildId: string): SymbolData | unde
   const nTables = buf.readUInt32LE(16);
   const idLength = buf.readUInt32LE(20);
   if (nSegments > 64 || nTables > 255) return undefined;
-  const meta = HEADER + nSegments * 24 + nTables * 4 + idLength;
-  const arrays = align8(meta);
-  const tablesAt = arrays + n * 16 + n * 4 + align8(n);
+  const { arrays, tablesAt } = entryLayout(n, nSegments, nTables, idLength);
   if (tablesAt > buf.length) return undefined;
   let o = HEADER;
   const segments: Segment[] = [];
