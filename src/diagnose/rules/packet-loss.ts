@@ -4,7 +4,7 @@ import { lostPackets } from "../run-figures.js";
 import { explainedShare, type Rule } from "./rule.js";
 
 /** A loss worth naming: one packet in a hundred more than the baseline lost. */
-const MIN_LOSS_DELTA = 0.01;
+export const MIN_LOSS_DELTA = 0.01;
 
 /**
  * More packets lost on the path, per packet, than in the baseline: by drop reason where the drops
