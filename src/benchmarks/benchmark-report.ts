@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { BenchmarkResult } from "./benchmark-result.js";
+import { flagValue, parseSize, type BenchmarkResult } from "./benchmark-result.js";
 import { parseIperf3Json, parseIperf3Text } from "./iperf3-report.js";
 import { parseNetperfText } from "./netperf-report.js";
 import { parseSockperfText } from "./sockperf-report.js";
@@ -62,4 +62,15 @@ export function parseBenchmarkOutput(argv: readonly string[], output: string): B
   if (!found) return output.trimStart().startsWith("{") ? iperf3JsonOnly(output) : undefined;
   // A client without a report (e.g. iperf3 -s) parses to nothing; so does a failed run.
   return TOOLS[found.tool](output, found.args);
+}
+
+/**
+ * The socket buffer (bytes) a benchmark's command line asks the kernel for, or undefined where it
+ * leaves the kernel's default: iperf3's -w/--window sets SO_SNDBUF and SO_RCVBUF on its socket and
+ * is sent to the server, which sets them on its side too (iperf3(1)).
+ */
+export function requestedSocketBuffer(argv: readonly string[]): number | undefined {
+  const found = benchmarkTool(argv);
+  if (found?.tool !== "iperf3") return undefined;
+  return parseSize(flagValue(found.args, "-w", "--window")) || undefined;
 }

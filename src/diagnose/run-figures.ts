@@ -1,3 +1,4 @@
+import { requestedSocketBuffer } from "../benchmarks/benchmark-report.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
@@ -82,6 +83,8 @@ export interface RunFigures {
   saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number }>;
   deviceDrops: Array<{ device: string; netns: string; drops: number }>;
   udpRcvbufErrors: number;
+  /** The socket buffer the benchmark's command line asked for (iperf3 -w); undefined: the kernel's default. */
+  socketBufferBytes: number | undefined;
   /** Per interval: packets lost (device drops, socket buffer errors, drops probe) out of lost + the path's packets. */
   lossSeries: IntervalCounts;
   /** Per interval: TCP segments retransmitted out of segments sent (all namespaces). */
@@ -532,6 +535,7 @@ export function runFigures(run: RunFile): RunFigures {
     saturation,
     deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),
     udpRcvbufErrors: snmp.get("Udp.RcvbufErrors") ?? 0,
+    socketBufferBytes: run.command ? requestedSocketBuffer(run.command.argv) : undefined,
     lossSeries,
     retransSeries,
     snmp,

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { benchmarkTool, parseBenchmarkOutput } from "../../src/benchmarks/benchmark-report.js";
+import {
+  benchmarkTool,
+  parseBenchmarkOutput,
+  requestedSocketBuffer,
+} from "../../src/benchmarks/benchmark-report.js";
 import { parseNetperfText } from "../../src/benchmarks/netperf-report.js";
 
 const fixture = (name: string): string =>
@@ -14,6 +18,19 @@ test("the tool is found behind wrappers such as ip netns exec, with its own argu
     args: ["-c", "x"],
   });
   assert.equal(benchmarkTool(["sleep", "2"]), undefined);
+});
+
+test("the socket buffer a command line asks for: iperf3's -w/--window in iperf3's units, else none", () => {
+  assert.equal(
+    requestedSocketBuffer(["ip", "netns", "exec", "c1", "iperf3", "-c", "x", "-u", "-w", "4K"]),
+    4096,
+  );
+  assert.equal(requestedSocketBuffer(["iperf3", "-c", "x", "--window=2M"]), 2 * 1024 * 1024);
+  assert.equal(requestedSocketBuffer(["sh", "-c", "iperf3 -c x -w256K -t 5; echo done -w 1"]), 262144);
+  assert.equal(requestedSocketBuffer(["iperf3", "-c", "x", "-u", "-l", "64"]), undefined);
+  // Another tool's -w means something else (sockperf: none; a wrapper's flag before the tool).
+  assert.equal(requestedSocketBuffer(["sockperf", "tp", "-i", "x", "-w", "4K"]), undefined);
+  assert.equal(requestedSocketBuffer(["timeout", "-w", "4K", "sleep", "1"]), undefined);
 });
 
 test("a benchmark inside a shell script (sh -c, ssh) is found, its arguments ending with its command", () => {

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
-import { runFigures, sideFigures } from "../../src/diagnose/run-figures.js";
+import { runFigures, sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
+import { packetLoss } from "../../src/diagnose/rules/packet-loss.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
 import { deeperPath } from "../../src/diagnose/rules/deeper-path.js";
@@ -291,6 +292,54 @@ test("loss: a fraction that moves by a factor between identical runs is not a ca
   assert.equal(
     fractionRatioChange(perInterval([0, 0, 0], 1e5), perInterval([30, 31, 29], 1e5), 0.01, 0.5).material,
     false,
+  );
+});
+
+test("a smaller socket buffer asked for by the subject's benchmark backs a loss rise in full receive buffers that identical runs could show", () => {
+  const fig = sideFigures([load("overlay-udp64-run.json")]);
+  // One run a side, per second: what a 4 KB buffer (iperf3 -w 4K, 100 Mbit/s of 64 B offered) did
+  // here on 2026-12-05 — 0.8% → 4.9% lost, all in Udp.RcvbufErrors.
+  const side = (lost: number[], delivered: number, buffer?: number): RunFigures => ({
+    ...fig,
+    packets: delivered * lost.length,
+    udpRcvbufErrors: lost.reduce((a, x) => a + x, 0),
+    deviceDrops: [],
+    dropReasons: new Map(),
+    lossSeries: lost.map((e) => ({ events: e, trials: e + delivered })),
+    socketBufferBytes: buffer,
+    repeats: { ...fig.repeats, lossFraction: [] },
+  });
+  const baseLost = [420, 610, 380, 550, 470, 540];
+  const tinyLost = [2900, 3600, 3100, 3500, 3300, 3400];
+  const ctx = (b: RunFigures, s: RunFigures) => ({ b, s, gap: 0, costRise: 0 });
+  // The same figures from identical command lines: a factor of 6.5 is within what identical runs'
+  // loss moves by (one run a side), so nothing is named.
+  assert.equal(packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000))), undefined);
+  // The subject's benchmark asked for 4 KB: the mechanism is in the runs, the rise stands far
+  // out of the intervals' noise.
+  const named = packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000, 4096)));
+  assert.ok(named, "PACKET_LOSS named");
+  assert.match(named.title, /4096 B socket buffer/);
+  assert.ok(named.evidence.some((e) => e.baseline === "kernel default" && e.subject === "4096"));
+  // Not backed: a larger buffer than the baseline's, the same buffer on both sides, a loss that
+  // is not in full receive buffers, a rise (2.1% → 3.5%) within the intervals' own noise (one burst each).
+  assert.equal(packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000, 4 << 20))), undefined);
+  assert.equal(
+    packetLoss.evaluate(ctx(side(baseLost, 69_000, 4096), side(tinyLost, 68_000, 4096))),
+    undefined,
+  );
+  const devices = (f: RunFigures): RunFigures => ({
+    ...f,
+    udpRcvbufErrors: 0,
+    deviceDrops: [{ device: "wire0", netns: "h1", drops: f.udpRcvbufErrors }],
+  });
+  assert.equal(
+    packetLoss.evaluate(ctx(devices(side(baseLost, 69_000)), devices(side(tinyLost, 68_000, 4096)))),
+    undefined,
+  );
+  assert.equal(
+    packetLoss.evaluate(ctx(side([0, 9000, 0, 0, 0, 0], 69_000), side([0, 0, 0, 0, 0, 15000], 68_000, 4096))),
+    undefined,
   );
 });
 

@@ -3,6 +3,17 @@ import { pct } from "../finding.js";
 import { lostPackets } from "../run-figures.js";
 import { explainedShare, type Rule } from "./rule.js";
 
+/**
+ * Linux's default socket receive buffer (net.core.rmem_default, 212 992 bytes unless tuned): what a
+ * benchmark that asks for none gets.
+ */
+const KERNEL_DEFAULT_RCVBUF = 212_992;
+
+/** The subject's benchmark asked for a smaller socket buffer than the baseline's had. */
+function askedSmaller(baseline: number | undefined, subject: number | undefined): boolean {
+  return subject !== undefined && subject < (baseline ?? KERNEL_DEFAULT_RCVBUF);
+}
+
 /** A loss worth naming: one packet in a hundred more than the baseline lost. */
 export const MIN_LOSS_DELTA = 0.01;
 
@@ -17,29 +28,40 @@ export const packetLoss: Rule = {
     if (!b.packets || !s.packets) return undefined;
     const lb = lostPackets(b);
     const ls = lostPackets(s);
+    const base = { events: lb, trials: lb + b.packets, intervals: b.lossSeries };
+    const subj = { events: ls, trials: ls + s.packets, intervals: s.lossSeries };
     // Loss comes in bursts (a socket buffer overflows for a moment, then drains) and its level moves
     // by a factor between identical runs: both count in each run's error (measured when repeats exist).
     const c = fractionRatioChange(
-      { events: lb, trials: lb + b.packets, intervals: b.lossSeries, levels: b.repeats.lossFraction },
-      { events: ls, trials: ls + s.packets, intervals: s.lossSeries, levels: s.repeats.lossFraction },
+      { ...base, levels: b.repeats.lossFraction },
+      { ...subj, levels: s.repeats.lossFraction },
       MIN_LOSS_DELTA,
       LOSS_RUN_TO_RUN_LOG_SD,
     );
-    if (!c.material || c.delta <= 0) return undefined;
+    const rcvbuf =
+      s.udpRcvbufErrors / (s.packets + ls) - b.udpRcvbufErrors / (b.packets + lb) >= MIN_LOSS_DELTA;
+    // A smaller socket buffer asked for by the subject's benchmark, with the rise in full receive
+    // buffers, is the mechanism in the evidence: the rise then need only stand out from the runs'
+    // own intervals, as a rate difference within what identical runs differ by counts when a
+    // mechanism shows up with it (compareSides). Identical runs never differ in their command line.
+    const smaller = rcvbuf && askedSmaller(b.socketBufferBytes, s.socketBufferBytes);
+    const backed = smaller ? fractionRatioChange(base, subj, MIN_LOSS_DELTA, 0) : undefined;
+    const found = c.material && c.delta > 0 ? c : backed?.material && backed.delta > 0 ? backed : undefined;
+    if (!found) return undefined;
     const reasons = [...s.dropReasons]
       .map(([r, n]) => ({ r, n, before: b.dropReasons.get(r) ?? 0 }))
       .filter((x) => x.n > x.before)
       .sort((x, y) => y.n - y.before - (x.n - x.before));
-    const explains = explainedShare(c.delta, ctx);
-    const rcvbuf =
-      s.udpRcvbufErrors / (s.packets + ls) - b.udpRcvbufErrors / (b.packets + lb) >= MIN_LOSS_DELTA;
+    const explains = explainedShare(found.delta, ctx);
     return {
       code: this.code,
-      title: `the subject lost ${pct(c.p2)} of its packets, the baseline ${pct(c.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : ""}`,
-      mechanism: rcvbuf
-        ? "the receiving socket's buffer overflows when the application reads slower than packets arrive (a small SO_RCVBUF makes it overflow sooner)"
-        : "every dropped packet was paid for on the path and never delivered",
-      confidence: confidenceOf(c.z),
+      title: `the subject lost ${pct(found.p2)} of its packets, the baseline ${pct(found.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : ""}${smaller ? `; its benchmark asked for a ${s.socketBufferBytes} B socket buffer` : ""}`,
+      mechanism: smaller
+        ? "the receiving socket's buffer overflows when the application reads slower than packets arrive, and the subject's benchmark asked for a smaller one (iperf3 -w sets SO_RCVBUF at both ends), so it overflows sooner"
+        : rcvbuf
+          ? "the receiving socket's buffer overflows when the application reads slower than packets arrive (a small SO_RCVBUF makes it overflow sooner)"
+          : "every dropped packet was paid for on the path and never delivered",
+      confidence: confidenceOf(found.z),
       ...(explains !== undefined ? { explains } : {}),
       evidence: [
         {
@@ -54,6 +76,16 @@ export const packetLoss: Rule = {
           subject: String(x.n),
           source: "drops probe (skb:kfree_skb)",
         })),
+        ...(smaller
+          ? [
+              {
+                what: "socket buffer the benchmark asked for (bytes)",
+                baseline: b.socketBufferBytes === undefined ? "kernel default" : String(b.socketBufferBytes),
+                subject: String(s.socketBufferBytes),
+                source: "the benchmark's command line (iperf3 -w)",
+              },
+            ]
+          : []),
         {
           what: "UDP receive buffer errors",
           baseline: String(b.udpRcvbufErrors),
