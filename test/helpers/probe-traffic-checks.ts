@@ -87,6 +87,11 @@ export interface ProbeCheck {
   probe: string;
   name: string;
   check: (run: TrafficRun) => void | Promise<void>;
+  /**
+   * A check on sampled data that looks for something to appear: finding nothing in a short window
+   * may be chance (too few samples), never a disagreement with an independent source.
+   */
+  sampled?: boolean;
 }
 
 /** What each probe's numbers must agree with; a probe without an entry is checked by its readings only. */
@@ -154,6 +159,7 @@ export const TRAFFIC_CHECKS: ProbeCheck[] = [
   {
     probe: "stacks",
     name: "sampled stacks see VXLAN encapsulation frames in the sender",
+    sampled: true,
     check: (run) => {
       const samples = readings<StacksSnapshot>(run, "stacks").flatMap((s) => s.samples);
       assert.ok(samples.length > 0, "no stack samples");
