@@ -2,22 +2,19 @@ import assert from "node:assert/strict";
 import {
   appendFileSync,
   copyFileSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   truncateSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { indexedSymbols, readElfSymbols, type ElfSymbols } from "../../src/symbols/elf-symbols.js";
 import { SymbolCache } from "../../src/symbols/symbol-cache.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const work = mkdtempSync(join(tmpdir(), "os-symcache-"));
-after(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir("symcache");
 
 /** The libc this process maps: a real object with a build id, copied so the tests may change it. */
 const libc = /\s(\/\S*libc\.so\.6)$/m.exec(readFileSync("/proc/self/maps", "utf8"))?.[1];
