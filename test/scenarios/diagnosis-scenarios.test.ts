@@ -131,8 +131,6 @@ interface Scenario {
   expectIfMaterial?: string;
   /** Causes that may follow from the injected one by its mechanism; anything else fails. */
   allowed: string[];
-  /** Runs per side (default 1), diagnosed as repeats (`diagnose B1 B2 … --vs S1 S2 …`). */
-  repeats?: number;
   /**
    * Whether the injected cause acted at all, by the benchmark's own figures (an independent
    * source, not ours). Where it did not, its evidence is not in the runs and the truthful
@@ -440,9 +438,8 @@ const MORE_REPEATS = 2;
 for (const sc of SCENARIOS)
   test(`scenario: ${sc.name}`, async (t) => {
     if (!requireKernel(t)) return;
-    const n = sc.repeats ?? 1;
-    const base = await recordSide(sc, "baseline", n);
-    const subject = await recordSide(sc, "subject", n);
+    const base = await recordSide(sc, "baseline", 1);
+    const subject = await recordSide(sc, "subject", 1);
     let d = await diagnoseSides(base, subject);
     let j = judge(sc, d);
     // The outcome in the log, for the README's table of the suite's results.
