@@ -60,6 +60,45 @@ export interface NetnsEnv {
   conntrackMax?: number;
 }
 
+/**
+ * The kernel's socket buffer sizes (net.core.*mem_*, bytes): what a socket gets when its program
+ * asks for none (default), and the most it may ask for with SO_RCVBUF/SO_SNDBUF (max). Host-wide:
+ * another namespace sees the initial namespace's values (read-only on newer kernels, absent on older).
+ */
+export interface SocketBufferSysctls {
+  rmemDefault: number;
+  rmemMax: number;
+  wmemDefault: number;
+  wmemMax: number;
+}
+
+/** Each figure's file under /proc/sys/net/core (its sysctl is net.core.<file>). */
+export const SOCKET_BUFFER_FILES = {
+  rmemDefault: "rmem_default",
+  rmemMax: "rmem_max",
+  wmemDefault: "wmem_default",
+  wmemMax: "wmem_max",
+} as const satisfies Record<keyof SocketBufferSysctls, string>;
+
+/** Read in the daemon's own namespace (the initial one, whose values every namespace uses). */
+async function readSocketBufferSysctls(problems: string[]): Promise<SocketBufferSysctls | undefined> {
+  const out: Partial<SocketBufferSysctls> = {};
+  for (const [key, file] of Object.entries(SOCKET_BUFFER_FILES) as Array<
+    [keyof SocketBufferSysctls, string]
+  >) {
+    const v = await readFile(`/proc/sys/net/core/${file}`, "utf8").then(
+      (t) => Number(t.trim()),
+      () => NaN,
+    );
+    if (!Number.isFinite(v)) {
+      problems.push(`net.core.${file}: not readable`);
+      return undefined;
+    }
+    out[key] = v;
+  }
+  return out as SocketBufferSysctls;
+}
+
 export interface EnvSnapshot {
   takenAt: number;
   netns: NetnsEnv[];
@@ -73,6 +112,8 @@ export interface EnvSnapshot {
   containers?: Container[];
   irqAffinity: Record<string, string>;
   perfEventMaxStack: number | undefined;
+  /** Undefined in runs recorded before it was read, or where /proc/sys is not readable. */
+  socketBuffers?: SocketBufferSysctls;
   pmu: PmuInventory;
   problems: string[];
 }
@@ -221,6 +262,7 @@ export async function takeEnvSnapshot(
     (t) => Number(t.trim()),
     () => undefined,
   );
+  const socketBuffers = await readSocketBufferSysctls(problems);
   const runtimes = anyRuntimeSocket()
     ? await listContainers().catch((e: unknown) => {
         problems.push(`container runtimes: ${(e as Error).message}`);
@@ -244,6 +286,7 @@ export async function takeEnvSnapshot(
     ...(containers.length ? { containers } : {}),
     irqAffinity,
     perfEventMaxStack: maxStack,
+    ...(socketBuffers ? { socketBuffers } : {}),
     pmu: pmuInventory(),
     problems,
   };

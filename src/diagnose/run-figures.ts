@@ -1,4 +1,3 @@
-import { requestedSocketBuffer } from "../benchmarks/benchmark-report.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
@@ -7,6 +6,7 @@ import { CLASS_SETS, samplesPerClassSet } from "../profile/interval-stack-figure
 import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
 import { pathDevice } from "../session/path-device.js";
 import { poolRuns } from "./pooled-run.js";
+import { receiveBuffer, type ReceiveBuffer } from "./receive-buffer.js";
 
 /** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
 const MIN_INTERVAL_SECONDS = 0.5;
@@ -83,8 +83,8 @@ export interface RunFigures {
   saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number }>;
   deviceDrops: Array<{ device: string; netns: string; drops: number }>;
   udpRcvbufErrors: number;
-  /** The socket buffer the benchmark's command line asked for (iperf3 -w); undefined: the kernel's default. */
-  socketBufferBytes: number | undefined;
+  /** The receive buffer the benchmark's UDP sockets had: its command line's request (iperf3 -w), else the sysctl. */
+  receiveBuffer: ReceiveBuffer;
   /** Per interval: packets lost (device drops, socket buffer errors, drops probe) out of lost + the path's packets. */
   lossSeries: IntervalCounts;
   /** Per interval: TCP segments retransmitted out of segments sent (all namespaces). */
@@ -535,7 +535,7 @@ export function runFigures(run: RunFile): RunFigures {
     saturation,
     deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),
     udpRcvbufErrors: snmp.get("Udp.RcvbufErrors") ?? 0,
-    socketBufferBytes: run.command ? requestedSocketBuffer(run.command.argv) : undefined,
+    receiveBuffer: receiveBuffer(run.command?.argv, env?.socketBuffers),
     lossSeries,
     retransSeries,
     snmp,

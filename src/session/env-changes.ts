@@ -1,9 +1,9 @@
-import type { EnvSnapshot } from "../collectors/env-snapshot.js";
+import { SOCKET_BUFFER_FILES, type EnvSnapshot } from "../collectors/env-snapshot.js";
 import type { EnvChange } from "./run-model.js";
 
 /**
  * What changed between the environment at session start and at stop: devices that came or went,
- * MTUs, offloads, RPS/XPS masks, IRQ affinity. A user who flips an offload mid-run sees it here.
+ * MTUs, offloads, RPS/XPS masks, IRQ affinity, socket buffer sysctls. A user who flips an offload mid-run sees it here.
  */
 export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
   const out: EnvChange[] = [];
@@ -69,5 +69,16 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
         before: start.irqAffinity[irq],
         after: stop.irqAffinity[irq],
       });
+  const [sb, sa] = [start.socketBuffers, stop.socketBuffers];
+  if (sb && sa)
+    for (const [key, file] of Object.entries(SOCKET_BUFFER_FILES) as Array<[keyof typeof sb, string]>)
+      if (sb[key] !== sa[key])
+        out.push({
+          netns: "",
+          device: "",
+          what: `net.core.${file}`,
+          before: String(sb[key]),
+          after: String(sa[key]),
+        });
   return out;
 }

@@ -70,6 +70,12 @@ export const EnvSnapshotSchema = z
       ),
     irqAffinity: z.record(z.string(), z.string()),
     perfEventMaxStack: num.optional(),
+    socketBuffers: z
+      .object({ rmemDefault: num, rmemMax: num, wmemDefault: num, wmemMax: num })
+      .optional()
+      .describe(
+        "net.core.rmem_default, rmem_max, wmem_default, wmem_max (bytes): the socket buffer a program that asks for none gets, and the most SO_RCVBUF/SO_SNDBUF may ask for; host-wide",
+      ),
     pmu: z.looseObject({}),
     problems: z.array(z.string()),
   })

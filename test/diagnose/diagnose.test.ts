@@ -6,6 +6,7 @@ import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
 import { runFigures, sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { packetLoss } from "../../src/diagnose/rules/packet-loss.js";
+import { receiveBuffer } from "../../src/diagnose/receive-buffer.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
 import { deeperPath } from "../../src/diagnose/rules/deeper-path.js";
@@ -295,37 +296,71 @@ test("loss: a fraction that moves by a factor between identical runs is not a ca
   );
 });
 
-test("a smaller socket buffer asked for by the subject's benchmark backs a loss rise in full receive buffers that identical runs could show", () => {
+test("a UDP socket's receive buffer: the benchmark's request capped and doubled, else the host's default", () => {
+  const sysctls = { rmemDefault: 212_992, rmemMax: 4_194_304, wmemDefault: 212_992, wmemMax: 212_992 };
+  const iperf = (w?: string): string[] => ["iperf3", "-c", "x", "-u", ...(w ? ["-w", w] : [])];
+  assert.equal(receiveBuffer(iperf("4K"), sysctls).bytes, 8192);
+  // Larger than the default once doubled: 128 KB asked is 256 KB had.
+  assert.equal(receiveBuffer(iperf("128K"), sysctls).bytes, 262_144);
+  assert.equal(receiveBuffer(iperf("16M"), sysctls).bytes, 8_388_608);
+  assert.match(receiveBuffer(iperf("16M"), sysctls).source, /capped at net.core.rmem_max 4194304/);
+  // The kernel's floor: 1 KB and 2 KB asked are the same buffer.
+  assert.equal(receiveBuffer(iperf("1K"), sysctls).bytes, receiveBuffer(iperf("2K"), sysctls).bytes);
+  assert.deepEqual(receiveBuffer(iperf(), { ...sysctls, rmemDefault: 8192 }), {
+    bytes: 8192,
+    source: "net.core.rmem_default",
+  });
+  assert.equal(receiveBuffer(undefined, undefined).bytes, 212_992);
+});
+
+test("a smaller receive buffer in the subject (its benchmark's request or the host's default) backs a loss rise in full receive buffers that identical runs could show", () => {
   const fig = sideFigures([load("overlay-udp64-run.json")]);
+  const sysctls = { rmemDefault: 212_992, rmemMax: 4_194_304, wmemDefault: 212_992, wmemMax: 212_992 };
+  const buffer = (w?: string, rmemDefault = 212_992) =>
+    receiveBuffer(["iperf3", "-c", "x", "-u", ...(w ? ["-w", w] : [])], { ...sysctls, rmemDefault });
   // One run a side, per second: what a 4 KB buffer (iperf3 -w 4K, 100 Mbit/s of 64 B offered) did
   // here on 2026-12-05 — 0.8% → 4.9% lost, all in Udp.RcvbufErrors.
-  const side = (lost: number[], delivered: number, buffer?: number): RunFigures => ({
+  const side = (lost: number[], delivered: number, rcv = buffer()): RunFigures => ({
     ...fig,
     packets: delivered * lost.length,
     udpRcvbufErrors: lost.reduce((a, x) => a + x, 0),
     deviceDrops: [],
     dropReasons: new Map(),
     lossSeries: lost.map((e) => ({ events: e, trials: e + delivered })),
-    socketBufferBytes: buffer,
+    receiveBuffer: rcv,
     repeats: { ...fig.repeats, lossFraction: [] },
   });
   const baseLost = [420, 610, 380, 550, 470, 540];
   const tinyLost = [2900, 3600, 3100, 3500, 3300, 3400];
   const ctx = (b: RunFigures, s: RunFigures) => ({ b, s, gap: 0, costRise: 0 });
-  // The same figures from identical command lines: a factor of 6.5 is within what identical runs'
-  // loss moves by (one run a side), so nothing is named.
+  // The same figures from identical command lines and sysctls: a factor of 6.5 is within what
+  // identical runs' loss moves by (one run a side), so nothing is named.
   assert.equal(packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000))), undefined);
   // The subject's benchmark asked for 4 KB: the mechanism is in the runs, the rise stands far
   // out of the intervals' noise.
-  const named = packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000, 4096)));
+  const named = packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000, buffer("4K"))));
   assert.ok(named, "PACKET_LOSS named");
-  assert.match(named.title, /4096 B socket buffer/);
-  assert.ok(named.evidence.some((e) => e.baseline === "kernel default" && e.subject === "4096"));
-  // Not backed: a larger buffer than the baseline's, the same buffer on both sides, a loss that
-  // is not in full receive buffers, a rise (2.1% → 3.5%) within the intervals' own noise (one burst each).
-  assert.equal(packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000, 4 << 20))), undefined);
+  assert.match(named.title, /8192 B receive buffer, the baseline's 212992 B/);
+  assert.ok(
+    named.evidence.some(
+      (e) => e.baseline === "212992 (net.core.rmem_default)" && e.subject?.startsWith("8192 (iperf3 -w 4096"),
+    ),
+  );
+  // The host's default lowered for the subject (sysctl net.core.rmem_default), no flag: named too.
+  const bySysctl = packetLoss.evaluate(
+    ctx(side(baseLost, 69_000), side(tinyLost, 68_000, buffer(undefined, 8192))),
+  );
+  assert.ok(bySysctl, "PACKET_LOSS named for a lowered net.core.rmem_default");
+  assert.match(bySysctl.mechanism, /net.core.rmem_default/);
+  // Not backed: a larger buffer than the baseline's (128 KB asked is 256 KB had), the same buffer on
+  // both sides, a loss that is not in full receive buffers, a rise (2.1% → 3.5%) within the
+  // intervals' own noise (one burst each).
   assert.equal(
-    packetLoss.evaluate(ctx(side(baseLost, 69_000, 4096), side(tinyLost, 68_000, 4096))),
+    packetLoss.evaluate(ctx(side(baseLost, 69_000), side(tinyLost, 68_000, buffer("128K")))),
+    undefined,
+  );
+  assert.equal(
+    packetLoss.evaluate(ctx(side(baseLost, 69_000, buffer("4K")), side(tinyLost, 68_000, buffer("4K")))),
     undefined,
   );
   const devices = (f: RunFigures): RunFigures => ({
@@ -334,11 +369,13 @@ test("a smaller socket buffer asked for by the subject's benchmark backs a loss 
     deviceDrops: [{ device: "wire0", netns: "h1", drops: f.udpRcvbufErrors }],
   });
   assert.equal(
-    packetLoss.evaluate(ctx(devices(side(baseLost, 69_000)), devices(side(tinyLost, 68_000, 4096)))),
+    packetLoss.evaluate(ctx(devices(side(baseLost, 69_000)), devices(side(tinyLost, 68_000, buffer("4K"))))),
     undefined,
   );
   assert.equal(
-    packetLoss.evaluate(ctx(side([0, 9000, 0, 0, 0, 0], 69_000), side([0, 0, 0, 0, 0, 15000], 68_000, 4096))),
+    packetLoss.evaluate(
+      ctx(side([0, 9000, 0, 0, 0, 0], 69_000), side([0, 0, 0, 0, 0, 15000], 68_000, buffer("4K"))),
+    ),
     undefined,
   );
 });

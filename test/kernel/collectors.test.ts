@@ -4,6 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { buildInterval } from "../../src/session/interval-builder.js";
 import { takeEnvSnapshot } from "../../src/collectors/env-snapshot.js";
+import { envChanges } from "../../src/session/env-changes.js";
 import { HostCollector } from "../../src/collectors/host-collector.js";
 import type { HostSample } from "../../src/collectors/host-sample.js";
 import { discoverNetns } from "../../src/collectors/netns.js";
@@ -125,6 +126,33 @@ test("the environment snapshot finds the VXLAN device, its VNI and underlay, and
   const wire = snap.netns[0]?.devices.find((d) => d.link.name === "wire0");
   assert.ok(wire && Object.keys(wire.rps).length > 0, "RPS masks read inside the namespace");
   assert.ok((snap.perfEventMaxStack ?? 0) > 0);
+});
+
+test("the environment snapshot's socket buffer sysctls are what sysctl(8) reads, and a change during a run is seen", async (t) => {
+  if (!requireKernel(t)) return;
+  const keys = ["rmem_default", "rmem_max", "wmem_default", "wmem_max"] as const;
+  const sysctl = (): number[] => {
+    const r = spawnSync("sysctl", ["-n", ...keys.map((k) => `net.core.${k}`)], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split("\n").map(Number);
+  };
+  const before = await takeEnvSnapshot([]);
+  const b = before.socketBuffers!;
+  assert.deepEqual([b.rmemDefault, b.rmemMax, b.wmemDefault, b.wmemMax], sysctl());
+  // Lowered as a user injecting a small default would, then put back whatever happens.
+  const lowered = Math.max(4096, Math.floor(b.rmemDefault / 4));
+  try {
+    assert.equal(spawnSync("sysctl", ["-qw", `net.core.rmem_default=${lowered}`]).status, 0);
+    const after = await takeEnvSnapshot([]);
+    assert.equal(after.socketBuffers?.rmemDefault, sysctl()[0]);
+    assert.deepEqual(
+      envChanges(before, after).map((c) => `${c.what}: ${c.before} → ${c.after}`),
+      [`net.core.rmem_default: ${b.rmemDefault} → ${lowered}`],
+    );
+  } finally {
+    spawnSync("sysctl", ["-qw", `net.core.rmem_default=${b.rmemDefault}`]);
+  }
+  assert.equal(sysctl()[0], b.rmemDefault);
 });
 
 test("per-core CPU agrees with mpstat within 2 points per field under load", async (t) => {

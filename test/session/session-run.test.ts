@@ -56,6 +56,17 @@ test("changes between the environment at start and at stop: an offload flipped, 
   assert.deepEqual(envChanges(env([dev("eth0", 1500, true)]), env([dev("eth0", 1500, true)])), []);
 });
 
+test("a socket buffer sysctl changed during the run is a change; one snapshot without them is none", () => {
+  const buffers = { rmemDefault: 212992, rmemMax: 4194304, wmemDefault: 212992, wmemMax: 212992 };
+  const start: EnvSnapshot = { ...env([dev("eth0", 1500, true)]), socketBuffers: buffers };
+  const stop: EnvSnapshot = { ...start, socketBuffers: { ...buffers, rmemDefault: 8192 } };
+  assert.deepEqual(
+    envChanges(start, stop).map((c) => `${c.what}: ${c.before} → ${c.after}`),
+    ["net.core.rmem_default: 212992 → 8192"],
+  );
+  assert.deepEqual(envChanges(start, { ...stop, socketBuffers: undefined }), []);
+});
+
 test("a stop snapshot that did not read a quiet namespace again reports no change there; one that appeared is present", () => {
   const start = env([dev("eth0", 1500, true)]);
   const quiet: EnvSnapshot = { ...start, netns: [], notReread: [{ inode: 1, names: ["c1"] }] };

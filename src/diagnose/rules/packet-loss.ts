@@ -3,17 +3,6 @@ import { pct } from "../finding.js";
 import { lostPackets } from "../run-figures.js";
 import { explainedShare, type Rule } from "./rule.js";
 
-/**
- * Linux's default socket receive buffer (net.core.rmem_default, 212 992 bytes unless tuned): what a
- * benchmark that asks for none gets.
- */
-const KERNEL_DEFAULT_RCVBUF = 212_992;
-
-/** The subject's benchmark asked for a smaller socket buffer than the baseline's had. */
-function askedSmaller(baseline: number | undefined, subject: number | undefined): boolean {
-  return subject !== undefined && subject < (baseline ?? KERNEL_DEFAULT_RCVBUF);
-}
-
 /** A loss worth naming: one packet in a hundred more than the baseline lost. */
 export const MIN_LOSS_DELTA = 0.01;
 
@@ -40,11 +29,12 @@ export const packetLoss: Rule = {
     );
     const rcvbuf =
       s.udpRcvbufErrors / (s.packets + ls) - b.udpRcvbufErrors / (b.packets + lb) >= MIN_LOSS_DELTA;
-    // A smaller socket buffer asked for by the subject's benchmark, with the rise in full receive
-    // buffers, is the mechanism in the evidence: the rise then need only stand out from the runs'
-    // own intervals, as a rate difference within what identical runs differ by counts when a
-    // mechanism shows up with it (compareSides). Identical runs never differ in their command line.
-    const smaller = rcvbuf && askedSmaller(b.socketBufferBytes, s.socketBufferBytes);
+    // A smaller receive buffer in the subject (its benchmark asked for one, or the host's default
+    // was lowered), with the rise in full receive buffers, is the mechanism in the evidence: the
+    // rise then need only stand out from the runs' own intervals, as a rate difference within what
+    // identical runs differ by counts when a mechanism shows up with it (compareSides). Identical
+    // runs never differ in their command line or sysctls.
+    const smaller = rcvbuf && s.receiveBuffer.bytes < b.receiveBuffer.bytes;
     const backed = smaller ? fractionRatioChange(base, subj, MIN_LOSS_DELTA, 0) : undefined;
     const found = c.material && c.delta > 0 ? c : backed?.material && backed.delta > 0 ? backed : undefined;
     if (!found) return undefined;
@@ -55,9 +45,9 @@ export const packetLoss: Rule = {
     const explains = explainedShare(found.delta, ctx);
     return {
       code: this.code,
-      title: `the subject lost ${pct(found.p2)} of its packets, the baseline ${pct(found.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : ""}${smaller ? `; its benchmark asked for a ${s.socketBufferBytes} B socket buffer` : ""}`,
+      title: `the subject lost ${pct(found.p2)} of its packets, the baseline ${pct(found.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : ""}${smaller ? `; its sockets had a ${s.receiveBuffer.bytes} B receive buffer, the baseline's ${b.receiveBuffer.bytes} B` : ""}`,
       mechanism: smaller
-        ? "the receiving socket's buffer overflows when the application reads slower than packets arrive, and the subject's benchmark asked for a smaller one (iperf3 -w sets SO_RCVBUF at both ends), so it overflows sooner"
+        ? `the receiving socket's buffer overflows when the application reads slower than packets arrive, and the subject's was smaller (${s.receiveBuffer.source}), so it overflows sooner`
         : rcvbuf
           ? "the receiving socket's buffer overflows when the application reads slower than packets arrive (a small SO_RCVBUF makes it overflow sooner)"
           : "every dropped packet was paid for on the path and never delivered",
@@ -79,10 +69,11 @@ export const packetLoss: Rule = {
         ...(smaller
           ? [
               {
-                what: "socket buffer the benchmark asked for (bytes)",
-                baseline: b.socketBufferBytes === undefined ? "kernel default" : String(b.socketBufferBytes),
-                subject: String(s.socketBufferBytes),
-                source: "the benchmark's command line (iperf3 -w)",
+                what: "UDP socket receive buffer (bytes)",
+                baseline: `${b.receiveBuffer.bytes} (${b.receiveBuffer.source})`,
+                subject: `${s.receiveBuffer.bytes} (${s.receiveBuffer.source})`,
+                source:
+                  "the benchmark's command line; environment snapshot (net.core.rmem_default, rmem_max)",
               },
             ]
           : []),
