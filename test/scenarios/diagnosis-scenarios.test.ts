@@ -243,6 +243,22 @@ const SCENARIOS: Scenario[] = [
     allowed: ["QDISC_LIMIT", "TCP_RETRANSMISSIONS", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
   },
   {
+    // The other common way to cap a link: an HTB class with a rate, the qdisc itself has none.
+    name: "an HTB rate limit on the underlay (TCP)",
+    protocol: "tcp",
+    inject: () => {
+      sh(
+        ov!.h1,
+        "tc qdisc add dev wire0 root handle 1: htb default 10 && tc class add dev wire0 parent 1: classid 1:10 htb rate 50mbit",
+      );
+      return () => sh(ov!.h1, "tc qdisc del dev wire0 root");
+    },
+    verdict: "slower",
+    expect: "QDISC_LIMIT",
+    top: true,
+    allowed: ["QDISC_LIMIT", "TCP_RETRANSMISSIONS", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+  },
+  {
     name: "a large netfilter ruleset on the receiving host (UDP)",
     protocol: "udp",
     inject: () => {
