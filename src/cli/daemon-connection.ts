@@ -39,6 +39,10 @@ export async function withDaemon<T>(
   if (opts.socket !== undefined)
     opts.progress(`no daemon answers at ${opts.socket}; starting an embedded one`);
   const dir = mkdtempSync(join(tmpdir(), "overlayscope-embedded-"));
+  // A signal ends the command through process.exit (main.ts), possibly before the finally below
+  // runs: a CI run stopped by its process group left the socket's directory behind.
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeDir);
   // Of the environment only the niceness: a private socket needs no token, listener or metrics.
   const config = await loadDaemonConfig(
     undefined,
@@ -55,6 +59,7 @@ export async function withDaemon<T>(
   } finally {
     api.close();
     await daemon.shutdown();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
+    process.off("exit", removeDir);
   }
 }

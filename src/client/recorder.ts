@@ -1,5 +1,6 @@
 import { wireTime } from "../util/wire-time.js";
-import { spawn } from "node:child_process";
+import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
+import { findProgram } from "../util/path-lookup.js";
 import type { ServiceError } from "@grpc/grpc-js";
 import type { ProfilerApi } from "./api.js";
 import type { Snapshot__Output } from "../generated/overlayscope/v1/Snapshot.js";
@@ -140,20 +141,30 @@ export async function recordSession(
 }
 
 /** Launches the benchmark with its output on our terminal (and kept for its report); resolves when it exits. */
-export function runBenchmark(argv: string[], progress: (t: string) => void): Promise<CommandRun> {
+export async function runBenchmark(argv: string[], progress: (t: string) => void): Promise<CommandRun> {
   if (argv.length === 0)
     throw invalidArgument(
       "command",
       "give the benchmark after --, e.g. overlayscope run -- iperf3 -c 10.0.0.2",
     );
+  // Looked up first: through setpriv (spawnGuarded) a missing program is setpriv's exit 127, not
+  // an error saying which program is missing.
+  const { file, found } = await findProgram(argv[0]!);
+  if (!file)
+    throw new OverlayscopeError(
+      "FAILED_PRECONDITION",
+      `cannot run ${argv[0]}: ${found ? "not executable" : argv[0]!.includes("/") ? "no such file" : "not found on PATH"}`,
+    );
   return new Promise((resolve, reject) => {
     const startedAtMs = Date.now();
     // The embedded daemon lowered this process's priority; the benchmark keeps the caller's.
+    // Guarded: a `run` stopped by a signal (not the terminal's Ctrl-C, which reaches the whole
+    // foreground group) or killed outright takes its benchmark with it instead of orphaning it.
     const child = withOriginalPriority(() =>
-      spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }),
+      spawnGuarded(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }),
     );
     let output = "";
-    child.stdout.on("data", (d: Buffer) => {
+    child.stdout?.on("data", (d: Buffer) => {
       // The output still reaches the terminal unchanged; the tail is kept for the report parser.
       process.stdout.write(d);
       output += d.toString("utf8");

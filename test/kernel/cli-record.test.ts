@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { Profile } from "pprof-format";
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fromFolded } from "../../src/export/folded.js";
@@ -201,4 +202,52 @@ test("cli-record: Ctrl-C stops a recording early and still writes the run file",
     stdout,
     /^probe self-cost: softirq [\d.]+% of a core \([\d.]+ [kM]? ?events\/s × \(\d+ ns run \+ \d+ ns dispatch\)\)$/m,
   );
+});
+
+test("cli-run: a run stopped by SIGTERM takes its benchmark with it and leaves no embedded daemon's directory", async (t) => {
+  if (!requireKernel(t)) return;
+  const embedded = (): string[] =>
+    readdirSync(tmpdir()).filter((d) => d.startsWith("overlayscope-embedded-"));
+  const before = new Set(embedded());
+  // An odd duration marks this benchmark among the host's processes.
+  const child = spawn(
+    CLI_ARGV[0]!,
+    [...CLI_ARGV.slice(1), "run", "-o", join(dir, "stopped.json"), "--", "sleep", "317"],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  const started = new Promise<number>((resolve) =>
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const m = /running sleep 317 \(pid (\d+)\)/.exec(stderr);
+      if (m) resolve(Number(m[1]));
+    }),
+  );
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const pid = await started;
+  assert.ok(existsSync(`/proc/${pid}`), "the benchmark runs");
+  child.kill("SIGTERM");
+  await exited;
+  // The benchmark dies with its parent (a parent-death signal and the exit-time kill): wait for
+  // the kernel to reap it, bounded.
+  const deadline = Date.now() + 10_000;
+  while (existsSync(`/proc/${pid}`) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("317")) {
+    assert.ok(Date.now() < deadline, `sleep 317 (pid ${pid}) outlived overlayscope run: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(
+    embedded().filter((d) => !before.has(d)),
+    [],
+    "the embedded daemon's socket directory is removed",
+  );
+});
+
+test("cli-run: a benchmark that is not on PATH is a clear error before anything is recorded", async (t) => {
+  if (!requireKernel(t)) return;
+  const r = await runCli(["run", "-o", join(dir, "missing.json"), "--", "no-such-benchmark-xyz", "-c", "x"]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /cannot run no-such-benchmark-xyz: not found on PATH/);
+  assert.ok(!existsSync(join(dir, "missing.json")), "no run file");
 });
