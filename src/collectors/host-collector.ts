@@ -14,6 +14,7 @@ import { interruptsDelta } from "./proc-interrupts.js";
 import { cpuPercent, parseProcStat, type CpuTimes, type ProcStat } from "./proc-stat.js";
 import { parseSnmp, snmpDelta, type SnmpCounters } from "./snmp.js";
 import { ProcessCpuTracker } from "./process-cpu.js";
+import { CpuQuotaTracker } from "./cpu-quota.js";
 import { conntrackDelta, parseConntrackStat, type ConntrackStat } from "./conntrack-stat.js";
 import { parseSoftnet, softnetDelta, type SoftnetRow } from "./softnet.js";
 
@@ -75,6 +76,7 @@ export class HostCollector {
   private discoveredAt = 0;
   private inflight: Promise<void> = Promise.resolve();
   private readonly processes: ProcessCpuTracker;
+  private readonly quotas = new CpuQuotaTracker();
 
   constructor(
     private readonly opts: HostCollectorOptions,
@@ -285,7 +287,9 @@ export class HostCollector {
       softnet: softnetDelta(a.softnet, b.softnet),
       netns,
       processes: this.processes.sample(this.opts.ranPids?.() ?? [], final),
+      cpuQuotas: [],
     };
+    sample.cpuQuotas = this.quotas.sample(new Set(sample.processes.map((p) => p.cpuCgroup)));
     if (this.hw)
       sample.hw = this.hw.supported
         ? this.hwLatest

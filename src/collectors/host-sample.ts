@@ -7,6 +7,7 @@ import type { ConntrackStat } from "./conntrack-stat.js";
 import type { SoftnetRow } from "./softnet.js";
 import type { HwInterval } from "./hw-counters.js";
 import type { ProcessCpuDelta } from "./process-cpu.js";
+import type { CpuQuotaDelta } from "./cpu-quota.js";
 
 /** Device counters of one namespace over one interval. */
 export interface NetnsDevices {
@@ -33,4 +34,6 @@ export interface HostSample {
   hw?: HwInterval;
   /** Processes that used CPU over the interval, busiest first. */
   processes: ProcessCpuDelta[];
+  /** CPU-limited cgroups (or their ancestors) holding those processes, and how often the limit stopped them. */
+  cpuQuotas: CpuQuotaDelta[];
 }

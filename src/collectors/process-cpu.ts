@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { cpuCgroupPath } from "./cpu-quota.js";
 
 /**
  * CPU time per process over an interval, from /proc/<pid>/stat (utime + stime of all threads).
@@ -25,6 +26,8 @@ export interface ProcessCpuDelta {
   comm: string;
   netns: number;
   cgroup: string;
+  /** The cgroup in the hierarchy holding the cpu controller (v1's cpu line on hybrid hosts; else = cgroup). */
+  cpuCgroup: string;
   cpuSeconds: number;
 }
 
@@ -72,6 +75,13 @@ export function parseCgroup(text: string): string {
   return line.slice(line.indexOf(":", line.indexOf(":") + 1) + 1);
 }
 
+/** Where a process is: its network namespace and cgroups. */
+interface Placement {
+  netns: number;
+  cgroup: string;
+  cpuCgroup: string;
+}
+
 /** Every process is read at least this often; in between only the likely busy ones are. */
 export const FULL_SCAN_EVERY = 10;
 
@@ -91,7 +101,7 @@ export class ProcessCpuTracker {
   private busy = new Set<number>();
   private sinceFull = 0;
   private calls = 0;
-  private readonly where = new Map<string, { netns: number; cgroup: string }>();
+  private readonly where = new Map<string, Placement>();
 
   constructor(private readonly procRoot = "/proc") {}
 
@@ -128,15 +138,17 @@ export class ProcessCpuTracker {
     return out.sort((a, b) => b.cpuSeconds - a.cpuSeconds);
   }
 
-  private locate(s: ProcessStat): { netns: number; cgroup: string } {
+  private locate(s: ProcessStat): Placement {
     const key = `${s.pid}:${s.startTicks}`;
     let w = this.where.get(key);
     if (!w) {
-      w = { netns: 0, cgroup: "" };
+      w = { netns: 0, cgroup: "", cpuCgroup: "" };
       try {
         const m = /net:\[(\d+)\]/.exec(readlinkSync(`${this.procRoot}/${s.pid}/ns/net`));
         if (m) w.netns = Number(m[1]);
-        w.cgroup = parseCgroup(readFileSync(`${this.procRoot}/${s.pid}/cgroup`, "utf8"));
+        const text = readFileSync(`${this.procRoot}/${s.pid}/cgroup`, "utf8");
+        w.cgroup = parseCgroup(text);
+        w.cpuCgroup = cpuCgroupPath(text);
       } catch {
         // exited, or a kernel thread
       }

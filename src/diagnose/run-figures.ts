@@ -108,6 +108,8 @@ export interface RunFigures {
   benchmarkComms: Set<string>;
   /** overlayscope's own processes: the daemon, its children (bpftrace) and the client that launched the benchmark. */
   ownPids: Set<number>;
+  /** CPU-limited cgroups holding the benchmark's processes, with how long the limit stopped them. */
+  cpuQuotas: CpuQuotaFigure[];
   /** What changed in the environment between session start and stop. */
   environmentChanges: NonNullable<RunFile["environment"]>["changes"];
   /** The lab's id when the run crossed a lab topology: its namespaces are named "<id>-…". */
@@ -125,6 +127,60 @@ export interface RunFigures {
   tunnelPackets: number;
   /** Stack samples per second per busy CPU: samples ÷ hz is CPU time. */
   stackHz: number;
+}
+
+export interface CpuQuotaFigure {
+  cgroup: string;
+  /** The limit in CPUs (quota ÷ period) at the last interval that saw it stop something. */
+  quotaCpus: number;
+  throttledPeriods: number;
+  periods: number;
+  /** Time the cgroup's tasks were stopped over the run (summed over CPUs). */
+  throttledSeconds: number;
+  /** The benchmark's processes inside it, by name. */
+  comms: string[];
+  /** CPU time its processes used over the run (/proc/<pid>/stat): what the limit let them run. */
+  cpuSeconds: number;
+}
+
+/**
+ * The cpu-quota counters summed per cgroup, kept for cgroups that hold one of the benchmark's
+ * processes (by name: the client and a server started beside it share it) or sit above one.
+ */
+function cpuQuotaFigures(
+  run: RunFile,
+  intervals: readonly RunSnapshot[],
+  benchmark: ReadonlySet<string>,
+): CpuQuotaFigure[] {
+  const by = new Map<string, Omit<CpuQuotaFigure, "comms" | "cpuSeconds">>();
+  for (const s of intervals)
+    for (const c of s.counters) {
+      if (c.probe !== "cpu-quota" || !c.attributes.cgroup) continue;
+      const f = by.get(c.attributes.cgroup) ?? {
+        cgroup: c.attributes.cgroup,
+        quotaCpus: 0,
+        throttledPeriods: 0,
+        periods: 0,
+        throttledSeconds: 0,
+      };
+      f.quotaCpus = Number(c.attributes.quotaCpus) || f.quotaCpus;
+      if (c.metric === "periods") f.periods += c.value;
+      else if (c.metric === "throttled_periods") f.throttledPeriods += c.value;
+      else if (c.metric === "throttled_seconds") f.throttledSeconds += c.value;
+      by.set(f.cgroup, f);
+    }
+  const inside = (p: string, g: string): boolean => p === g || p.startsWith(`${g}/`);
+  return [...by.values()]
+    .map((f) => {
+      const held = run.processes.filter((p) => inside(p.cpuCgroup, f.cgroup));
+      return {
+        ...f,
+        comms: [...new Set(held.filter((p) => benchmark.has(p.comm)).map((p) => p.comm))],
+        cpuSeconds: held.reduce((a, p) => a + p.cpuSeconds, 0),
+      };
+    })
+    .filter((f) => f.comms.length > 0)
+    .sort((x, y) => y.throttledSeconds - x.throttledSeconds);
 }
 
 /** Device kinds that wrap each packet in another packet's headers (rtnetlink kind names). */
@@ -491,6 +547,7 @@ export function runFigures(run: RunFile): RunFigures {
   const comm = run.command
     ? (run.command.argv.find((a) => /iperf3|sockperf|netperf/.test(a)) ?? run.command.argv[0])
     : b?.tool;
+  const benchmarkComms = new Set(comm ? [comm.split("/").pop()!] : []);
   const fig: RunFigures = {
     label: run.label || run.target,
     protocol: b?.protocol ?? "",
@@ -548,7 +605,8 @@ export function runFigures(run: RunFile): RunFigures {
     hardware: { supported: run.hardware.supported, reason: run.hardware.reason, totals: run.hardware.totals },
     processes: run.processes,
     processShares: run.summary.processShares,
-    benchmarkComms: new Set(comm ? [comm.split("/").pop()!] : []),
+    benchmarkComms,
+    cpuQuotas: cpuQuotaFigures(run, intervals, benchmarkComms),
     ownPids: ownProcesses(run),
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,

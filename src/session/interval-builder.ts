@@ -214,6 +214,21 @@ function hostCounters(host: HostSample, per: (n: number) => number): IntervalCou
             attributes: { netns: String(n.inode), netnsName: n.names[0] ?? "", protocol },
           });
   }
+  // A CPU limit's counters travel only where the limit stopped something: quiet limits are noise.
+  for (const q of host.cpuQuotas)
+    if (q.throttledPeriods > 0)
+      for (const [metric, value, unit] of [
+        ["periods", q.periods, "count"],
+        ["throttled_periods", q.throttledPeriods, "count"],
+        ["throttled_seconds", q.throttledSeconds, "seconds"],
+      ] as const)
+        out.push({
+          probe: "cpu-quota",
+          metric,
+          value,
+          unit,
+          attributes: { cgroup: q.cgroup, quotaCpus: String(q.quotaCpus) },
+        });
   for (const n of host.netns)
     for (const [metric, v] of n.conntrack ?? [])
       if (v > 0)

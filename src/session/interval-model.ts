@@ -89,6 +89,12 @@ export const ProcessCpuSchema = z.object({
   netns: num,
   netnsName: z.string(),
   cgroup: z.string(),
+  cpuCgroup: z
+    .string()
+    .default("")
+    .describe(
+      "the cgroup holding the cpu controller for it (cgroup v1's cpu hierarchy on hybrid hosts, else the same as cgroup); match it to cpu-quota counters",
+    ),
   cpuSeconds: num,
 });
 

@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
-import { runFigures, sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
+import {
+  runFigures,
+  sideFigures,
+  type CpuQuotaFigure,
+  type RunFigures,
+} from "../../src/diagnose/run-figures.js";
+import { cpuQuota } from "../../src/diagnose/rules/cpu-quota.js";
 import { packetLoss } from "../../src/diagnose/rules/packet-loss.js";
 import { receiveBuffer } from "../../src/diagnose/receive-buffer.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
@@ -179,6 +185,7 @@ const proc = (pid: number, ppid: number, comm: string, cpuShare: number): RunFil
   netns: 0,
   netnsName: "",
   cgroup: "/",
+  cpuCgroup: "/",
   cpuSeconds: cpuShare * 12,
   cpuShare,
 });
@@ -722,4 +729,80 @@ test("deeper path: the sampled stacks' depth is evidence, never the finding; the
   assert.ok(named.evidence.some((e) => e.source.startsWith("default stack samples")));
   // The same route in both runs: a fraction of a frame apart is no finding.
   assert.equal(deeperPath.evaluate(ctx(side(11, host), side(11, { ...host, mean: 6.4 }))), undefined);
+});
+
+test("cpu-quota counters become a figure for the limited cgroups that hold the benchmark's processes", () => {
+  const run = load("overlay-udp64-run.json");
+  const quota = (cgroup: string, metric: string, value: number) => ({
+    probe: "cpu-quota",
+    metric,
+    value,
+    unit: metric === "throttled_seconds" ? "seconds" : "count",
+    attributes: { cgroup, quotaCpus: "0.2" },
+  });
+  run.snapshots = run.snapshots.map((s, i) =>
+    i < 3
+      ? {
+          ...s,
+          counters: [
+            ...s.counters,
+            quota("/docker/abc", "periods", 10),
+            quota("/docker/abc", "throttled_periods", 9),
+            quota("/docker/abc", "throttled_seconds", 0.75),
+            // A limit on something else: not the benchmark's.
+            quota("/docker/other", "throttled_seconds", 5),
+          ],
+        }
+      : s,
+  );
+  run.processes = run.processes.map((p, i) =>
+    i === 1
+      ? { ...p, cpuCgroup: "/docker/abc/init" }
+      : { ...p, cpuCgroup: p.comm === "iperf3" ? "/" : "/docker/other" },
+  );
+  const f = runFigures(run);
+  assert.deepEqual(f.cpuQuotas, [
+    {
+      cgroup: "/docker/abc",
+      quotaCpus: 0.2,
+      periods: 30,
+      throttledPeriods: 27,
+      throttledSeconds: 2.25,
+      comms: ["iperf3"],
+      cpuSeconds: run.processes[1]!.cpuSeconds,
+    },
+  ]);
+});
+
+test("a CPU limit that stopped the subject's benchmark is named; the same limit on both sides is not", () => {
+  const fig = sideFigures([load("overlay-udp64-run.json")]);
+  const limited = (quotaCpus: number, throttledSeconds: number, throttledPeriods = 50): CpuQuotaFigure => ({
+    cgroup: "/docker/abc",
+    quotaCpus,
+    periods: 60,
+    throttledPeriods,
+    throttledSeconds,
+    comms: ["iperf3"],
+    cpuSeconds: 0.2 * 6,
+  });
+  const side = (cpuQuotas: CpuQuotaFigure[]): RunFigures => ({ ...fig, seconds: 6, cpuQuotas });
+  const ctx = (b: RunFigures, s: RunFigures) => ({ b, s, gap: 0.6, costRise: 0 });
+  // iperf3 at 0.2 CPUs: stopped ~0.75 s of every second (measured: a busy loop under a 20% v1
+  // quota was throttled 1.13 s of 1.5 s, 15 of 16 periods).
+  const named = cpuQuota.evaluate(ctx(side([]), side([limited(0.2, 4.5)])));
+  assert.ok(named, "CPU_QUOTA_THROTTLING named");
+  assert.match(named.title, /0\.20 CPUs on \/docker\/abc \(holding iperf3\)/);
+  assert.ok(named.explains !== undefined && named.explains > 0.9);
+  assert.ok(named.evidence.some((e) => e.what.startsWith("throttled periods") && e.subject === "50 / 60"));
+  // Identical runs under one limit are throttled alike.
+  assert.equal(cpuQuota.evaluate(ctx(side([limited(0.2, 4.2)]), side([limited(0.2, 4.5)]))), undefined);
+  // A tighter limit in the subject is the mechanism even where the baseline's looser one bit too.
+  assert.ok(cpuQuota.evaluate(ctx(side([limited(0.5, 2.4)]), side([limited(0.2, 4.5)]))));
+  // A limit that barely stopped anything (5% of a CPU) explains no material gap.
+  assert.equal(cpuQuota.evaluate(ctx(side([]), side([limited(0.2, 0.3, 5)]))), undefined);
+  // The same limit biting harder because something else made the subject need more CPU: that
+  // other cause is the difference, not the limit.
+  assert.equal(cpuQuota.evaluate(ctx(side([limited(0.2, 3)]), side([limited(0.2, 4.5)]))), undefined);
+  // Stopped twice as long as under the same limit in the baseline: named.
+  assert.ok(cpuQuota.evaluate(ctx(side([limited(0.2, 1.5)]), side([limited(0.2, 4.5)]))));
 });

@@ -12,6 +12,7 @@ import { cpuPercent, parseProcStat } from "../../src/collectors/proc-stat.js";
 import { runIperf, type IperfResult } from "../../src/lab/iperf.js";
 import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+import { limitedCgroup } from "../helpers/cpu-limit.js";
 
 let lab: Lab | undefined;
 let samples: HostSample[] = [];
@@ -235,4 +236,55 @@ test("namespaces are looked up again: a new one is counted, a deleted one is let
     await c.stop();
     spawnSync("ip", ["netns", "del", name]);
   }
+});
+
+test("a CPU limit on a busy process's cgroup: the throttling the collector counts plus the CPU /proc/<pid>/stat shows fill the window", async (t) => {
+  if (!requireKernel(t)) return;
+  const g = limitedCgroup(`overlayscope-quota-${process.pid}`, 0.2);
+  // One always-runnable thread: at every instant it either runs or waits for the next period.
+  const loop = spawn("sh", ["-c", `echo $$ > ${g.dir}/cgroup.procs; exec sh -c 'while :; do :; done'`], {
+    stdio: "ignore",
+  });
+  const got: HostSample[] = [];
+  let enough!: () => void;
+  const done = new Promise<void>((r) => (enough = r));
+  const collector = new HostCollector({ intervalMs: 500, netnsFilter: new Set() }, (s) => {
+    got.push(s);
+    if (got.length >= 7) enough();
+  });
+  try {
+    await collector.start();
+    await done;
+  } finally {
+    await collector.stop();
+    loop.kill("SIGKILL");
+    await new Promise((r) => loop.once("exit", r));
+    g.remove();
+  }
+  // The first interval after the process was first seen is the limit's baseline; count from there.
+  const from = got.findIndex((s) => s.cpuQuotas.some((q) => q.cgroup === g.path));
+  assert.ok(from >= 0, "the limited cgroup was read");
+  const window = got.slice(from);
+  const seconds = window.reduce((a, s) => a + s.seconds, 0);
+  const quota = window.flatMap((s) => s.cpuQuotas.filter((q) => q.cgroup === g.path));
+  const throttled = quota.reduce((a, q) => a + q.throttledSeconds, 0);
+  const cpu = window.reduce(
+    (a, s) => a + s.processes.filter((p) => p.pid === loop.pid).reduce((x, p) => x + p.cpuSeconds, 0),
+    0,
+  );
+  t.diagnostic(
+    `window ${seconds.toFixed(2)} s: CPU ${cpu.toFixed(2)} s, throttled ${throttled.toFixed(3)} s`,
+  );
+  assert.ok(quota.every((q) => q.quotaCpus === 0.2 && q.throttledPeriods <= q.periods));
+  assert.ok(
+    window[0]!.processes.some((p) => p.pid === loop.pid && p.cpuCgroup === g.path),
+    "the process's cpu cgroup",
+  );
+  // 20% of a CPU, and the rest of the window throttled: within a period (0.1 s) at each end and
+  // /proc's 10 ms ticks per interval.
+  assert.ok(Math.abs(cpu - 0.2 * seconds) <= 0.1 + 0.01 * window.length, `CPU ${cpu} s of ${seconds} s`);
+  assert.ok(
+    Math.abs(throttled + cpu - seconds) <= 0.25 + 0.01 * window.length,
+    `throttled ${throttled} s + CPU ${cpu} s vs ${seconds} s`,
+  );
 });

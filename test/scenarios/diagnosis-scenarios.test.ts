@@ -14,6 +14,7 @@ import { runCli } from "../helpers/cli.js";
 import { startDaemon, type RunningDaemon } from "../helpers/daemon.js";
 import { handOverlay, type HandOverlay } from "../helpers/hand-overlay.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
+import { limitedCgroup } from "../helpers/cpu-limit.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /**
@@ -257,6 +258,26 @@ const SCENARIOS: Scenario[] = [
     expect: "QDISC_LIMIT",
     top: true,
     allowed: ["QDISC_LIMIT", "TCP_RETRANSMISSIONS", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+  },
+  {
+    // A CPU limit on the receiving container's cgroup (what `docker run --cpus 0.1` sets): the
+    // iperf3 server reads at most a tenth of a CPU, and its socket buffer overflows.
+    name: "a CPU limit on the receiving server's cgroup (UDP)",
+    protocol: "udp",
+    inject: () => {
+      const g = limitedCgroup(`overlayscope-scenario-${process.pid}`, 0.1);
+      g.add(servers[0]!.pid!);
+      return () => g.remove();
+    },
+    verdict: "slower",
+    expect: "CPU_QUOTA_THROTTLING",
+    top: true,
+    allowed: [
+      "CPU_QUOTA_THROTTLING",
+      "PACKET_LOSS",
+      "MORE_SOFTIRQ_WORK_PER_PACKET",
+      "SINGLE_CORE_SATURATION",
+    ],
   },
   {
     name: "a large netfilter ruleset on the receiving host (UDP)",

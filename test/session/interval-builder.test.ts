@@ -23,6 +23,7 @@ const host = (netns: HostSample["netns"]): HostSample => ({
   softnet: [],
   netns,
   processes: [],
+  cpuQuotas: [],
 });
 
 test("SNMP gauges travel with a namespace's moving counters; a quiet namespace sends nothing", () => {

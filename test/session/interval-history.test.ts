@@ -65,7 +65,18 @@ function interval(seq: number, rate: number): Interval {
     topFunctions: [{ function: "udp_sendmsg", share: 0.5 }],
     events: [],
     final: false,
-    processes: [{ pid: 7, ppid: 1, comm: "iperf3", netns: 1, netnsName: "", cgroup: "/", cpuSeconds: 0.5 }],
+    processes: [
+      {
+        pid: 7,
+        ppid: 1,
+        comm: "iperf3",
+        netns: 1,
+        netnsName: "",
+        cgroup: "/",
+        cpuCgroup: "/",
+        cpuSeconds: 0.5,
+      },
+    ],
     busySamples: 10,
     frameClasses: [{ frameClasses: ["encapsulation", "bridge"], samples: 4 }],
     entryDepth: [

@@ -3,6 +3,7 @@ import { mtuMismatch, offloadChanged, rpsChanged } from "./config-changes.js";
 import { conntrackPressure } from "./conntrack-pressure.js";
 import { coreSaturation } from "./core-saturation.js";
 import { cpuCompetition } from "./cpu-competition.js";
+import { cpuQuota } from "./cpu-quota.js";
 import { deeperPath } from "./deeper-path.js";
 import { encapsulation, netfilter } from "./frame-class.js";
 import { packetLoss } from "./packet-loss.js";
@@ -15,6 +16,7 @@ import { softirqWork } from "./softirq-work.js";
 export const RULES: readonly Rule[] = [
   qdiscLimit,
   cpuCompetition,
+  cpuQuota,
   competingTraffic,
   packetLoss,
   retransmissions,

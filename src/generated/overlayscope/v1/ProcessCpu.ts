@@ -10,6 +10,7 @@ export interface ProcessCpu {
   'cgroup'?: (string);
   'cpuSeconds'?: (number | string);
   'ppid'?: (number);
+  'cpuCgroup'?: (string);
 }
 
 export interface ProcessCpu__Output {
@@ -20,4 +21,5 @@ export interface ProcessCpu__Output {
   'cgroup': (string);
   'cpuSeconds': (number);
   'ppid': (number);
+  'cpuCgroup': (string);
 }
