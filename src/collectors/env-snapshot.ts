@@ -6,7 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { parseIpLinkJson, type LinkInfo } from "./link-info.js";
 import type { NetnsRef } from "./netns.js";
 import { pmuInventory, type PmuInventory } from "./perf-stat.js";
-import { parseTcQdiscJson, type Qdisc } from "./qdisc.js";
+import { parseHtbRootCeils, parseTcQdiscJson, type Qdisc } from "./qdisc.js";
 import { inNs, sysfsIsOwn } from "./ns-exec.js";
 import { mapLimit } from "../util/map-limit.js";
 import { parseNftRuleset, type NetfilterRuleset } from "./netfilter-rules.js";
@@ -146,7 +146,10 @@ function namespaceScript(sysfsIsOwn: boolean): string {
     `m() { echo "${MARK}$1"; }`,
     "m links; ip -j -d link show",
     `${devices}; [ "$n" = lo ] && continue; m "ethtool $n"; ethtool -k "$n" 2>/dev/null; ${queues}; done`,
-    "m qdiscs; tc -s -j qdisc show 2>/dev/null",
+    // HTB keeps its rates in classes: read them for the devices that have one, forking nothing
+    // more where none does (the case test is a shell built-in).
+    'q=$(tc -s -j qdisc show 2>/dev/null); m qdiscs; echo "$q"',
+    `case "$q" in *'"kind":"htb"'*) for d in $(echo "$q" | grep -o '"kind":"htb","handle":"[^"]*","dev":"[^"]*"' | sed 's/.*"dev":"//; s/"$//'); do m "classes $d"; tc class show dev "$d" 2>/dev/null; done;; esac`,
     "m nft; command -v nft >/dev/null 2>&1 && nft -j list ruleset 2>/dev/null",
     `m ctmax; { read v < /proc/sys/net/netfilter/nf_conntrack_max; } 2>/dev/null && echo "$v"`,
     "true",
@@ -216,7 +219,11 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
   });
   let qdiscs: Qdisc[] = [];
   try {
-    qdiscs = parseTcQdiscJson(sec.get("qdiscs") ?? "[]");
+    qdiscs = parseTcQdiscJson(sec.get("qdiscs") ?? "[]").map((q) => {
+      const ceil =
+        q.kind === "htb" ? parseHtbRootCeils(sec.get(`classes ${q.device}`) ?? "").get(q.handle) : undefined;
+      return ceil ? { ...q, ceilBitsPerSecond: ceil } : q;
+    });
   } catch (e) {
     problems.push(`tc qdisc show (netns ${where}): ${(e as Error).message.split("\n")[0]}`);
   }

@@ -12,6 +12,11 @@ export interface Qdisc {
   parent: string;
   /** The qdisc's own parameters as tc prints them (tbf: rate in bytes/s, burst, lat; fq_codel: limit…). */
   options: Record<string, unknown>;
+  /**
+   * A classful shaper's cap on one flow, bit/s: the largest ceil among HTB's root classes (a flow
+   * never passes its root class's ceil). Its rates live in the classes, not in the options.
+   */
+  ceilBitsPerSecond?: number;
   bytes: number;
   packets: number;
   drops: number;
@@ -92,4 +97,24 @@ export function qdiscDelta(a: readonly Qdisc[], b: readonly Qdisc[]): Qdisc[] {
     for (const k of QDISC_COUNTERS) d[k] = Math.max(0, q[k] - p[k]);
     return d;
   });
+}
+
+/** tc's rate units (SI, as `tc class show` prints them without -iec). */
+const RATE_UNITS: Record<string, number> = { bit: 1, kbit: 1e3, mbit: 1e6, gbit: 1e9, tbit: 1e12 };
+
+/**
+ * `tc class show dev X` for an HTB qdisc ("class htb 1:10 root prio 0 rate 50Mbit ceil 80Mbit …"):
+ * the largest ceil among root classes by qdisc handle ("1:"), bit/s. This iproute2 prints classes
+ * as text even with -j.
+ */
+export function parseHtbRootCeils(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = /^class htb (\d+):\w* root .*\bceil ([\d.]+)([KMGT]?bit)\b/i.exec(line.trim());
+    const unit = m ? RATE_UNITS[m[3]!.toLowerCase()] : undefined;
+    if (!m || unit === undefined) continue;
+    const handle = `${m[1]}:`;
+    out.set(handle, Math.max(out.get(handle) ?? 0, Number(m[2]) * unit));
+  }
+  return out;
 }

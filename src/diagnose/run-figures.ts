@@ -16,7 +16,7 @@ export interface QdiscFigure {
   device: string;
   kind: string;
   handle: string;
-  /** Shaping rate in bit/s where the qdisc has one (tbf, htb class rates are not read). */
+  /** Shaping rate in bit/s where the qdisc has one (tbf's rate; HTB's largest root class ceil). */
   rateBitsPerSecond?: number;
   packets: number;
   drops: number;
@@ -318,7 +318,7 @@ function qdiscFigures(run: RunFile): QdiscFigure[] {
       .filter((q) => !PASS_THROUGH_QDISCS.has(q.kind))
       .map((q) => {
         const p = start.get(`${n.inode} ${q.device} ${q.handle}`);
-        const rate = typeof q.options.rate === "number" ? q.options.rate * 8 : undefined;
+        const rate = typeof q.options.rate === "number" ? q.options.rate * 8 : q.ceilBitsPerSecond;
         return {
           netns: n.names[0] ?? String(n.inode),
           device: q.device,

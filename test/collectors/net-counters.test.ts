@@ -5,6 +5,7 @@ import { parseSnmp, snmpDelta } from "../../src/collectors/snmp.js";
 import { parseSoftnet, softnetDelta } from "../../src/collectors/softnet.js";
 import { parseIpLinkJson } from "../../src/collectors/link-info.js";
 import { parseEthtoolFeatures } from "../../src/collectors/env-snapshot.js";
+import { parseHtbRootCeils } from "../../src/collectors/qdisc.js";
 import { fixtureText } from "../helpers/fixtures.js";
 
 test("/proc/net/dev recorded here parses every device", () => {
@@ -83,4 +84,20 @@ test("ethtool -k: offload states and [fixed]", () => {
   assert.deepEqual(f.get("generic-receive-offload"), { on: true, fixed: false });
   const vx = parseEthtoolFeatures(fixtureText("ip/ethtool-k-vxlan.txt"));
   assert.ok(vx.has("tx-udp_tnl-segmentation") || vx.has("generic-segmentation-offload"));
+});
+
+test("HTB root classes' ceils, by qdisc handle, in tc's SI units; child classes do not count", () => {
+  const text = [
+    "class htb 1:10 root prio 0 rate 50Mbit ceil 80Mbit burst 1600b cburst 1600b ",
+    "class htb 1:20 root prio 0 rate 2Gbit ceil 2Gbit burst 1600b cburst 1600b ",
+    "class htb 1:21 parent 1:20 prio 0 rate 10Gbit ceil 10Gbit burst 1600b cburst 1600b ",
+    "class htb 2:1 root rate 500Kbit ceil 500Kbit burst 1600b cburst 1600b ",
+  ].join("\n");
+  assert.deepEqual(
+    parseHtbRootCeils(text),
+    new Map([
+      ["1:", 2e9],
+      ["2:", 5e5],
+    ]),
+  );
 });

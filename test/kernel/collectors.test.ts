@@ -288,3 +288,37 @@ test("a CPU limit on a busy process's cgroup: the throttling the collector count
     `throttled ${throttled} s + CPU ${cpu} s vs ${seconds} s`,
   );
 });
+
+test("an HTB qdisc's cap is read from its root classes, as tc set it", async (t) => {
+  if (!requireKernel(t)) return;
+  const h2 = lab!.namespaces.find((n) => n.endsWith("-h2"))!;
+  const tc = (...args: string[]): void => {
+    const r = spawnSync("ip", ["netns", "exec", h2, "tc", ...args], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  tc("qdisc", "add", "dev", "wire0", "root", "handle", "7:", "htb", "default", "10");
+  try {
+    tc(
+      "class",
+      "add",
+      "dev",
+      "wire0",
+      "parent",
+      "7:",
+      "classid",
+      "7:10",
+      "htb",
+      "rate",
+      "30mbit",
+      "ceil",
+      "45mbit",
+    );
+    tc("class", "add", "dev", "wire0", "parent", "7:", "classid", "7:20", "htb", "rate", "5mbit");
+    const snap = await takeEnvSnapshot((await discoverNetns()).filter((n) => n.inode === inodes.get(h2)));
+    const q = snap.netns[0]?.qdiscs.find((x) => x.device === "wire0" && x.kind === "htb");
+    assert.equal(q?.handle, "7:");
+    assert.equal(q?.ceilBitsPerSecond, 45e6);
+  } finally {
+    tc("qdisc", "del", "dev", "wire0", "root");
+  }
+});

@@ -344,7 +344,7 @@ const SCENARIOS: Scenario[] = [
     benchmarkExtra: ["-b", "100M"],
     clientExtra: ["-w", "4K"],
     expect: "PACKET_LOSS",
-    allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+    allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
     // On a slow hour a host may not carry the offered rate, and the 4 KB buffer may then never
     // overflow: a local CI run had both sides at 31-32 Mbit/s (~60 k packets/s), equal in rate
     // and cost, and the diagnosis named no loss (moreLossByIperf3).
@@ -363,7 +363,9 @@ const SCENARIOS: Scenario[] = [
       return () => execFileSync("sysctl", ["-qw", `net.core.rmem_default=${before}`]);
     },
     expect: "PACKET_LOSS",
-    allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+    // A receiver whose buffer holds a dozen datagrams wakes for every few: more kernel time on
+    // its core per packet (the project's CI named SINGLE_CORE_SATURATION as a note on repeats).
+    allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
     acted: moreLossByIperf3,
   },
   {
