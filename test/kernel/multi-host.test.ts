@@ -130,8 +130,18 @@ test("two daemons, one per lab host: record --hosts merges sender and receiver s
   assert.ok(merged.window.endMs - merged.window.startMs >= 6500);
 
   // Sender side: the client's encapsulation frames; the receiver's scope never sees them.
-  assert.ok(hasFrame(a.run!, "vxlan_xmit") > 0, "sender-side vxlan_xmit frames");
-  assert.equal(hasFrame(b.run!, "vxlan_xmit"), 0, "receiver's samples are its own namespaces' tasks");
+  const sent = hasFrame(a.run!, "vxlan_xmit");
+  assert.ok(sent > 0, "sender-side vxlan_xmit frames");
+  // The receiver transmits through its own VXLAN device too, rarely: iperf3's server answers on
+  // its TCP control connection across the overlay, and the lab's hosts share one kernel, so a
+  // softirq forwarding the sender's frames can run on the receiver's task (ci28 caught one
+  // sample). Had the receiver's scope taken the sender's tasks, it would see the flow's share.
+  const leaked = hasFrame(b.run!, "vxlan_xmit");
+  t.diagnostic(`vxlan_xmit samples: sender ${sent}, receiver ${leaked}`);
+  assert.ok(
+    leaked <= sent * 0.1,
+    `receiver's samples are its own namespaces' tasks: ${leaked} vs ${sent} vxlan_xmit`,
+  );
   // Receiver side: its VXLAN device receives the flow, and its server task runs the receive path.
   const rx = (run: NonNullable<typeof b.run>, dev: string) =>
     run.snapshots.flatMap((s) => s.devices).filter((d) => d.device === dev && d.netnsName === h2);
