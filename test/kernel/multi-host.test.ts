@@ -139,7 +139,7 @@ test("two daemons, one per lab host: record --hosts merges sender and receiver s
   const leaked = hasFrame(b.run!, "vxlan_xmit");
   t.diagnostic(`vxlan_xmit samples: sender ${sent}, receiver ${leaked}`);
   assert.ok(
-    leaked <= sent * 0.1,
+    leaked <= Math.max(2, sent * 0.1),
     `receiver's samples are its own namespaces' tasks: ${leaked} vs ${sent} vxlan_xmit`,
   );
   // Receiver side: its VXLAN device receives the flow, and its server task runs the receive path.
