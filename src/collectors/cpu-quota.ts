@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readOptional as read } from "../util/read-optional.js";
+import { FULL_SCAN_EVERY } from "./full-scan.js";
 
 /**
  * CPU bandwidth limits (CFS quota) on the cgroups of the processes that ran, and how often they
@@ -22,12 +23,8 @@ export interface CpuQuotaDelta {
   throttledSeconds: number;
 }
 
-interface Reading {
-  quotaCpus: number;
-  periods: number;
-  throttledPeriods: number;
-  throttledSeconds: number;
-}
+/** One cgroup's cumulative counters (cpu.stat) and its quota at one moment. */
+type Reading = Omit<CpuQuotaDelta, "cgroup">;
 
 /** A cgroup hierarchy that holds the cpu controller: where it is mounted and how it counts. */
 interface CpuHierarchy {
@@ -76,14 +73,6 @@ export function parseCpuStat(
   return { periods, throttledPeriods, throttledSeconds: seconds };
 }
 
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Where this host's cpu controller lives: a v1 hierarchy (either usual mount name) or the v2 tree.
  * A controller is bound to one hierarchy at a time, so there is one answer.
@@ -125,11 +114,16 @@ function withAncestors(path: string): string[] {
 /**
  * Differences the quota counters of the cgroups the running processes are in. Only cgroups seen
  * with a running process are read (a few files each, per interval); a cgroup's first reading is
- * its baseline, so its first interval's throttling is not counted.
+ * its baseline, so its first interval's throttling is not counted. A cgroup found without a quota
+ * (most of them: the root, system slices) is not read again until every FULL_SCAN_EVERY-th call,
+ * so a quota set during a run is noticed that much later, and the unlimited majority costs
+ * nothing per interval.
  */
 export class CpuQuotaTracker {
   private readonly last = new Map<string, Reading>();
+  private readonly unlimited = new Set<string>();
   private readonly cpu: CpuHierarchy | undefined;
+  private calls = 0;
 
   constructor(sysfsCgroup = "/sys/fs/cgroup") {
     this.cpu = cpuHierarchy(sysfsCgroup);
@@ -140,16 +134,18 @@ export class CpuQuotaTracker {
     const out: CpuQuotaDelta[] = [];
     const h = this.cpu;
     if (!h) return out;
+    if (++this.calls % FULL_SCAN_EVERY === 0) this.unlimited.clear();
     const seen = new Set<string>();
     for (const c of cgroups) {
       if (!c.startsWith("/")) continue;
       for (const key of withAncestors(c)) {
-        if (seen.has(key)) continue;
+        if (seen.has(key) || this.unlimited.has(key)) continue;
         seen.add(key);
         const now = readQuota(h, key);
         const before = this.last.get(key);
         if (!now) {
           this.last.delete(key);
+          this.unlimited.add(key);
           continue;
         }
         this.last.set(key, now);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import { readlink } from "node:fs/promises";
 import { componentLogger } from "../util/log.js";
+import { readOptional } from "../util/read-optional.js";
 import type { HostSample, NetnsDevices } from "./host-sample.js";
 import { HwCounters, unsupportedInterval, type HwInterval } from "./hw-counters.js";
 import type { PmuInventory } from "./perf-stat.js";
@@ -8,7 +9,7 @@ import { netDevDelta, parseNetDev, type DevCounters } from "./net-dev.js";
 import { discoverNetns, type NetnsRef } from "./netns.js";
 import { NetnsAnchors } from "./netns-anchor.js";
 import { deltaOf, parseUnlessSame, type ParsedText } from "./parsed-text.js";
-import { FULL_SCAN_EVERY } from "./process-cpu.js";
+import { FULL_SCAN_EVERY } from "./full-scan.js";
 import { parsePerCpuTable, tableDelta, type PerCpuTable } from "./per-cpu-table.js";
 import { interruptsDelta } from "./proc-interrupts.js";
 import { cpuPercent, parseProcStat, type CpuTimes, type ProcStat } from "./proc-stat.js";
@@ -217,7 +218,7 @@ export class HostCollector {
     const stat = readFileSync(`${proc}/stat`, "utf8");
     const softirqs = readFileSync(`${proc}/softirqs`, "utf8");
     const interrupts = readFileSync(`${proc}/interrupts`, "utf8");
-    const softnet = readOptional(`${proc}/net/softnet_stat`);
+    const softnet = readOptional(`${proc}/net/softnet_stat`) ?? "";
     const netns = new Map<number, NetnsRaw>();
     for (const ref of this.netns) {
       const pid = ref.pid ?? (ref.names[0] !== undefined ? this.anchors.pidFor(ref.names[0]) : undefined);
@@ -231,9 +232,10 @@ export class HostCollector {
         const quiet = !fullRead && last !== undefined && last.devices.text === devText;
         const snmpText = quiet
           ? last.snmp.text
-          : readFileSync(`${proc}/${pid}/net/snmp`, "utf8") + readOptional(`${proc}/${pid}/net/netstat`);
+          : readFileSync(`${proc}/${pid}/net/snmp`, "utf8") +
+            (readOptional(`${proc}/${pid}/net/netstat`) ?? "");
         const ct = this.conntrackLoaded
-          ? parseConntrackStat(readOptional(`${proc}/${pid}/net/stat/nf_conntrack`))
+          ? parseConntrackStat(readOptional(`${proc}/${pid}/net/stat/nf_conntrack`) ?? "")
           : undefined;
         netns.set(ref.inode, {
           ref,
@@ -300,13 +302,5 @@ export class HostCollector {
     }
     this.hwLatest = undefined;
     return sample;
-  }
-}
-
-function readOptional(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
   }
 }

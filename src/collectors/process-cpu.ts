@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { cpuCgroupPath } from "./cpu-quota.js";
+import { FULL_SCAN_EVERY } from "./full-scan.js";
 
 /**
  * CPU time per process over an interval, from /proc/<pid>/stat (utime + stime of all threads).
@@ -81,9 +82,6 @@ interface Placement {
   cgroup: string;
   cpuCgroup: string;
 }
-
-/** Every process is read at least this often; in between only the likely busy ones are. */
-export const FULL_SCAN_EVERY = 10;
 
 /**
  * Differences successive readings. Reading every /proc/<pid>/stat each second was the largest

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cpuCgroupPath, CpuQuotaTracker, parseCpuMax, parseCpuStat } from "../../src/collectors/cpu-quota.js";
+import { FULL_SCAN_EVERY } from "../../src/collectors/full-scan.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 test("the cpu controller's cgroup: v1's cpu line on a hybrid host, else the v2 path", () => {
@@ -82,4 +83,30 @@ test("a v1 cpu hierarchy's quota (cfs_quota_us ÷ cfs_period_us), throttled_time
   assert.equal(d?.throttledPeriods, 9);
   assert.ok(Math.abs(d.throttledSeconds - 0.8) < 1e-9);
   assert.deepEqual(new CpuQuotaTracker(tempDir("cpu-quota-none")).sample(["/docker/abc"]), []);
+});
+
+test(`a cgroup found without a quota is read again only every ${FULL_SCAN_EVERY}th call; one with a quota every call`, () => {
+  const root = tempDir("cpu-quota-recheck");
+  cgroup(root, { "cgroup.controllers": "cpu\n" });
+  const stat = (periods: number, throttled: number): string =>
+    `nr_periods ${periods}\nnr_throttled ${throttled}\nthrottled_usec ${throttled * 1000}\n`;
+  cgroup(join(root, "limited"), { "cpu.max": "20000 100000\n", "cpu.stat": stat(0, 0) });
+  cgroup(join(root, "later"), { "cpu.max": "max 100000\n", "cpu.stat": stat(0, 0) });
+  const t = new CpuQuotaTracker(root);
+  const cgroups = ["/limited", "/later"];
+  assert.deepEqual(t.sample(cgroups), []);
+  // A quota set during the run (docker update --cpus): noticed at the next recheck, then differenced.
+  cgroup(join(root, "later"), { "cpu.max": "50000 100000\n" });
+  let periods = 0;
+  let laterFirstAt: number | undefined;
+  for (let call = 2; call <= FULL_SCAN_EVERY + 2; call++) {
+    periods += 10;
+    cgroup(join(root, "limited"), { "cpu.stat": stat(periods, periods / 2) });
+    cgroup(join(root, "later"), { "cpu.stat": stat(periods, periods) });
+    const got = t.sample(cgroups);
+    assert.equal(got.find((d) => d.cgroup === "/limited")?.throttledPeriods, 5, `limited at call ${call}`);
+    if (laterFirstAt === undefined && got.some((d) => d.cgroup === "/later")) laterFirstAt = call;
+  }
+  // Read as a baseline at the FULL_SCAN_EVERY-th call, differenced at the next.
+  assert.equal(laterFirstAt, FULL_SCAN_EVERY + 1);
 });

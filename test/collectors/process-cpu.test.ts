@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FULL_SCAN_EVERY, ProcessCpuTracker } from "../../src/collectors/process-cpu.js";
+import { FULL_SCAN_EVERY } from "../../src/collectors/full-scan.js";
+import { ProcessCpuTracker } from "../../src/collectors/process-cpu.js";
 
 /** A fake /proc: one stat line per pid (utime carries all the CPU; starttime tells reuse apart). */
 function fakeProc(): {
