@@ -58,6 +58,47 @@ export interface NetnsEnv {
   netfilter?: NetfilterRuleset;
   /** net.netfilter.nf_conntrack_max in this namespace, when conntrack is loaded. */
   conntrackMax?: number;
+  /** net.ipv4.tcp_rmem and tcp_wmem in this namespace (each namespace has its own). */
+  tcpBuffers?: TcpBufferSysctls;
+}
+
+/** A tcp_rmem or tcp_wmem triple (bytes): a TCP socket's buffer starts at `default` and autotuning may grow it to `max`. */
+export interface TcpMem {
+  min: number;
+  default: number;
+  max: number;
+}
+
+export interface TcpBufferSysctls {
+  rmem: TcpMem;
+  wmem: TcpMem;
+}
+
+/** Sysctls read per namespace, by their file under /proc/sys (the sysctl name with "/" for "."). */
+const NAMESPACE_SYSCTLS = {
+  tcpRmem: "net/ipv4/tcp_rmem",
+  tcpWmem: "net/ipv4/tcp_wmem",
+  conntrackMax: "net/netfilter/nf_conntrack_max",
+} as const;
+
+/** `grep -H . FILE…` output ("/proc/sys/net/ipv4/tcp_rmem:4096\t131072\t6291456") by sysctl file. */
+export function parseSysctlLines(text: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const line of text.split("\n")) {
+    const i = line.indexOf(":");
+    if (i < 0 || !line.startsWith("/proc/sys/")) continue;
+    const values = line
+      .slice(i + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (values.length && values.every(Number.isFinite)) out.set(line.slice("/proc/sys/".length, i), values);
+  }
+  return out;
+}
+
+function tcpMem(v: number[] | undefined): TcpMem | undefined {
+  return v?.length === 3 ? { min: v[0]!, default: v[1]!, max: v[2]! } : undefined;
 }
 
 /**
@@ -151,7 +192,11 @@ function namespaceScript(sysfsIsOwn: boolean): string {
     'q=$(tc -s -j qdisc show 2>/dev/null); m qdiscs; echo "$q"',
     `case "$q" in *'"kind":"htb"'*) for d in $(echo "$q" | grep -o '"kind":"htb","handle":"[^"]*","dev":"[^"]*"' | sed 's/.*"dev":"//; s/"$//'); do m "classes $d"; tc class show dev "$d" 2>/dev/null; done;; esac`,
     "m nft; command -v nft >/dev/null 2>&1 && nft -j list ruleset 2>/dev/null",
-    `m ctmax; { read v < /proc/sys/net/netfilter/nf_conntrack_max; } 2>/dev/null && echo "$v"`,
+    // The namespace's own sysctls, through grep: dash's `read` takes a byte at a time, and a
+    // sysctl file answers a read at a non-zero offset with end-of-file, so `read` got one digit.
+    `m sysctl; grep -H . ${Object.values(NAMESPACE_SYSCTLS)
+      .map((f) => `/proc/sys/${f}`)
+      .join(" ")} 2>/dev/null`,
     "true",
   ].join("\n");
 }
@@ -187,7 +232,7 @@ function masks(text: string | undefined): { rps: Record<string, string>; xps: Re
   return { rps, xps };
 }
 
-/** One namespace's links, offloads, queue masks, qdiscs, ruleset and conntrack limit. */
+/** One namespace's links, offloads, queue masks, qdiscs, ruleset, conntrack limit and TCP buffer sysctls. */
 export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv | undefined> {
   const where = ns.names[0] ?? String(ns.inode);
   let out: string;
@@ -234,14 +279,18 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
   } catch {
     netfilter = undefined;
   }
-  const ctMax = Number(sec.get("ctmax")?.trim() || NaN);
+  const sysctl = parseSysctlLines(sec.get("sysctl") ?? "");
+  const ctMax = sysctl.get(NAMESPACE_SYSCTLS.conntrackMax)?.[0];
+  const rmem = tcpMem(sysctl.get(NAMESPACE_SYSCTLS.tcpRmem));
+  const wmem = tcpMem(sysctl.get(NAMESPACE_SYSCTLS.tcpWmem));
   return {
     inode: ns.inode,
     names: ns.names,
     devices,
     qdiscs,
     ...(netfilter ? { netfilter } : {}),
-    ...(Number.isFinite(ctMax) ? { conntrackMax: ctMax } : {}),
+    ...(ctMax !== undefined ? { conntrackMax: ctMax } : {}),
+    ...(rmem && wmem ? { tcpBuffers: { rmem, wmem } } : {}),
   };
 }
 

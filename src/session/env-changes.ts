@@ -1,9 +1,9 @@
-import { SOCKET_BUFFER_FILES, type EnvSnapshot } from "../collectors/env-snapshot.js";
+import { SOCKET_BUFFER_FILES, type EnvSnapshot, type TcpMem } from "../collectors/env-snapshot.js";
 import type { EnvChange } from "./run-model.js";
 
 /**
  * What changed between the environment at session start and at stop: devices that came or went,
- * MTUs, offloads, RPS/XPS masks, IRQ affinity, socket buffer sysctls. A user who flips an offload mid-run sees it here.
+ * MTUs, offloads, RPS/XPS masks, IRQ affinity, socket buffer, TCP buffer and conntrack sysctls. A user who flips an offload mid-run sees it here.
  */
 export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
   const out: EnvChange[] = [];
@@ -43,6 +43,13 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
       for (const q of new Set([...Object.keys(d.xps), ...Object.keys(x.xps)]))
         cmp(`xps ${q}`, d.xps[q], x.xps[q]);
     }
+    const mem = (m: TcpMem | undefined): string => (m ? `${m.min} ${m.default} ${m.max}` : "-");
+    for (const [what, p, q] of [
+      ["net.ipv4.tcp_rmem", mem(b.tcpBuffers?.rmem), mem(a.tcpBuffers?.rmem)],
+      ["net.ipv4.tcp_wmem", mem(b.tcpBuffers?.wmem), mem(a.tcpBuffers?.wmem)],
+      ["net.netfilter.nf_conntrack_max", String(b.conntrackMax ?? "-"), String(a.conntrackMax ?? "-")],
+    ] as const)
+      if (p !== q) out.push({ netns: nsName(b), device: "", what, before: p, after: q });
     const names = new Set(b.devices.map((d) => d.link.name));
     for (const d of a.devices)
       if (!names.has(d.link.name))

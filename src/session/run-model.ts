@@ -40,6 +40,10 @@ export const ProfileStackSchema = z.object({
   samples: num,
 });
 
+const TcpMemSchema = z
+  .object({ min: num, default: num, max: num })
+  .describe("bytes: the least under memory pressure, the start, the most autotuning grows to");
+
 /** The environment snapshot (src/collectors/env-snapshot.ts); its device list is kept as taken. */
 export const EnvSnapshotSchema = z
   .object({
@@ -54,6 +58,13 @@ export const EnvSnapshotSchema = z
             "when read, if after the snapshot: a quiet namespace is read once its devices move a packet",
           ),
         devices: z.array(z.looseObject({})),
+        conntrackMax: num.optional().describe("net.netfilter.nf_conntrack_max, when conntrack is loaded"),
+        tcpBuffers: z
+          .object({ rmem: TcpMemSchema, wmem: TcpMemSchema })
+          .optional()
+          .describe(
+            "net.ipv4.tcp_rmem and tcp_wmem in this namespace (each has its own): a TCP socket's receive and send buffer, which bound the data a connection keeps in flight",
+          ),
       }),
     ),
     notReread: z

@@ -156,6 +156,55 @@ test("the environment snapshot's socket buffer sysctls are what sysctl(8) reads,
   assert.equal(sysctl()[0], b.rmemDefault);
 });
 
+test("a namespace's own TCP buffer and conntrack sysctls are what sysctl(8) reads inside it, and a change is seen", async (t) => {
+  if (!requireKernel(t)) return;
+  const ns = lab!.namespaces.find((n) => n.endsWith("-c2"))!;
+  const inode = inodes.get(ns)!;
+  // Conntrack's sysctl exists once the module is in; the snapshot must then hold its full value.
+  spawnSync("modprobe", ["nf_conntrack"]);
+  const keys = ["net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.netfilter.nf_conntrack_max"];
+  const inside = (): string[] => {
+    const r = spawnSync("ip", ["netns", "exec", ns, "sysctl", "-n", ...keys], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/).join(" "));
+  };
+  const snap = async (): Promise<NonNullable<Awaited<ReturnType<typeof takeEnvSnapshot>>["netns"][number]>> =>
+    (await takeEnvSnapshot((await discoverNetns()).filter((n) => n.inode === inode))).netns[0]!;
+  const shown = (e: Awaited<ReturnType<typeof snap>>): string[] => {
+    const m = (x?: { min: number; default: number; max: number }): string =>
+      `${x?.min} ${x?.default} ${x?.max}`;
+    return [m(e.tcpBuffers?.rmem), m(e.tcpBuffers?.wmem), String(e.conntrackMax)];
+  };
+  const before = await snap();
+  const was = inside();
+  assert.deepEqual(shown(before), was);
+  assert.ok(
+    (before.conntrackMax ?? 0) > 1000,
+    `conntrack max ${before.conntrackMax}: the whole number, not a digit`,
+  );
+  // Lowered in that namespace only, as a user shrinking a container's TCP window would.
+  assert.equal(
+    spawnSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_rmem=4096 8192 16384"]).status,
+    0,
+  );
+  try {
+    const afterSnap = await snap();
+    assert.deepEqual(shown(afterSnap), inside());
+    assert.equal(afterSnap.tcpBuffers?.rmem.max, 16384);
+    const start = { ...(await takeEnvSnapshot([])), netns: [before] };
+    const stop = { ...start, netns: [afterSnap] };
+    assert.deepEqual(
+      envChanges(start, stop).map((c) => `${c.netns} ${c.what}: ${c.before} → ${c.after}`),
+      [`${ns} net.ipv4.tcp_rmem: ${was[0]} → 4096 8192 16384`],
+    );
+  } finally {
+    spawnSync("ip", ["netns", "exec", ns, "sysctl", "-qw", `net.ipv4.tcp_rmem=${was[0]}`]);
+  }
+});
+
 test("per-core CPU agrees with mpstat within 2 points per field under load", async (t) => {
   if (!requireKernel(t)) return;
   // Steady load: one busy loop on CPU 0, a UDP flow (softirq work) across the lab.
