@@ -7,6 +7,7 @@ import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./no
 import { pathDevice } from "../session/path-device.js";
 import { poolRuns } from "./pooled-run.js";
 import { receiveBuffer, type ReceiveBuffer } from "./receive-buffer.js";
+import { tcpBuffer, type TcpBufferFigure } from "./tcp-buffer.js";
 
 /** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
 const MIN_INTERVAL_SECONDS = 0.5;
@@ -85,6 +86,8 @@ export interface RunFigures {
   udpRcvbufErrors: number;
   /** The receive buffer the benchmark's UDP sockets had: its command line's request (iperf3 -w), else the sysctl. */
   receiveBuffer: ReceiveBuffer;
+  /** The most the run's TCP connections could keep in flight (their socket buffers); undefined without TCP ends or sysctls. */
+  tcpBuffer: TcpBufferFigure | undefined;
   /** Per interval: packets lost (device drops, socket buffer errors, drops probe) out of lost + the path's packets. */
   lossSeries: IntervalCounts;
   /** Per interval: TCP segments retransmitted out of segments sent (all namespaces). */
@@ -593,6 +596,7 @@ export function runFigures(run: RunFile): RunFigures {
     deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),
     udpRcvbufErrors: snmp.get("Udp.RcvbufErrors") ?? 0,
     receiveBuffer: receiveBuffer(run.command?.argv, env?.socketBuffers),
+    tcpBuffer: tcpBuffer(run.command?.argv, run.environment, run.snapshots),
     lossSeries,
     retransSeries,
     snmp,

@@ -369,6 +369,25 @@ const SCENARIOS: Scenario[] = [
     acted: moreLossByIperf3,
   },
   {
+    // The sending container's TCP send buffer capped (its namespace's own tcp_wmem): new client
+    // sockets get it, the suite's server (listening since before) is untouched. Measured here:
+    // 14.2 → 8.6 Gbit/s with a max of 8 or 16 KB (the kernel lets a send queue run past a small
+    // buffer, so the flow does not fall to buffer ÷ RTT).
+    name: "a small TCP send buffer in the sending container (sysctl net.ipv4.tcp_wmem in its namespace)",
+    protocol: "tcp",
+    inject: () => {
+      const before = execFileSync("ip", ["netns", "exec", ov!.c1, "cat", "/proc/sys/net/ipv4/tcp_wmem"], {
+        encoding: "utf8",
+      }).trim();
+      sh(ov!.c1, "sysctl -qw net.ipv4.tcp_wmem='4096 8192 8192'");
+      return () => sh(ov!.c1, `sysctl -qw net.ipv4.tcp_wmem='${before}'`);
+    },
+    verdict: "slower",
+    expect: "TCP_BUFFER_LIMIT",
+    top: true,
+    allowed: ["TCP_BUFFER_LIMIT", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
+  },
+  {
     name: "a second flow competing on the path (UDP)",
     protocol: "udp",
     beside: () => [

@@ -11,6 +11,7 @@ import { qdiscLimit } from "./qdisc-limit.js";
 import { retransmissions } from "./retransmissions.js";
 import type { Rule } from "./rule.js";
 import { softirqWork } from "./softirq-work.js";
+import { tcpBufferLimit } from "./tcp-buffer.js";
 
 /** Every cause rule; a new cause is one new file here and one scenario in the suite. */
 export const RULES: readonly Rule[] = [
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   cpuQuota,
   competingTraffic,
   packetLoss,
+  tcpBufferLimit,
   retransmissions,
   netfilter,
   conntrackPressure,

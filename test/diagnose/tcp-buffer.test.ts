@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { EnvSnapshot, NetnsEnv, TcpMem } from "../../src/collectors/env-snapshot.js";
+import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
+import { tcpBufferLimit } from "../../src/diagnose/rules/tcp-buffer.js";
+import { tcpBuffer } from "../../src/diagnose/tcp-buffer.js";
+import { RunFileSchema, type RunSnapshot } from "../../src/run/run-file.js";
+
+const mem = (max: number): TcpMem => ({ min: 4096, default: 131072, max });
+const ns = (inode: number, name: string, rmemMax: number, wmemMax = 4_194_304): NetnsEnv => ({
+  inode,
+  names: [name],
+  devices: [],
+  qdiscs: [],
+  tcpBuffers: { rmem: mem(rmemMax), wmem: mem(wmemMax) },
+});
+const env = (netns: NetnsEnv[]): EnvSnapshot =>
+  ({
+    takenAt: 0,
+    netns,
+    irqAffinity: {},
+    perfEventMaxStack: 127,
+    socketBuffers: { rmemDefault: 212_992, rmemMax: 212_992, wmemDefault: 212_992, wmemMax: 212_992 },
+    pmu: {},
+    problems: [],
+  }) as unknown as EnvSnapshot;
+/** Intervals holding only TCP segments received per namespace: all tcpBuffer reads of them. */
+const received = (byNs: Record<number, number>): RunSnapshot[] =>
+  [1, 2].map(() => ({
+    counters: Object.entries(byNs).map(([inode, n]) => ({
+      probe: "snmp",
+      metric: "InSegs",
+      value: n / 2,
+      unit: "count",
+      attributes: { netns: inode, netnsName: "", protocol: "Tcp" },
+    })),
+  })) as unknown as RunSnapshot[];
+
+test("a run's TCP buffer bound: the smallest tcp_rmem/tcp_wmem max where its connections end, or iperf3 -w capped and doubled", () => {
+  // Measured here: an overlay TCP flow's sender received 600 k segments (ACKs), its receiver 205 k
+  // (data, aggregated); the root namespace's SSH session a few hundred.
+  const snaps = received({ 1: 600_000, 2: 205_000, 3: 400 });
+  const start = env([ns(1, "c1", 33_554_432), ns(2, "c2", 16_384), ns(3, "root", 8192)]);
+  assert.deepEqual(tcpBuffer(["iperf3", "-c", "x"], { start }, snaps), {
+    bytes: 16_384,
+    source: "net.ipv4.tcp_rmem max in c2",
+  });
+  // Nothing lowered: the send side's 4 MB default is the bound; a namespace without TCP never counts.
+  const plain = env([ns(1, "c1", 33_554_432), ns(2, "c2", 33_554_432), ns(4, "idle", 1024)]);
+  assert.equal(tcpBuffer(["iperf3", "-c", "x"], { start: plain }, snaps)?.bytes, 4_194_304);
+  // A namespace read only at stop (quiet at start on a crowded host) counts as read then.
+  const late = env([ns(2, "c2", 16_384)]);
+  assert.equal(tcpBuffer([], { start: env([ns(1, "c1", 33_554_432)]), stop: late }, snaps)?.bytes, 16_384);
+  // iperf3 -w fixes both buffers (its server applies it too): capped at net.core.*mem_max, doubled.
+  assert.deepEqual(tcpBuffer(["iperf3", "-c", "x", "-w", "16K"], { start }, snaps), {
+    bytes: 32_768,
+    source: "iperf3 -w 16384, doubled by the kernel",
+  });
+  assert.equal(tcpBuffer(["iperf3", "-c", "x", "-w", "1M"], { start }, snaps)?.bytes, 425_984);
+  // No TCP, or no sysctls recorded (older runs): no bound to compare.
+  assert.equal(tcpBuffer([], { start }, received({})), undefined);
+  assert.equal(tcpBuffer([], undefined, snaps), undefined);
+});
+
+test("TCP_BUFFER_LIMIT: named for a slower TCP subject whose connections could buffer less, never otherwise", () => {
+  const run = RunFileSchema.parse(
+    JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
+    ),
+  );
+  const fig = sideFigures([run]);
+  // What a tcp_rmem max of 16 KB in the server's namespace did here: 14.1 → 1.6 Gbit/s.
+  const side = (bytes: number | undefined, bits: number, protocol = "tcp"): RunFigures => ({
+    ...fig,
+    protocol,
+    bitsPerSecond: bits,
+    tcpBuffer:
+      bytes === undefined
+        ? undefined
+        : { bytes, source: bytes < 1e6 ? "net.ipv4.tcp_rmem max in c2" : "net.ipv4.tcp_wmem max in c1" },
+  });
+  const ctx = (b: RunFigures, s: RunFigures, gap: number) => ({ b, s, gap, costRise: 0 });
+  const named = tcpBufferLimit.evaluate(ctx(side(4_194_304, 14.1e9), side(16_384, 1.6e9), 0.886));
+  assert.ok(named, "TCP_BUFFER_LIMIT named");
+  assert.match(
+    named.title,
+    /at most 16384 B of socket buffer \(net.ipv4.tcp_rmem max in c2\), the baseline's 4194304 B/,
+  );
+  assert.equal(named.explains, 1);
+  // Not slower; the same or a larger bound; UDP; a side without the figure.
+  assert.equal(tcpBufferLimit.evaluate(ctx(side(4_194_304, 14.1e9), side(16_384, 14e9), 0)), undefined);
+  assert.equal(
+    tcpBufferLimit.evaluate(ctx(side(4_194_304, 14.1e9), side(4_194_304, 1.6e9), 0.886)),
+    undefined,
+  );
+  assert.equal(tcpBufferLimit.evaluate(ctx(side(16_384, 14.1e9), side(4_194_304, 1.6e9), 0.886)), undefined);
+  assert.equal(
+    tcpBufferLimit.evaluate(ctx(side(4_194_304, 14.1e9, "udp"), side(16_384, 1.6e9, "udp"), 0.886)),
+    undefined,
+  );
+  assert.equal(tcpBufferLimit.evaluate(ctx(side(undefined, 14.1e9), side(16_384, 1.6e9), 0.886)), undefined);
+});
