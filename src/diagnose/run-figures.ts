@@ -6,8 +6,9 @@ import { CLASS_SETS, samplesPerClassSet } from "../profile/interval-stack-figure
 import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
 import { pathDevice } from "../session/path-device.js";
 import { poolRuns } from "./pooled-run.js";
-import { receiveBuffer, type ReceiveBuffer } from "./receive-buffer.js";
-import { tcpBuffer, type TcpBufferFigure } from "./tcp-buffer.js";
+import { receiveBuffer } from "./receive-buffer.js";
+import type { SocketBufferFigure } from "./socket-buffer.js";
+import { tcpBuffer } from "./tcp-buffer.js";
 
 /** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
 const MIN_INTERVAL_SECONDS = 0.5;
@@ -85,9 +86,9 @@ export interface RunFigures {
   deviceDrops: Array<{ device: string; netns: string; drops: number }>;
   udpRcvbufErrors: number;
   /** The receive buffer the benchmark's UDP sockets had: its command line's request (iperf3 -w), else the sysctl. */
-  receiveBuffer: ReceiveBuffer;
-  /** The most the run's TCP connections could keep in flight (their socket buffers); undefined without TCP ends or sysctls. */
-  tcpBuffer: TcpBufferFigure | undefined;
+  receiveBuffer: SocketBufferFigure;
+  /** The smallest socket buffer the run's TCP connections could grow; undefined without TCP ends or sysctls. */
+  tcpBuffer: SocketBufferFigure | undefined;
   /** Per interval: packets lost (device drops, socket buffer errors, drops probe) out of lost + the path's packets. */
   lossSeries: IntervalCounts;
   /** Per interval: TCP segments retransmitted out of segments sent (all namespaces). */
@@ -437,6 +438,7 @@ export function runFigures(run: RunFile): RunFigures {
   const saturation: RunFigures["saturation"] = [];
   const drops = new Map<string, { device: string; netns: string; drops: number }>();
   const snmp = new Map<string, number>();
+  const tcpReceivedByNetns = new Map<number, number>();
   const dropReasons = new Map<string, number>();
   const conntrack = new Map<string, number>();
   let ctEntriesMax = 0;
@@ -503,6 +505,8 @@ export function runFigures(run: RunFile): RunFigures {
         if (key === "Udp.RcvbufErrors") lost += c.value;
         else if (key === "Tcp.RetransSegs") seg.events += c.value;
         else if (key === "Tcp.OutSegs") seg.trials += c.value;
+        else if (key === "Tcp.InSegs")
+          tcpReceivedByNetns.set(Number(a.netns), (tcpReceivedByNetns.get(Number(a.netns)) ?? 0) + c.value);
       } else if (c.probe === "drops" && c.metric === "packets") {
         dropReasons.set(a.reason ?? "", (dropReasons.get(a.reason ?? "") ?? 0) + c.value);
         lost += c.value;
@@ -596,7 +600,7 @@ export function runFigures(run: RunFile): RunFigures {
     deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),
     udpRcvbufErrors: snmp.get("Udp.RcvbufErrors") ?? 0,
     receiveBuffer: receiveBuffer(run.command?.argv, env?.socketBuffers),
-    tcpBuffer: tcpBuffer(run.command?.argv, run.environment, run.snapshots),
+    tcpBuffer: tcpBuffer(run.command?.argv, run.environment, tcpReceivedByNetns),
     lossSeries,
     retransSeries,
     snmp,

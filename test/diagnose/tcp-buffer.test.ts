@@ -6,7 +6,7 @@ import type { EnvSnapshot, NetnsEnv, TcpMem } from "../../src/collectors/env-sna
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { tcpBufferLimit } from "../../src/diagnose/rules/tcp-buffer.js";
 import { tcpBuffer } from "../../src/diagnose/tcp-buffer.js";
-import { RunFileSchema, type RunSnapshot } from "../../src/run/run-file.js";
+import { RunFileSchema } from "../../src/run/run-file.js";
 
 const mem = (max: number): TcpMem => ({ min: 4096, default: 131072, max });
 const ns = (inode: number, name: string, rmemMax: number, wmemMax = 4_194_304): NetnsEnv => ({
@@ -26,17 +26,9 @@ const env = (netns: NetnsEnv[]): EnvSnapshot =>
     pmu: {},
     problems: [],
   }) as unknown as EnvSnapshot;
-/** Intervals holding only TCP segments received per namespace: all tcpBuffer reads of them. */
-const received = (byNs: Record<number, number>): RunSnapshot[] =>
-  [1, 2].map(() => ({
-    counters: Object.entries(byNs).map(([inode, n]) => ({
-      probe: "snmp",
-      metric: "InSegs",
-      value: n / 2,
-      unit: "count",
-      attributes: { netns: inode, netnsName: "", protocol: "Tcp" },
-    })),
-  })) as unknown as RunSnapshot[];
+/** TCP segments received over a run per namespace inode. */
+const received = (byNs: Record<number, number>): Map<number, number> =>
+  new Map(Object.entries(byNs).map(([inode, n]) => [Number(inode), n]));
 
 test("a run's TCP buffer bound: the smallest tcp_rmem/tcp_wmem max where its connections end, or iperf3 -w capped and doubled", () => {
   // Measured here: an overlay TCP flow's sender received 600 k segments (ACKs), its receiver 205 k
@@ -59,9 +51,68 @@ test("a run's TCP buffer bound: the smallest tcp_rmem/tcp_wmem max where its con
     source: "iperf3 -w 16384, doubled by the kernel",
   });
   assert.equal(tcpBuffer(["iperf3", "-c", "x", "-w", "1M"], { start }, snaps)?.bytes, 425_984);
+  // The kernel's floors (read back here after 1-byte requests): 2304 B received, 4608 B sent.
+  assert.deepEqual(tcpBuffer(["iperf3", "-c", "x", "-w", "1K"], { start }, snaps), {
+    bytes: 2304,
+    source: "iperf3 -w 1024, doubled by the kernel",
+  });
+  // The smaller cap names its sysctl.
+  const lowWmem = { ...start, socketBuffers: { ...start.socketBuffers!, wmemMax: 65_536 } };
+  assert.deepEqual(tcpBuffer(["iperf3", "-c", "x", "-w", "1M"], { start: lowWmem }, snaps), {
+    bytes: 131_072,
+    source: "iperf3 -w 1048576 capped at net.core.wmem_max 65536, doubled by the kernel",
+  });
   // No TCP, or no sysctls recorded (older runs): no bound to compare.
   assert.equal(tcpBuffer([], { start }, received({})), undefined);
   assert.equal(tcpBuffer([], undefined, snaps), undefined);
+});
+
+test("a run's figures find its TCP ends from each interval's Tcp.InSegs per namespace", () => {
+  const run = RunFileSchema.parse(
+    JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
+    ),
+  );
+  const inSegs = (inode: number, value: number) => ({
+    probe: "snmp",
+    metric: "InSegs",
+    value,
+    unit: "count",
+    attributes: { netns: String(inode), netnsName: "", protocol: "Tcp" },
+  });
+  const withTcp = (byNs: Array<[number, number]>) =>
+    sideFigures([
+      {
+        ...run,
+        environment: { start: env([ns(1, "c1", 33_554_432), ns(2, "c2", 16_384), ns(3, "root", 8192)]) },
+        snapshots: run.snapshots.map((s) => ({
+          ...s,
+          counters: [...s.counters, ...byNs.map(([inode, n]) => inSegs(inode, n))],
+        })),
+      } as typeof run,
+    ]).tcpBuffer;
+  // Both flow ends receive; the root namespace's stray segments do not make it an end.
+  assert.deepEqual(
+    withTcp([
+      [1, 60_000],
+      [2, 20_000],
+      [3, 40],
+    ]),
+    {
+      bytes: 16_384,
+      source: "net.ipv4.tcp_rmem max in c2",
+    },
+  );
+  // Summed over the run: the root namespace an end once it receives ≥1% of the busiest's segments.
+  assert.equal(
+    withTcp([
+      [1, 60_000],
+      [2, 20_000],
+      [3, 600],
+    ])?.bytes,
+    8192,
+  );
+  assert.equal(withTcp([]), undefined);
 });
 
 test("TCP_BUFFER_LIMIT: named for a slower TCP subject whose connections could buffer less, never otherwise", () => {

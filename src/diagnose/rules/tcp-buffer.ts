@@ -2,8 +2,9 @@ import { num } from "../finding.js";
 import type { Rule } from "./rule.js";
 
 /**
- * A TCP flow held to its buffers: the subject's connections could buffer less than the baseline's (a smaller tcp_rmem / tcp_wmem maximum where they end, or a smaller iperf3 -w),
- * and the subject is slower. A flow whose window is full waits a round trip for acknowledgements
+ * A TCP flow held to its buffers: the subject's connections could buffer less than the baseline's
+ * (a smaller tcp_rmem / tcp_wmem maximum where they end, or a smaller iperf3 -w), and the subject
+ * is slower. A flow whose window is full waits a round trip for acknowledgements
  * however idle the CPUs and the path are, so no cost or drop figure shows it; the configuration
  * does. Identical runs never differ in it, nor do two topologies on one host unless it was tuned.
  */
