@@ -1,4 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { cpus } from "node:os";
+import { parseCpuList } from "../util/cpu-list.js";
+import { readOptional } from "../util/read-optional.js";
 import { cpuCgroupPath } from "./cpu-quota.js";
 import { FULL_SCAN_EVERY } from "./full-scan.js";
 
@@ -29,6 +32,8 @@ export interface ProcessCpuDelta {
   cgroup: string;
   /** The cgroup in the hierarchy holding the cpu controller (v1's cpu line on hybrid hosts; else = cgroup). */
   cpuCgroup: string;
+  /** The CPUs it may run on when fewer than every online CPU (taskset, a cpuset); empty otherwise. */
+  allowedCpus: number[];
   cpuSeconds: number;
 }
 
@@ -76,11 +81,24 @@ export function parseCgroup(text: string): string {
   return line.slice(line.indexOf(":", line.indexOf(":") + 1) + 1);
 }
 
-/** Where a process is: its network namespace and cgroups. */
+/** The CPUs a process may run on, from its /proc/<pid>/status (the main thread's mask). */
+export function parseAllowedCpus(status: string): number[] | undefined {
+  const m = /^Cpus_allowed_list:\s*(.*)$/m.exec(status);
+  return m ? parseCpuList(m[1]!) : undefined;
+}
+
+/** The online CPUs (sysfs), else every CPU Node counts. */
+function onlineCpus(): number[] {
+  const listed = parseCpuList(readOptional("/sys/devices/system/cpu/online") ?? "");
+  return listed?.length ? listed : cpus().map((_c, i) => i);
+}
+
+/** Where a process is: its network namespace, cgroups and the CPUs it may use. */
 interface Placement {
   netns: number;
   cgroup: string;
   cpuCgroup: string;
+  allowedCpus: number[];
 }
 
 /**
@@ -101,7 +119,10 @@ export class ProcessCpuTracker {
   private calls = 0;
   private readonly where = new Map<string, Placement>();
 
-  constructor(private readonly procRoot = "/proc") {}
+  constructor(
+    private readonly procRoot = "/proc",
+    private readonly online: readonly number[] = onlineCpus(),
+  ) {}
 
   /**
    * The processes that used CPU since they were last read, busiest first (empty on the first
@@ -140,13 +161,18 @@ export class ProcessCpuTracker {
     const key = `${s.pid}:${s.startTicks}`;
     let w = this.where.get(key);
     if (!w) {
-      w = { netns: 0, cgroup: "", cpuCgroup: "" };
+      w = { netns: 0, cgroup: "", cpuCgroup: "", allowedCpus: [] };
       try {
         const m = /net:\[(\d+)\]/.exec(readlinkSync(`${this.procRoot}/${s.pid}/ns/net`));
         if (m) w.netns = Number(m[1]);
         const text = readFileSync(`${this.procRoot}/${s.pid}/cgroup`, "utf8");
         w.cgroup = parseCgroup(text);
         w.cpuCgroup = cpuCgroupPath(text);
+        // Read with where it is, once per process and session: an affinity changed while the
+        // session runs (taskset -p) is seen by the next session.
+        const allowed = parseAllowedCpus(readFileSync(`${this.procRoot}/${s.pid}/status`, "utf8"));
+        if (allowed && this.online.some((c) => !allowed.includes(c)))
+          w.allowedCpus = allowed.filter((c) => this.online.includes(c));
       } catch {
         // exited, or a kernel thread
       }

@@ -6,6 +6,7 @@ import { CLASS_SETS, samplesPerClassSet } from "../profile/interval-stack-figure
 import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
 import { pathDevice } from "../session/path-device.js";
 import { poolRuns } from "./pooled-run.js";
+import { cpuConfinement, type CpuConfinement } from "./cpu-confinement.js";
 import { receiveBuffer } from "./receive-buffer.js";
 import type { SocketBufferFigure } from "./socket-buffer.js";
 import { tcpBuffer } from "./tcp-buffer.js";
@@ -114,6 +115,8 @@ export interface RunFigures {
   ownPids: Set<number>;
   /** CPU-limited cgroups holding the benchmark's processes, with how long the limit stopped them. */
   cpuQuotas: CpuQuotaFigure[];
+  /** The benchmark's processes confined to some CPUs (taskset, a cpuset), and how busy those were. */
+  cpuConfinement: CpuConfinement | undefined;
   /** What changed in the environment between session start and stop. */
   environmentChanges: NonNullable<RunFile["environment"]>["changes"];
   /** The lab's id when the run crossed a lab topology: its namespaces are named "<id>-…". */
@@ -615,6 +618,7 @@ export function runFigures(run: RunFile): RunFigures {
     processShares: run.summary.processShares,
     benchmarkComms,
     cpuQuotas: cpuQuotaFigures(run, intervals, benchmarkComms),
+    cpuConfinement: cpuConfinement(run.processes, benchmarkComms, intervals),
     ownPids: ownProcesses(run),
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,

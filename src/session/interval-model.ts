@@ -95,6 +95,12 @@ export const ProcessCpuSchema = z.object({
     .describe(
       "the cgroup holding the cpu controller for it (cgroup v1's cpu hierarchy on hybrid hosts, else the same as cgroup); match it to cpu-quota counters",
     ),
+  allowedCpus: z
+    .array(num)
+    .default([])
+    .describe(
+      "the CPUs it may run on (Cpus_allowed_list, read when the session first reports it) when fewer than every online CPU: taskset, a cpuset; empty when all of them",
+    ),
   cpuSeconds: num,
 });
 

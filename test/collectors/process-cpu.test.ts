@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { FULL_SCAN_EVERY } from "../../src/collectors/full-scan.js";
-import { ProcessCpuTracker } from "../../src/collectors/process-cpu.js";
+import { parseAllowedCpus, ProcessCpuTracker } from "../../src/collectors/process-cpu.js";
+import { parseCpuList } from "../../src/util/cpu-list.js";
 
 /** A fake /proc: one stat line per pid (utime carries all the CPU; starttime tells reuse apart). */
 function fakeProc(): {
@@ -82,4 +83,45 @@ test(`process CPU: every ${FULL_SCAN_EVERY}th call reads every process`, () => {
   } finally {
     rmSync(proc.root, { recursive: true, force: true });
   }
+});
+
+test("process CPU: the CPUs a process may run on, kept when fewer than every online CPU", () => {
+  const proc = fakeProc();
+  const place = (pid: number, allowed: string): void => {
+    mkdirSync(join(proc.root, String(pid), "ns"), { recursive: true });
+    symlinkSync("net:[4026531840]", join(proc.root, String(pid), "ns", "net"));
+    writeFileSync(join(proc.root, String(pid), "cgroup"), "0::/bench\n");
+    writeFileSync(
+      join(proc.root, String(pid), "status"),
+      `Name:\tp\nCpus_allowed:\tff\nCpus_allowed_list:\t${allowed}\nMems_allowed_list:\t0\n`,
+    );
+  };
+  try {
+    for (const [pid, allowed] of [
+      [30, "0"],
+      [31, "0-3"],
+      [32, "1,3,8-9"],
+    ] as const) {
+      proc.set(pid, 0);
+      place(pid, allowed);
+    }
+    const t = new ProcessCpuTracker(proc.root, [0, 1, 2, 3]);
+    t.sample();
+    for (const pid of [30, 31, 32]) proc.set(pid, 5);
+    const got = Object.fromEntries(t.sample().map((p) => [p.pid, p.allowedCpus]));
+    // Pinned to one CPU; free (all online CPUs); offline CPUs in a mask do not count.
+    assert.deepEqual(got, { 30: [0], 31: [], 32: [1, 3] });
+  } finally {
+    rmSync(proc.root, { recursive: true, force: true });
+  }
+});
+
+test("CPU lists in the kernel's format", () => {
+  assert.deepEqual(parseCpuList("0-3,8,10-11\n"), [0, 1, 2, 3, 8, 10, 11]);
+  assert.deepEqual(parseCpuList("5"), [5]);
+  assert.deepEqual(parseCpuList(""), []);
+  assert.equal(parseCpuList("0-x"), undefined);
+  assert.equal(parseCpuList("3-1"), undefined);
+  assert.deepEqual(parseAllowedCpus("Name:\tiperf3\nCpus_allowed_list:\t0-1\n"), [0, 1]);
+  assert.equal(parseAllowedCpus("Name:\tiperf3\n"), undefined);
 });

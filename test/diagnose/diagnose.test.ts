@@ -186,6 +186,7 @@ const proc = (pid: number, ppid: number, comm: string, cpuShare: number): RunFil
   netnsName: "",
   cgroup: "/",
   cpuCgroup: "/",
+  allowedCpus: [],
   cpuSeconds: cpuShare * 12,
   cpuShare,
 });

@@ -74,6 +74,7 @@ function interval(seq: number, rate: number): Interval {
         netnsName: "",
         cgroup: "/",
         cpuCgroup: "/",
+        allowedCpus: [],
         cpuSeconds: 0.5,
       },
     ],

@@ -1,4 +1,5 @@
 import { competingTraffic } from "./competing-traffic.js";
+import { cpuAffinity } from "./cpu-affinity.js";
 import { mtuMismatch, offloadChanged, rpsChanged } from "./config-changes.js";
 import { conntrackPressure } from "./conntrack-pressure.js";
 import { coreSaturation } from "./core-saturation.js";
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   qdiscLimit,
   cpuCompetition,
   cpuQuota,
+  cpuAffinity,
   competingTraffic,
   packetLoss,
   tcpBufferLimit,

@@ -11,6 +11,7 @@ export interface ProcessCpu {
   'cpuSeconds'?: (number | string);
   'ppid'?: (number);
   'cpuCgroup'?: (string);
+  'allowedCpus'?: (number)[];
 }
 
 export interface ProcessCpu__Output {
@@ -22,4 +23,5 @@ export interface ProcessCpu__Output {
   'cpuSeconds': (number);
   'ppid': (number);
   'cpuCgroup': (string);
+  'allowedCpus': (number)[];
 }

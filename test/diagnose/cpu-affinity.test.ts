@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { cpuConfinement } from "../../src/diagnose/cpu-confinement.js";
+import { cpuAffinity } from "../../src/diagnose/rules/cpu-affinity.js";
+import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
+import { RunFileSchema, type RunFile, type RunSnapshot } from "../../src/run/run-file.js";
+
+const run = RunFileSchema.parse(
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
+  ),
+);
+
+const proc = (pid: number, comm: string, allowedCpus: number[]): RunFile["processes"][number] => ({
+  pid,
+  ppid: 1,
+  comm,
+  netns: 0,
+  netnsName: "",
+  cgroup: "/",
+  cpuCgroup: "/",
+  allowedCpus,
+  cpuSeconds: 3,
+  cpuShare: 0.25,
+});
+
+/** Intervals whose CPUs were this busy (%), one entry per CPU. */
+const busy = (...perCpu: number[]): RunSnapshot[] =>
+  [1, 2, 3].map(
+    () =>
+      ({
+        cpus: perCpu.map((b, cpu) => ({
+          cpu,
+          usr: b,
+          nice: 0,
+          sys: 0,
+          iowait: 0,
+          irq: 0,
+          softirq: 0,
+          steal: 0,
+          idle: 100 - b,
+        })),
+      }) as unknown as RunSnapshot,
+  );
+
+test("the benchmark's confinement: the CPUs its confined processes may use together, and how busy they and the others were", () => {
+  const iperf = new Set(["iperf3"]);
+  // What `taskset -c 0` on client and server did here (TCP through the overlay, 2 CPUs): 99% / 10%.
+  const c = cpuConfinement(
+    [proc(10, "iperf3", [0]), proc(11, "iperf3", [0]), proc(12, "stress", [1])],
+    iperf,
+    busy(99, 10),
+  );
+  assert.deepEqual(c, {
+    cpus: [0],
+    processes: [
+      { comm: "iperf3", pid: 10 },
+      { comm: "iperf3", pid: 11 },
+    ],
+    busyPercent: 99,
+    othersBusyPercent: 10,
+  });
+  // Free processes, and a confined process that is not the benchmark's, confine nothing.
+  assert.equal(
+    cpuConfinement([proc(10, "iperf3", []), proc(12, "stress", [1])], iperf, busy(99, 10)),
+    undefined,
+  );
+});
+
+test("CPU_AFFINITY: named for a slower subject held to fewer, full CPUs; never for the same confinement or CPUs with time to spare", () => {
+  const fig = sideFigures([run]);
+  const side = (
+    cpus: number[] | undefined,
+    busyPercent: number,
+    othersBusyPercent: number,
+    busyCpus: number,
+  ): RunFigures => ({
+    ...fig,
+    cpus: 2,
+    seconds: 6,
+    busySeconds: busyCpus * 6,
+    cpuConfinement: cpus && {
+      cpus,
+      processes: [{ comm: "iperf3", pid: 10 }],
+      busyPercent,
+      othersBusyPercent,
+    },
+  });
+  const ctx = (b: RunFigures, s: RunFigures, gap: number) => ({ b, s, gap, costRise: 0 });
+  // Measured here: 13.4 → 10.8 Gbit/s, the baseline kept 1.62 CPUs busy, CPU 0 97% busy, CPU 1 12%.
+  const named = cpuAffinity.evaluate(ctx(side(undefined, 0, 0, 1.62), side([0], 97.4, 11.9, 1.09), 0.194));
+  assert.ok(named, "CPU_AFFINITY named");
+  assert.match(named.title, /could run on CPU 0 only \(1 of 2; the baseline's on all 2\), 97.4% busy/);
+  // 1 CPU carries at most 1 ÷ 1.62 of the baseline's rate: a 38% gap by capacity, more than the 19% seen.
+  assert.equal(named.explains, 1);
+  assert.equal(named.confidence, "medium");
+  // The same confinement on both sides (an A/A pair of pinned runs), or a wider one in the subject.
+  assert.equal(
+    cpuAffinity.evaluate(ctx(side([0], 97, 10, 1.1), side([0], 97.4, 11.9, 1.09), 0.19)),
+    undefined,
+  );
+  // Confined CPUs with time to spare, or no CPU left anywhere: the confinement did not bind.
+  assert.equal(
+    cpuAffinity.evaluate(ctx(side(undefined, 0, 0, 1.62), side([0], 70, 11.9, 0.8), 0.19)),
+    undefined,
+  );
+  assert.equal(
+    cpuAffinity.evaluate(ctx(side(undefined, 0, 0, 1.62), side([0], 99, 95, 1.9), 0.19)),
+    undefined,
+  );
+  // Not slower.
+  assert.equal(
+    cpuAffinity.evaluate(ctx(side(undefined, 0, 0, 1.62), side([0], 97.4, 11.9, 1.09), 0)),
+    undefined,
+  );
+  // A baseline that kept less than the subject's CPUs busy: named, but capacity explains no share.
+  const weak = cpuAffinity.evaluate(ctx(side(undefined, 0, 0, 0.9), side([0], 97.4, 11.9, 1.09), 0.19));
+  assert.equal(weak?.explains, undefined);
+  assert.equal(weak?.confidence, "low");
+});
