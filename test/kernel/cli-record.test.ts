@@ -3,12 +3,13 @@ import { gunzipSync } from "node:zlib";
 import { Profile } from "pprof-format";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fromFolded } from "../../src/export/folded.js";
 import { labDown, labUp, type Lab } from "../../src/lab/topology.js";
 import { readRunFile } from "../../src/run/read-run.js";
+import { parseCpuList } from "../../src/util/cpu-list.js";
 import { CLI_ARGV, runCli } from "../helpers/cli.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -108,6 +109,34 @@ test("cli-run: run launches the benchmark, keeps its output visible and records 
   const run = await readRunFile(out);
   assert.equal(run.command?.exitCode, 4);
   assert.ok(run.durationSeconds >= 2 && run.durationSeconds < 6, `duration ${run.durationSeconds}`);
+});
+
+test("cli-run: a process confined with taskset carries the CPUs it may run on, as its /proc status says; a free one none", async (t) => {
+  if (!requireKernel(t)) return;
+  const out = join(dir, "affinity.json");
+  const last = cpus().length - 1;
+  // Two busy loops for 2 s: one confined to the last CPU (it prints its pid and its kernel-side
+  // allowed list), one free.
+  const loop = (tag: string): string =>
+    `timeout 2 sh -c 'echo ${tag}=$$ $(grep Cpus_allowed_list /proc/$$/status | cut -f2); while :; do :; done'`;
+  const script = `taskset -c ${last} ${loop("pinned")} & ${loop("free")}; wait`;
+  const r = await runCli(["run", "-o", out, "--", "sh", "-c", script]);
+  assert.equal(r.code, 0, r.stderr);
+  const pinned = /pinned=(\d+) (\S+)/.exec(r.stdout);
+  const free = /free=(\d+) (\S+)/.exec(r.stdout);
+  assert.ok(pinned && free, r.stdout);
+  assert.equal(pinned[2], String(last), "taskset confined it");
+  const run = await readRunFile(out);
+  const of = (pid: string) => run.processes.find((p) => p.pid === Number(pid));
+  assert.ok((of(pinned[1]!)?.cpuSeconds ?? 0) > 1, "the confined loop ran");
+  assert.deepEqual(of(pinned[1]!)?.allowedCpus, parseCpuList(pinned[2]));
+  // Every online CPU allowed: nothing to carry.
+  assert.deepEqual(of(free[1]!)?.allowedCpus, [], `free loop allowed ${free[2]}`);
+  assert.ok(
+    run.snapshots.some((s) =>
+      s.processes.some((p) => p.pid === Number(pinned[1]) && p.allowedCpus[0] === last),
+    ),
+  );
 });
 
 test("cli-export: every format; go tool pprof reads our pprof and names kernel functions", async (t) => {
