@@ -46,11 +46,11 @@ function runSections(run: RunFile): string {
 <p class="note">rate: ${esc(b.source)}; packets: ${esc(b.packetsSource || "not counted")}</p>`
     : `<p class="note">No benchmark report and no device traffic in this run.</p>`;
   const procs = run.processes.length
-    ? `<table><tr><th>pid</th><th>command</th><th>CPU seconds</th><th>share of all CPUs</th><th>netns</th><th>cgroup</th></tr>${run.processes
+    ? `<table><tr><th>pid</th><th>command</th><th>CPU seconds</th><th>share of all CPUs</th><th>netns</th><th>cgroup</th><th>may run on CPUs</th></tr>${run.processes
         .slice(0, 12)
         .map(
           (p) =>
-            `<tr><td>${p.pid}</td><td>${esc(p.comm)}</td><td>${p.cpuSeconds.toFixed(2)}</td><td>${(p.cpuShare * 100).toFixed(1)}%</td><td>${esc(p.netnsName || String(p.netns))}</td><td>${esc(p.cgroup)}</td></tr>`,
+            `<tr><td>${p.pid}</td><td>${esc(p.comm)}</td><td>${p.cpuSeconds.toFixed(2)}</td><td>${(p.cpuShare * 100).toFixed(1)}%</td><td>${esc(p.netnsName || String(p.netns))}</td><td>${esc(p.cgroup)}</td><td>${p.allowedCpus.length ? p.allowedCpus.join(",") : "all"}</td></tr>`,
         )
         .join("")}</table>`
     : `<p class="note">No per-process CPU in this run.</p>`;

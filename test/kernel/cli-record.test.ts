@@ -115,12 +115,13 @@ test("cli-run: a process confined with taskset carries the CPUs it may run on, a
   if (!requireKernel(t)) return;
   const out = join(dir, "affinity.json");
   const last = cpus().length - 1;
-  // Two busy loops for 2 s: one confined to the last CPU (it prints its pid and its kernel-side
-  // allowed list), one free.
+  // Two busy loops for 3 s: one confined to the last CPU (it prints its pid and its kernel-side
+  // allowed list), one free. Sampled at 99 Hz so the sampler names both to the process reader
+  // (a process born mid-run is read when sampled or at a full scan).
   const loop = (tag: string): string =>
-    `timeout 2 sh -c 'echo ${tag}=$$ $(grep Cpus_allowed_list /proc/$$/status | cut -f2); while :; do :; done'`;
+    `timeout 3 sh -c 'echo ${tag}=$$ $(grep Cpus_allowed_list /proc/$$/status | cut -f2); while :; do :; done'`;
   const script = `taskset -c ${last} ${loop("pinned")} & ${loop("free")}; wait`;
-  const r = await runCli(["run", "-o", out, "--", "sh", "-c", script]);
+  const r = await runCli(["run", "--hz", "99", "-o", out, "--", "sh", "-c", script]);
   assert.equal(r.code, 0, r.stderr);
   const pinned = /pinned=(\d+) (\S+)/.exec(r.stdout);
   const free = /free=(\d+) (\S+)/.exec(r.stdout);
@@ -128,7 +129,11 @@ test("cli-run: a process confined with taskset carries the CPUs it may run on, a
   assert.equal(pinned[2], String(last), "taskset confined it");
   const run = await readRunFile(out);
   const of = (pid: string) => run.processes.find((p) => p.pid === Number(pid));
-  assert.ok((of(pinned[1]!)?.cpuSeconds ?? 0) > 1, "the confined loop ran");
+  // Recorded: on a busy CI host it shares its CPU with the recording itself, so no share is assumed.
+  assert.ok(
+    (of(pinned[1]!)?.cpuSeconds ?? 0) > 0,
+    `the confined loop recorded: ${JSON.stringify(run.processes.map((p) => [p.pid, p.comm]))}`,
+  );
   assert.deepEqual(of(pinned[1]!)?.allowedCpus, parseCpuList(pinned[2]));
   // Every online CPU allowed: nothing to carry.
   assert.deepEqual(of(free[1]!)?.allowedCpus, [], `free loop allowed ${free[2]}`);
