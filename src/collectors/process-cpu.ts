@@ -168,7 +168,7 @@ export class ProcessCpuTracker {
         const text = readFileSync(`${this.procRoot}/${s.pid}/cgroup`, "utf8");
         w.cgroup = parseCgroup(text);
         w.cpuCgroup = cpuCgroupPath(text);
-        // Read with where it is, once per process and session: an affinity changed while the
+        // Read once per process and session, with its cgroup: an affinity changed while the
         // session runs (taskset -p) is seen by the next session.
         const allowed = parseAllowedCpus(readFileSync(`${this.procRoot}/${s.pid}/status`, "utf8"));
         if (allowed && this.online.some((c) => !allowed.includes(c)))

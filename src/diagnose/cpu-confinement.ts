@@ -1,6 +1,14 @@
 import type { RunFile, RunSnapshot } from "../run/run-file.js";
 
 /**
+ * Percent of an interval a CPU was not idle: everything but idle and iowait (a CPU waiting on I/O
+ * with nothing to run is idle too).
+ */
+export function busyPercent(c: Pick<RunSnapshot["cpus"][number], "idle" | "iowait">): number {
+  return 100 - c.idle - c.iowait;
+}
+
+/**
  * The benchmark's processes confined to some of the CPUs (taskset, a cpuset such as docker
  * --cpuset-cpus), and how busy those CPUs were. A confined sender or receiver, with the softirq
  * work that runs on its CPU, gets at most those CPUs however idle the others are.
@@ -27,7 +35,7 @@ function meanBusy(
   for (const s of intervals)
     for (const c of s.cpus)
       if (set.has(c.cpu) === inside) {
-        sum += 100 - c.idle - c.iowait;
+        sum += busyPercent(c);
         n++;
       }
   return n ? sum / n : undefined;

@@ -9,9 +9,10 @@ import { grantedSocketBuffer, type SocketBufferFigure } from "./socket-buffer.js
 const KERNEL_DEFAULT_RCVBUF = 212_992;
 
 /**
- * The receive buffer the benchmark's UDP sockets had (sk_rcvbuf). A benchmark that asks (iperf3 -w, sent to its
- * server too) gets its request capped at net.core.rmem_max and doubled for the kernel's bookkeeping
- * (socket(7), SO_RCVBUF); one that does not gets net.core.rmem_default, host-wide.
+ * The receive buffer the benchmark's UDP sockets had (sk_rcvbuf). A benchmark that asks (iperf3
+ * -w, sent to its server too) gets its request capped at net.core.rmem_max and doubled for the
+ * kernel's bookkeeping (socket(7), SO_RCVBUF); one that does not gets net.core.rmem_default,
+ * host-wide.
  */
 export function receiveBuffer(
   argv: readonly string[] | undefined,

@@ -6,7 +6,7 @@ import { CLASS_SETS, samplesPerClassSet } from "../profile/interval-stack-figure
 import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
 import { pathDevice } from "../session/path-device.js";
 import { poolRuns } from "./pooled-run.js";
-import { cpuConfinement, type CpuConfinement } from "./cpu-confinement.js";
+import { busyPercent, cpuConfinement, type CpuConfinement } from "./cpu-confinement.js";
 import { receiveBuffer } from "./receive-buffer.js";
 import type { SocketBufferFigure } from "./socket-buffer.js";
 import { tcpBuffer } from "./tcp-buffer.js";
@@ -454,7 +454,7 @@ export function runFigures(run: RunFile): RunFigures {
   const retransSeries: Array<{ events: number; trials: number }> = [];
   for (const s of intervals) {
     let busy = 0;
-    for (const c of s.cpus) busy += ((100 - c.idle - c.iowait) / 100) * s.seconds;
+    for (const c of s.cpus) busy += (busyPercent(c) / 100) * s.seconds;
     busySeconds += busy;
     let net = 0;
     for (const x of s.softirqs) {
@@ -479,7 +479,7 @@ export function runFigures(run: RunFile): RunFigures {
     const kernel = s.cpus.map((c) => ({
       cpu: c.cpu,
       k: c.sys + c.softirq + c.irq,
-      busy: 100 - c.idle - c.iowait,
+      busy: busyPercent(c),
     }));
     const top = [...kernel].sort((x, y) => y.k - x.k)[0];
     if (top && full(s)) {

@@ -36,7 +36,7 @@ export const cpuAffinity: Rule = {
     const who = [...new Set(c.processes.map((p) => p.comm))].join(", ");
     return {
       code: this.code,
-      title: `the subject's ${who} could run on CPU ${cpuList(c.cpus)} only (${c.cpus.length} of ${s.cpus}; the baseline's on ${b.cpuConfinement ? cpuList(b.cpuConfinement.cpus) : `all ${b.cpus}`}), ${pct(c.busyPercent / 100)} busy while the other CPUs were ${pct((c.othersBusyPercent ?? 0) / 100)} busy`,
+      title: `the subject's ${who} could run on CPU ${cpuList(c.cpus)} only (${c.cpus.length} of ${s.cpus}; the baseline's on ${b.cpuConfinement ? cpuList(b.cpuConfinement.cpus) : `all ${b.cpus}`}), ${pct(c.busyPercent / 100)} busy while the other CPUs were ${pct(c.othersBusyPercent / 100)} busy`,
       mechanism:
         "a process confined to some CPUs (taskset, a cpuset) runs only there, and so does the softirq work it raises when it sends: once those CPUs are full, idle ones do not help",
       confidence: explains !== undefined ? "medium" : "low",
@@ -50,7 +50,7 @@ export const cpuAffinity: Rule = {
         },
         {
           what: "busy share of those CPUs / of the others (%)",
-          subject: `${num(c.busyPercent, 1)} / ${num(c.othersBusyPercent ?? 0, 1)}`,
+          subject: `${num(c.busyPercent, 1)} / ${num(c.othersBusyPercent, 1)}`,
           source: "/proc/stat per core",
         },
         {
