@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cpuConfinement } from "../../src/diagnose/cpu-confinement.js";
+import { coreSaturation } from "../../src/diagnose/rules/core-saturation.js";
 import { cpuAffinity } from "../../src/diagnose/rules/cpu-affinity.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { RunFileSchema, type RunFile, type RunSnapshot } from "../../src/run/run-file.js";
@@ -119,4 +120,30 @@ test("CPU_AFFINITY: named for a slower subject held to fewer, full CPUs; never f
   const weak = cpuAffinity.evaluate(ctx(side(undefined, 0, 0, 0.9), side([0], 97.4, 11.9, 1.09), 0.19));
   assert.equal(weak?.explains, undefined);
   assert.equal(weak?.confidence, "low");
+});
+
+test("a core full because the benchmark was confined to it is not single-core saturation; the same core full of a free benchmark's flow is", () => {
+  const fig = sideFigures([run]);
+  const saturated = Array.from({ length: 5 }, () => ({ cpu: 0, kernelPercent: 92, othersBusyPercent: 12 }));
+  const calm = Array.from({ length: 5 }, () => ({ cpu: 0, kernelPercent: 55, othersBusyPercent: 50 }));
+  const baseline: RunFigures = { ...fig, saturation: calm, cpuConfinement: undefined };
+  const confined: RunFigures = {
+    ...fig,
+    saturation: saturated,
+    cpuConfinement: {
+      cpus: [0],
+      processes: [{ comm: "iperf3", pid: 10 }],
+      busyPercent: 97,
+      othersBusyPercent: 12,
+    },
+  };
+  const ctx = (s: RunFigures) => ({ b: baseline, s, gap: 0.2, costRise: 0 });
+  assert.equal(coreSaturation.evaluate(ctx(confined)), undefined);
+  // Confined elsewhere (CPU 1) while CPU 0 fills with kernel work: the flow's, named.
+  const elsewhere: RunFigures = { ...confined, cpuConfinement: { ...confined.cpuConfinement!, cpus: [1] } };
+  assert.equal(coreSaturation.evaluate(ctx(elsewhere))?.code, "SINGLE_CORE_SATURATION");
+  assert.equal(
+    coreSaturation.evaluate(ctx({ ...confined, cpuConfinement: undefined }))?.code,
+    "SINGLE_CORE_SATURATION",
+  );
 });

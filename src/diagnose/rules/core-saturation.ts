@@ -12,12 +12,23 @@ const OTHERS_IDLE_PERCENT = 60;
  */
 const MIN_INTERVAL_SHARE_DELTA = 0.5;
 
-const saturatedShare = (f: RunFigures): number =>
-  f.saturation.length
+/**
+ * Intervals with one core full of kernel work while the others idled. A core the benchmark was
+ * confined to does not count: its processes could run nowhere else, so their sends and the
+ * softirqs those bring stayed there — CPU_AFFINITY's mechanism, not a flow hash's (measured with
+ * `taskset -c 0` on both ends: CPU 0 97% busy, CPU 1 12%, and RPS was no remedy).
+ */
+const saturatedShare = (f: RunFigures): number => {
+  const confined = new Set(f.cpuConfinement?.cpus ?? []);
+  return f.saturation.length
     ? f.saturation.filter(
-        (x) => x.kernelPercent >= SATURATED_KERNEL_PERCENT && x.othersBusyPercent <= OTHERS_IDLE_PERCENT,
+        (x) =>
+          x.kernelPercent >= SATURATED_KERNEL_PERCENT &&
+          x.othersBusyPercent <= OTHERS_IDLE_PERCENT &&
+          !confined.has(x.cpu),
       ).length / f.saturation.length
     : 0;
+};
 
 /** One core saturated with kernel work in most of the subject's intervals, not in the baseline's. */
 export const coreSaturation: Rule = {
