@@ -77,7 +77,7 @@ export function causeFindings(
 }
 
 /** Why a difference with no mechanism was withdrawn, and what would settle it. */
-function standsAloneCaveat(b: RunFigures, s: RunFigures, summary: string): string {
+function withdrawnCaveat(b: RunFigures, s: RunFigures, summary: string): string {
   const single = [b.repeats.runs < 2 ? "baseline" : "", s.repeats.runs < 2 ? "subject" : ""].filter(Boolean);
   const sides = single.length === 2 ? "each side is one run" : `the ${single[0] ?? "subject"} is one run`;
   return `the subject measured ${summary}: beyond the runs' interval-to-interval noise, but ${sides}, and one run a side cannot tell a slower configuration from a slower draw of the host (identical runs differ by ±${Math.round(RUN_TO_RUN_NOISE * 100)}% on a calm host, by a third and more on a busy one); no mechanism in the evidence: record repeats of each side and compare them (diagnose B1 B2 … --vs S1 S2 …)`;
@@ -87,8 +87,8 @@ function standsAloneCaveat(b: RunFigures, s: RunFigures, summary: string): strin
  * The verdict and the findings for one baseline side against one subject side.
  *
  * A difference beyond the runs' interval noise counts only when a mechanism in the evidence shows
- * up with it, or when both sides are repeats and it is beyond how far they differ (standsAlone in
- * verdict.ts): one run per side cannot tell a slower configuration from a slower draw of the same
+ * up with it, or when both sides are repeats and it is beyond how far they differ (Symptom's
+ * standsAlone): one run per side cannot tell a slower configuration from a slower draw of the same
  * one, but a draw does not bring encapsulation frames, a shaping qdisc or a competitor with it.
  */
 export function compareSides(
@@ -97,16 +97,12 @@ export function compareSides(
 ): { verdict: Verdict; findings: Finding[]; caveat?: string } {
   const sym = symptom(b, s);
   const findings = causeFindings(b, s, sym);
-  if (
-    sym.verdict === "no-material-difference" ||
-    sym.beyondRunToRun ||
-    findings.some((f) => f.kind === "cause")
-  )
+  if (sym.verdict === "no-material-difference" || sym.standsAlone || findings.some((f) => f.kind === "cause"))
     return { verdict: sym.verdict, findings: [...(sym.finding ? [sym.finding] : []), ...findings] };
   return {
     verdict: "no-material-difference",
     findings: causeFindings(b, s, { verdict: "no-material-difference", gap: 0, costRise: 0 }),
-    caveat: standsAloneCaveat(b, s, sym.summary),
+    caveat: withdrawnCaveat(b, s, sym.summary),
   };
 }
 

@@ -5,11 +5,6 @@ import type { RunFigures } from "./run-figures.js";
 export type Verdict = "no-material-difference" | "slower" | "faster";
 
 /**
- * The symptom: packet rate (bit rate where packets are not counted) and CPU per packet, subject
- * against baseline: a candidate beyond the runs' own interval noise and MIN_RATE_EFFECT, which
- * stands on its own when it is also beyond run-to-run noise (else compareSides asks for a mechanism).
- */
-/**
  * Per packet only where the benchmark counted its packets (UDP datagrams): TCP's segments on the
  * devices change with segmentation offloads, so TCP is compared in bits and CPU per KB.
  */
@@ -48,9 +43,9 @@ export interface Symptom {
   costRise: number;
   /**
    * The difference stands without a mechanism: both sides are repeats, so how far identical runs
-   * differ was measured rather than assumed, and the difference is beyond it (standsAlone).
+   * differ was measured rather than assumed, and the difference is beyond it (bothSidesRepeated).
    */
-  beyondRunToRun: boolean;
+  standsAlone: boolean;
   /** The material difference in words ("12% lower packets per second"), for a verdict withdrawn. */
   summary: string;
   finding?: Finding;
@@ -65,10 +60,16 @@ export interface Symptom {
  * observer-effect bench's unobserved control pairs there ranged 59–151%. A slower draw of the host
  * brings no mechanism with it; a slower configuration does, or repeats show it.
  */
-function standsAlone(b: Pick<RunFigures, "repeats">, s: Pick<RunFigures, "repeats">): boolean {
+function bothSidesRepeated(b: Pick<RunFigures, "repeats">, s: Pick<RunFigures, "repeats">): boolean {
   return b.repeats.runs >= 2 && s.repeats.runs >= 2;
 }
 
+/**
+ * The symptom: packet rate (bit rate where packets are not counted) and CPU per packet, subject
+ * against baseline: a candidate beyond the runs' own interval noise and MIN_RATE_EFFECT, which
+ * stands on its own when both sides are repeats and it is beyond how far they differ (else
+ * compareSides asks for a mechanism).
+ */
 export function symptom(b: RunFigures, s: RunFigures): Symptom {
   const byPackets = perPacket(b, s);
   const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
@@ -87,7 +88,7 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
   const better = gap < 0 || (costRise < 0 && gap === 0);
   const verdict: Verdict = worse ? "slower" : better ? "faster" : "no-material-difference";
   if (verdict === "no-material-difference")
-    return { verdict, gap: 0, costRise: 0, beyondRunToRun: false, summary: "" };
+    return { verdict, gap: 0, costRise: 0, standsAlone: false, summary: "" };
   const what = byPackets ? "packets per second" : "throughput";
   const parts = [
     rate.beyondIntervals
@@ -101,7 +102,7 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
     verdict,
     gap,
     costRise,
-    beyondRunToRun: (rate.beyondRunToRun || cost.beyondRunToRun) && standsAlone(b, s),
+    standsAlone: (rate.beyondRunToRun || cost.beyondRunToRun) && bothSidesRepeated(b, s),
     summary: parts.join(", "),
     finding: {
       code: verdict === "slower" ? "SLOWER" : "FASTER",
