@@ -8,7 +8,13 @@
  * time, together with overlayscope's own user-space CPU during the measured run.
  *
  *   node --import tsx bench/observer-effect.ts [--pairs 10] [--seconds 4] [--warmup 2] [--only A,B]
- *     [--no-calibrate]
+ *     [--no-calibrate] [--method pairs|stream]
+ *
+ * --method stream (for a shared host, whose speed jumps between plateaus every few seconds): one
+ * flow runs throughout and the datagrams delivered to its server's socket are read at the edges of
+ * each window; every "on" window (--seconds, default 2) is set against the mean of the "off"
+ * windows just before and after it, so a step in the host's speed spoils only the cycles it falls
+ * in, and the configurations take turns, so the control meets the same spells as the others.
  *
  * Configurations: the default session (every collector + default probes + stack sampling), each
  * per-packet probe alone (with its self-reported cost turned into a predicted loss), and the
@@ -21,7 +27,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BpftraceRunner } from "../src/bpftrace/runner.js";
 import { runIperf } from "../src/lab/iperf.js";
-import { labDown, labUp } from "../src/lab/topology.js";
+import { clientPlace, labDown, labUp, serverPlace, type Lab } from "../src/lab/topology.js";
+import { placePrefix, waitForListen, type Place } from "../src/lab/ip-command.js";
+import { spawnGuarded } from "../src/bpftrace/spawn-guarded.js";
+import { parseSnmp } from "../src/collectors/snmp.js";
 import { ProbeEngine } from "../src/probes/engine.js";
 import { applyCalibration, calibrateTracepointDispatch } from "../src/probes/dispatch-calibration.js";
 import { NODE_FLAGS } from "../src/util/node-flags.js";
@@ -33,7 +42,11 @@ const arg = (name: string, dflt: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const PAIRS = arg("--pairs", 10);
-const SECONDS = arg("--seconds", 4);
+const METHOD = process.argv.includes("--method")
+  ? process.argv[process.argv.indexOf("--method") + 1]
+  : "pairs";
+if (METHOD !== "pairs" && METHOD !== "stream") throw new Error(`--method is pairs or stream, not ${METHOD}`);
+const SECONDS = arg("--seconds", METHOD === "stream" ? 2 : 4);
 const WARMUP_S = arg("--warmup", 2);
 const SESSION_PROCESS = fileURLToPath(new URL("./session-process.ts", import.meta.url));
 const BIN = fileURLToPath(new URL("../bin/overlayscope", import.meta.url));
@@ -337,62 +350,129 @@ function lossBeyondControl(ratios: number[], control: number[], draws = 10000): 
   return [d[Math.floor(draws * 0.025)]!, d[Math.ceil(draws * 0.975) - 1]!];
 }
 
-const lab = await labUp("overlay");
-const rows: string[] = [];
-try {
-  const measurePps = async (): Promise<number> => {
-    const r = await runIperf(lab, { protocol: "udp", length: 64, seconds: SECONDS });
-    return r.packetsReceived / r.seconds;
+/** What one configuration measured, by either method. */
+interface Tally {
+  ratios: number[];
+  predicted: number[];
+  startupMs: number[];
+  runningPct: number[];
+}
+const tallies = new Map<Config, Tally>(
+  selected.map((c) => [c, { ratios: [], predicted: [], startupMs: [], runningPct: [] }]),
+);
+
+/**
+ * Starts a configuration, waits out its warm-up, and measures `window` with it attached: the
+ * start-up's CPU, overlayscope's CPU while measured, and (for probes) their self-reported share.
+ */
+async function whileOn<T>(c: Config, window: () => Promise<T>): Promise<T> {
+  const t = tallies.get(c)!;
+  const c0 = overlayscopeCpuMs();
+  const h = await c.start();
+  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+  const c1 = overlayscopeCpuMs();
+  const t1 = performance.now();
+  const measured = await window();
+  t.runningPct.push(((overlayscopeCpuMs() - c1) / (performance.now() - t1)) * 100);
+  t.startupMs.push(c1 - c0);
+  // The share is measured while the probe runs, at the reduced rate: if its events all land on
+  // the bottleneck core, c/(T+c) of that core is exactly the packet-rate loss.
+  const share = await h.stop();
+  if (share !== undefined) t.predicted.push(share);
+  return measured;
+}
+
+/**
+ * One UDP 64 B flow that runs until stopped, and the datagrams delivered to its server's socket
+ * so far (Udp.InDatagrams in the server's namespace, read through the server's own /proc entry).
+ */
+async function startFlow(lab: Lab): Promise<{ delivered: () => number; stop: () => void }> {
+  const port = 5299;
+  const at = (place: Place, argv: string[]) =>
+    spawnGuarded(placePrefix(place)[0]!, [...placePrefix(place).slice(1), ...argv], { stdio: "ignore" });
+  const server = at(serverPlace(lab), ["iperf3", "-s", "-1", "-p", String(port)]);
+  await waitForListen(serverPlace(lab), "tcp", port);
+  const client = at(clientPlace(lab), [
+    ...["iperf3", "-c", lab.serverAddr, "-p", String(port), "-u", "-b", "0", "-l", "64", "-t", "86400"],
+  ]);
+  const delivered = (): number => {
+    const n = parseSnmp(readFileSync(`/proc/${server.pid}/net/snmp`, "utf8"))
+      .get("Udp")
+      ?.get("InDatagrams");
+    if (n === undefined) throw new Error("the flow's server has no Udp.InDatagrams");
+    return n;
   };
-  await measurePps(); // warm-up: ARP, caches, CPU frequency
-  let control: number[] = [];
-  for (const c of selected) {
-    const ratios: number[] = [];
-    const predicted: number[] = [];
-    const startupMs: number[] = [];
-    const runningPct: number[] = [];
-    for (let i = 0; i < PAIRS; i++) {
-      const measureOn = async (): Promise<{ pps: number; share: number | undefined }> => {
-        const c0 = overlayscopeCpuMs();
-        const h = await c.start();
-        await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
-        const c1 = overlayscopeCpuMs();
-        const t1 = performance.now();
-        const pps = await measurePps();
-        runningPct.push(((overlayscopeCpuMs() - c1) / (performance.now() - t1)) * 100);
-        startupMs.push(c1 - c0);
-        return { pps, share: await h.stop() };
+  return { delivered, stop: () => (client.kill("SIGKILL"), server.kill("SIGKILL"), undefined) };
+}
+
+const lab = await labUp("overlay");
+try {
+  if (METHOD === "stream") {
+    const flow = await startFlow(lab);
+    try {
+      // Packets/s over the next window, read at its edges.
+      const rate = async (): Promise<number> => {
+        const [n0, t0] = [flow.delivered(), performance.now()];
+        await new Promise((r) => setTimeout(r, SECONDS * 1000));
+        return ((flow.delivered() - n0) * 1000) / (performance.now() - t0);
       };
-      // Alternating order: a pair's second run never systematically gets the warmer (or colder) lab.
-      const offFirst = i % 2 === 0;
-      const off0 = offFirst ? await measurePps() : undefined;
-      const on = await measureOn();
-      const off = off0 ?? (await measurePps());
-      ratios.push(on.pps / off);
-      // The share is measured while the probe runs, at the reduced rate: if its events all land on
-      // the bottleneck core, c/(T+c) of that core is exactly the packet-rate loss.
-      if (on.share !== undefined) predicted.push(on.share);
-      process.stderr.write(
-        `${c.name}: pair ${i + 1}/${PAIRS} off ${off.toFixed(0)} on ${on.pps.toFixed(0)} (${offFirst ? "off first" : "on first"})\n`,
-      );
+      await new Promise((r) => setTimeout(r, 2000)); // warm-up: ARP, caches, CPU frequency
+      let before = await rate();
+      for (let i = 0; i < PAIRS; i++) {
+        // Configurations take turns, so each meets the same spells of the host.
+        for (const c of selected) {
+          const on = await whileOn(c, rate);
+          const after = await rate();
+          tallies.get(c)!.ratios.push(on / ((before + after) / 2));
+          process.stderr.write(
+            `${c.name}: cycle ${i + 1}/${PAIRS} off ${before.toFixed(0)} on ${on.toFixed(0)} off ${after.toFixed(0)}\n`,
+          );
+          before = after;
+        }
+      }
+    } finally {
+      flow.stop();
     }
-    if (c === configs[0]) control = ratios;
-    const beyond =
-      c !== configs[0] && control.length >= 2 && ratios.length >= 2
-        ? lossBeyondControl(ratios, control)
-        : undefined;
-    const loss = 1 - median(ratios);
-    const pred = predicted.length ? median(predicted) : undefined;
-    const factor = pred !== undefined && loss > 0.005 ? Math.max(pred / loss, loss / pred).toFixed(2) : "-";
-    rows.push(
-      `| ${c.name} | ${(median(ratios) * 100).toFixed(1)}% | ${(Math.min(...ratios) * 100).toFixed(1)}–${(Math.max(...ratios) * 100).toFixed(1)}% | ${(loss * 100).toFixed(1)}% | ${beyond ? `${(beyond[0] * 100).toFixed(1)} to ${(beyond[1] * 100).toFixed(1)} points${beyond[1] <= 0.02 ? " (≤2% shown)" : ""}` : "-"} | ${pred === undefined ? "-" : `${(pred * 100).toFixed(1)}%`} | ${factor} | ${median(runningPct).toFixed(1)}% | ${median(startupMs).toFixed(0)} ms |`,
-    );
+  } else {
+    const measurePps = async (): Promise<number> => {
+      const r = await runIperf(lab, { protocol: "udp", length: 64, seconds: SECONDS });
+      return r.packetsReceived / r.seconds;
+    };
+    await measurePps(); // warm-up: ARP, caches, CPU frequency
+    for (const c of selected) {
+      for (let i = 0; i < PAIRS; i++) {
+        // Alternating order: a pair's second run never systematically gets the warmer (or colder) lab.
+        const offFirst = i % 2 === 0;
+        const off0 = offFirst ? await measurePps() : undefined;
+        const on = await whileOn(c, measurePps);
+        const off = off0 ?? (await measurePps());
+        tallies.get(c)!.ratios.push(on / off);
+        process.stderr.write(
+          `${c.name}: pair ${i + 1}/${PAIRS} off ${off.toFixed(0)} on ${on.toFixed(0)} (${offFirst ? "off first" : "on first"})\n`,
+        );
+      }
+    }
   }
 } finally {
   await labDown(lab);
 }
+
+const control = selected.includes(configs[0]!) ? tallies.get(configs[0]!)!.ratios : [];
+const rows = selected.map((c) => {
+  const { ratios, predicted, startupMs, runningPct } = tallies.get(c)!;
+  const beyond =
+    c !== configs[0] && control.length >= 2 && ratios.length >= 2
+      ? lossBeyondControl(ratios, control)
+      : undefined;
+  const loss = 1 - median(ratios);
+  const pred = predicted.length ? median(predicted) : undefined;
+  const factor = pred !== undefined && loss > 0.005 ? Math.max(pred / loss, loss / pred).toFixed(2) : "-";
+  return `| ${c.name} | ${(median(ratios) * 100).toFixed(1)}% | ${(Math.min(...ratios) * 100).toFixed(1)}–${(Math.max(...ratios) * 100).toFixed(1)}% | ${(loss * 100).toFixed(1)}% | ${beyond ? `${(beyond[0] * 100).toFixed(1)} to ${(beyond[1] * 100).toFixed(1)} points${beyond[1] <= 0.02 ? " (≤2% shown)" : ""}` : "-"} | ${pred === undefined ? "-" : `${(pred * 100).toFixed(1)}%`} | ${factor} | ${median(runningPct).toFixed(1)}% | ${median(startupMs).toFixed(0)} ms |`;
+});
 console.log(
-  `UDP 64 B through the overlay lab, ${PAIRS} interleaved pairs of ${SECONDS} s (order alternating, "on" measured after ${WARMUP_S} s of warm-up), packets/s received (${new Date().toISOString().slice(0, 10)})`,
+  METHOD === "stream"
+    ? `UDP 64 B through the overlay lab, one flow throughout, ${PAIRS} cycles in which the configurations take turns, each "on" window of ${SECONDS} s (after ${WARMUP_S} s of warm-up) against the mean of the ${SECONDS} s "off" windows around it, datagrams/s delivered to the server's socket (${new Date().toISOString().slice(0, 10)})`
+    : `UDP 64 B through the overlay lab, ${PAIRS} interleaved pairs of ${SECONDS} s (order alternating, "on" measured after ${WARMUP_S} s of warm-up), packets/s received (${new Date().toISOString().slice(0, 10)})`,
 );
 console.log(
   calibration
