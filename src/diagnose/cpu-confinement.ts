@@ -9,6 +9,17 @@ export function busyPercent(c: Pick<RunSnapshot["cpus"][number], "idle" | "iowai
 }
 
 /**
+ * Percent of an interval a CPU worked for this machine: busy less steal, the time the hypervisor
+ * ran someone else on the vCPU. CPU per packet is the work a packet costs; a host that accounts
+ * steal (KVM, Xen guests) would otherwise make a run on a busier host look costlier per packet,
+ * with no mechanism in the guest. A CPU's availability (saturation, confinement) still counts
+ * steal as taken: stolen time was not there for the benchmark either.
+ */
+export function workPercent(c: Pick<RunSnapshot["cpus"][number], "idle" | "iowait" | "steal">): number {
+  return Math.max(0, busyPercent(c) - c.steal);
+}
+
+/**
  * The benchmark's processes confined to some of the CPUs (taskset, a cpuset such as docker
  * --cpuset-cpus), and how busy those CPUs were. A confined sender or receiver, with the softirq
  * work that runs on its CPU, gets at most those CPUs however idle the others are.

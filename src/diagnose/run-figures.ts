@@ -6,7 +6,7 @@ import { CLASS_SETS, samplesPerClassSet } from "../profile/interval-stack-figure
 import { clusteredRatioSe, mean, standardError, type IntervalCounts } from "./noise.js";
 import { pathDevice } from "../session/path-device.js";
 import { poolRuns } from "./pooled-run.js";
-import { busyPercent, cpuConfinement, type CpuConfinement } from "./cpu-confinement.js";
+import { busyPercent, cpuConfinement, workPercent, type CpuConfinement } from "./cpu-confinement.js";
 import { receiveBuffer } from "./receive-buffer.js";
 import type { SocketBufferFigure } from "./socket-buffer.js";
 import { tcpBuffer } from "./tcp-buffer.js";
@@ -57,7 +57,7 @@ export interface RunFigures {
   countsPackets: boolean;
   /** Per full interval: busy CPU µs per KB of the path's traffic. */
   cpuPerKBSeries: number[];
-  /** All CPUs' busy time (100 − idle − iowait) over the snapshots. */
+  /** All CPUs' working time (100 − idle − iowait − steal) over the snapshots. */
   busySeconds: number;
   cpus: number;
   cpuUsPerPacket: number | undefined;
@@ -454,7 +454,7 @@ export function runFigures(run: RunFile): RunFigures {
   const retransSeries: Array<{ events: number; trials: number }> = [];
   for (const s of intervals) {
     let busy = 0;
-    for (const c of s.cpus) busy += (busyPercent(c) / 100) * s.seconds;
+    for (const c of s.cpus) busy += (workPercent(c) / 100) * s.seconds;
     busySeconds += busy;
     let net = 0;
     for (const x of s.softirqs) {

@@ -123,7 +123,7 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
           what: "CPU µs per packet (all cores)",
           baseline: num(b.cpuUsPerPacket),
           subject: num(s.cpuUsPerPacket),
-          source: "/proc/stat busy time over the window ÷ packets",
+          source: "/proc/stat busy time less steal over the window ÷ packets",
         },
         {
           what: "rate change in standard errors: of the intervals, of identical runs",

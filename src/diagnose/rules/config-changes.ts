@@ -168,7 +168,7 @@ export const offloadChanged: Rule = {
           what: `CPU µs per ${unit}`,
           baseline: (costOf(ctx.b) ?? 0).toFixed(2),
           subject: (costOf(ctx.s) ?? 0).toFixed(2),
-          source: `/proc/stat busy time ÷ ${unit === "packet" ? "packets" : "KB"}`,
+          source: `/proc/stat busy time less steal ÷ ${unit === "packet" ? "packets" : "KB"}`,
         },
       ],
     };

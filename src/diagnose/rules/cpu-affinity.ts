@@ -57,7 +57,7 @@ export const cpuAffinity: Rule = {
           what: "CPUs kept busy (CPU-seconds per second)",
           baseline: num(baselineBusyCpus, 2),
           subject: num(s.seconds > 0 ? s.busySeconds / s.seconds : 0, 2),
-          source: "/proc/stat busy time over the window",
+          source: "/proc/stat busy time less steal over the window",
         },
       ],
     };
