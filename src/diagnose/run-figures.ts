@@ -59,6 +59,8 @@ export interface RunFigures {
   cpuPerKBSeries: number[];
   /** All CPUs' working time (100 − idle − iowait − steal) over the snapshots. */
   busySeconds: number;
+  /** Steal (the hypervisor running others on these vCPUs) as a share of all CPUs' time over the window. */
+  stealShare: number;
   cpus: number;
   cpuUsPerPacket: number | undefined;
   cpuUsPerKB: number | undefined;
@@ -434,6 +436,8 @@ export function runFigures(run: RunFile): RunFigures {
   const packets = !fromDevice ? b.packetsReceived : Math.round(path?.pkts ?? 0);
   const bytes = b && b.bitsPerSecond > 0 ? (b.bitsPerSecond * b.seconds) / 8 : (path?.bits ?? 0) / 8;
   let busySeconds = 0;
+  let stealSeconds = 0;
+  let cpuSeconds = 0;
   let netSoftirqs = 0;
   let softirqNs = 0;
   const byVector: Record<string, number> = {};
@@ -454,8 +458,12 @@ export function runFigures(run: RunFile): RunFigures {
   const retransSeries: Array<{ events: number; trials: number }> = [];
   for (const s of intervals) {
     let busy = 0;
-    for (const c of s.cpus) busy += (workPercent(c) / 100) * s.seconds;
+    for (const c of s.cpus) {
+      busy += (workPercent(c) / 100) * s.seconds;
+      stealSeconds += (c.steal / 100) * s.seconds;
+    }
     busySeconds += busy;
+    cpuSeconds += s.cpus.length * s.seconds;
     let net = 0;
     for (const x of s.softirqs) {
       if (x.vector !== "NET_RX" && x.vector !== "NET_TX") continue;
@@ -578,6 +586,7 @@ export function runFigures(run: RunFile): RunFigures {
     cpuPerKBSeries: active.cpuKB,
     pathDevice: path?.name ?? "",
     busySeconds,
+    stealShare: cpuSeconds > 0 ? stealSeconds / cpuSeconds : 0,
     cpus: run.host.cpus,
     cpuUsPerPacket: packets ? (busySeconds * 1e6) / packets : undefined,
     cpuUsPerKB: bytes ? (busySeconds * 1e6) / (bytes / 1024) : undefined,

@@ -271,6 +271,72 @@ test("the verdict's direction decides what is a cause: a competitor in the basel
   assert.ok((competitor.explains ?? 0) > 0.5, "it explains most of the subject's lead");
 });
 
+/**
+ * The run with `points` of each CPU's time moved into steal (the hypervisor running someone else
+ * on the vCPU), taken from `from`: idle (the host took time the guest did not use) or the CPU's
+ * largest column (time the guest seemed to work was the host's).
+ */
+function withSteal(run: RunFile, points: number, from: "idle" | "largest"): RunFile {
+  const cols = ["usr", "sys", "softirq", "idle"] as const;
+  return {
+    ...run,
+    snapshots: run.snapshots.map((s) => ({
+      ...s,
+      cpus: s.cpus.map((c) => {
+        const k = from === "idle" ? "idle" : cols.reduce((a, x) => (c[x] > c[a] ? x : a));
+        const taken = Math.min(points, c[k]);
+        return { ...c, [k]: c[k] - taken, steal: c.steal + taken };
+      }),
+    })),
+  };
+}
+
+test("CPU per packet is the time the CPUs worked: steal is not a packet's cost", () => {
+  const run = load("overlay-udp64-run.json");
+  const plain = sideFigures([run]);
+  assert.ok(plain.cpuUsPerPacket && plain.cpuUsPerPacket > 0);
+  // The same work on a host that took idle time away: the cost per packet is unchanged.
+  const fromIdle = sideFigures([withSteal(run, 20, "idle")]);
+  assert.ok(fromIdle.stealShare > 0);
+  assert.ok(Math.abs(fromIdle.cpuUsPerPacket! / plain.cpuUsPerPacket - 1) < 1e-9);
+  fromIdle.cpuPerPacketSeries.forEach((x, i) =>
+    assert.ok(Math.abs(x / plain.cpuPerPacketSeries[i]! - 1) < 1e-9),
+  );
+  // Time that looked like the guest's work was the host's: less work per packet.
+  const fromWork = sideFigures([withSteal(run, 20, "largest")]);
+  assert.ok(fromWork.cpuUsPerPacket! < plain.cpuUsPerPacket * 0.9);
+  // Saturation still counts stolen time as taken: it was not there for the benchmark either.
+  const others = (f: RunFigures): number => Math.max(...f.saturation.map((x) => x.othersBusyPercent));
+  assert.ok(others(fromIdle) > others(plain));
+});
+
+test("HOST_CONTENTION: the host's steal, in one run beyond the other, explains the slower side; equal steal names nothing", () => {
+  const run = load("overlay-udp64-run.json");
+  const contention = (d: ReturnType<typeof diagnose>) => d.findings.find((f) => f.code === "HOST_CONTENTION");
+  // One run a side, 25% slower while the host took a quarter of every CPU: the host is the cause.
+  const stolen = diagnose(run, withSteal(scaledRate(run, 0.75), 25, "largest"));
+  assert.equal(stolen.verdict, "slower", stolen.caveat);
+  const c = contention(stolen);
+  assert.equal(c?.kind, "cause", JSON.stringify(stolen.findings.map((f) => f.code)));
+  assert.equal(c.slowed, undefined);
+  assert.ok((c.explains ?? 0) > 0.5, `explains ${c.explains}`);
+  assert.match(c.evidence[0]!.subject, /^2\d\.\d%$/);
+  // Stolen from the baseline: the subject's lead is the host's.
+  const lead = diagnose(withSteal(scaledRate(run, 0.75), 25, "largest"), run);
+  assert.equal(lead.verdict, "faster", lead.caveat);
+  assert.equal(contention(lead)?.kind, "cause");
+  assert.equal(contention(lead)?.slowed, "baseline");
+  // The same steal on both sides, or the same run twice: not named, and a slower draw stays withdrawn.
+  const same = diagnose(withSteal(run, 25, "largest"), withSteal(scaledRate(run, 0.75), 25, "largest"));
+  assert.equal(contention(same), undefined);
+  assert.equal(same.verdict, "no-material-difference");
+  assert.equal(contention(diagnose(run, run)), undefined);
+  // Below the rate noise floor of all CPUs' time: not named.
+  assert.equal(contention(diagnose(run, withSteal(scaledRate(run, 0.75), 5, "largest"))), undefined);
+  // Stolen time with no effect on the rate is a note, not a cause.
+  assert.equal(contention(diagnose(run, withSteal(run, 25, "idle")))?.kind, "note");
+});
+
 test("loss: a fraction that moves by a factor between identical runs is not a cause; a consistent rise is", () => {
   // Measured loss fractions of identical host UDP runs: 1.3% and 6.9% (the run that lost more lost
   // more in every second) — within the run-to-run factor.

@@ -1,7 +1,7 @@
 import { confidenceOf, MIN_RATE_EFFECT } from "../noise.js";
 import { pct } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
-import { explainedShare, type Rule } from "./rule.js";
+import { explainedLead, explainedShare, type Rule } from "./rule.js";
 
 /** The kernel's threads and helpers that do the path's own work: never a competitor. */
 const KERNEL_WORK = /^(ksoftirqd\/|kworker\/|swapper|migration\/|rcu_|ip$|sh$|sleep$)/;
@@ -61,13 +61,8 @@ export const cpuCompetition: Rule = {
     const runOf = inSubject.length ? s : b;
     const extra = list.reduce((a, r) => a + r.share - r.other, 0);
     const samples = runOf.processShares.find((p) => p.comm === top.comm);
-    // A slowed baseline explains the subject's lead (a negative gap); a busy subject, its loss. The
-    // lead measured as what the baseline lacked against the subject: 1 − 1/(1 − gap).
-    const explains = inSubject.length
-      ? explainedShare(extra, ctx)
-      : ctx.gap < 0
-        ? Math.min(1, extra / (-ctx.gap / (1 - ctx.gap)))
-        : undefined;
+    // A slowed baseline explains the subject's lead (a negative gap); a busy subject, its loss.
+    const explains = inSubject.length ? explainedShare(extra, ctx) : explainedLead(extra, ctx);
     const sides = (r: Rival): [number, number] =>
       inSubject.length ? [r.other, r.share] : [r.share, r.other];
     return {

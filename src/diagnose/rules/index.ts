@@ -6,6 +6,7 @@ import { coreSaturation } from "./core-saturation.js";
 import { cpuCompetition } from "./cpu-competition.js";
 import { cpuQuota } from "./cpu-quota.js";
 import { deeperPath } from "./deeper-path.js";
+import { hostContention } from "./host-contention.js";
 import { encapsulation, netfilter } from "./frame-class.js";
 import { packetLoss } from "./packet-loss.js";
 import { qdiscLimit } from "./qdisc-limit.js";
@@ -18,6 +19,7 @@ import { tcpBufferLimit } from "./tcp-buffer.js";
 export const RULES: readonly Rule[] = [
   qdiscLimit,
   cpuCompetition,
+  hostContention,
   cpuQuota,
   cpuAffinity,
   competingTraffic,

@@ -29,3 +29,12 @@ export function explainedShare(extra: number, ctx: RuleContext): number | undefi
   if (symptom <= 0 || extra <= 0) return undefined;
   return Math.min(1, extra / symptom);
 }
+
+/**
+ * The share of a faster subject's lead that a slowed baseline accounts for, from the extra
+ * fraction of the baseline's time it took: the lead as what the baseline lacked against the
+ * subject, 1 − 1/(1 − gap). Undefined when the subject is not faster.
+ */
+export function explainedLead(extra: number, ctx: RuleContext): number | undefined {
+  return ctx.gap < 0 ? Math.min(1, extra / (-ctx.gap / (1 - ctx.gap))) : undefined;
+}
