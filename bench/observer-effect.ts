@@ -28,8 +28,7 @@ import { fileURLToPath } from "node:url";
 import { BpftraceRunner } from "../src/bpftrace/runner.js";
 import { runIperf } from "../src/lab/iperf.js";
 import { clientPlace, labDown, labUp, serverPlace, type Lab } from "../src/lab/topology.js";
-import { placePrefix, waitForListen, type Place } from "../src/lab/ip-command.js";
-import { spawnGuarded } from "../src/bpftrace/spawn-guarded.js";
+import { spawnAt, waitForListen } from "../src/lab/ip-command.js";
 import { parseSnmp } from "../src/collectors/snmp.js";
 import { ProbeEngine } from "../src/probes/engine.js";
 import { applyCalibration, calibrateTracepointDispatch } from "../src/probes/dispatch-calibration.js";
@@ -388,13 +387,13 @@ async function whileOn<T>(c: Config, window: () => Promise<T>): Promise<T> {
  */
 async function startFlow(lab: Lab): Promise<{ delivered: () => number; stop: () => void }> {
   const port = 5299;
-  const at = (place: Place, argv: string[]) =>
-    spawnGuarded(placePrefix(place)[0]!, [...placePrefix(place).slice(1), ...argv], { stdio: "ignore" });
-  const server = at(serverPlace(lab), ["iperf3", "-s", "-1", "-p", String(port)]);
+  const server = spawnAt(serverPlace(lab), ["iperf3", "-s", "-1", "-p", String(port)], { stdio: "ignore" });
   await waitForListen(serverPlace(lab), "tcp", port);
-  const client = at(clientPlace(lab), [
-    ...["iperf3", "-c", lab.serverAddr, "-p", String(port), "-u", "-b", "0", "-l", "64", "-t", "86400"],
-  ]);
+  const client = spawnAt(
+    clientPlace(lab),
+    ["iperf3", "-c", lab.serverAddr, "-p", String(port), "-u", "-b", "0", "-l", "64", "-t", "86400"],
+    { stdio: "ignore" },
+  );
   const delivered = (): number => {
     const n = parseSnmp(readFileSync(`/proc/${server.pid}/net/snmp`, "utf8"))
       .get("Udp")

@@ -1,5 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { promisify } from "node:util";
+import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
 
 const run = promisify(execFile);
@@ -29,6 +30,12 @@ export type Place = string | readonly string[];
 /** The argv prefix that runs a command in a place. */
 export const placePrefix = (where: Place): string[] =>
   typeof where === "string" ? ["ip", "netns", "exec", where] : [...where];
+
+/** Starts a long-running command in a place (a server, a flow), tied to our life (spawnGuarded). */
+export function spawnAt(where: Place, argv: readonly string[], options: SpawnOptions): ChildProcess {
+  const full = [...placePrefix(where), ...argv];
+  return spawnGuarded(full[0]!, full.slice(1), options);
+}
 
 const placeName = (where: Place): string => (typeof where === "string" ? `netns ${where}` : where.join(" "));
 

@@ -1,6 +1,5 @@
-import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
-import { nsExec, placePrefix, waitForListen, type Place } from "./ip-command.js";
+import { nsExec, placePrefix, spawnAt, waitForListen, type Place } from "./ip-command.js";
 import { clientPlace, serverPlace, type Lab } from "./topology.js";
 import { parseIperf3Json } from "../benchmarks/iperf3-report.js";
 import type { BenchmarkResult } from "../benchmarks/benchmark-result.js";
@@ -51,11 +50,7 @@ export async function runIperf(lab: Lab, opts: IperfOptions): Promise<IperfResul
   // Both ends at the caller's priority, not the lowered one of an embedded daemon.
   const servers = pairs.map((p, i) =>
     withOriginalPriority(() =>
-      spawnGuarded(
-        placePrefix(serverPlace(p))[0]!,
-        [...placePrefix(serverPlace(p)).slice(1), "iperf3", "-s", "-1", "-p", String(base + i)],
-        { stdio: "ignore" },
-      ),
+      spawnAt(serverPlace(p), ["iperf3", "-s", "-1", "-p", String(base + i)], { stdio: "ignore" }),
     ),
   );
   try {

@@ -1,6 +1,5 @@
-import { spawnGuarded } from "../bpftrace/spawn-guarded.js";
 import { OverlayscopeError } from "../util/errors.js";
-import { nsExec, placePrefix, waitForListen } from "./ip-command.js";
+import { nsExec, spawnAt, waitForListen } from "./ip-command.js";
 import { withOriginalPriority } from "../util/priority.js";
 import { clientPlace, serverPlace, type Lab } from "./topology.js";
 
@@ -43,11 +42,9 @@ export async function runSockperf(
 ): Promise<LatencyResult> {
   // Both ends at the caller's priority, not the lowered one of an embedded daemon.
   const server = withOriginalPriority(() =>
-    spawnGuarded(
-      placePrefix(serverPlace(lab))[0]!,
-      [...placePrefix(serverPlace(lab)).slice(1), "sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)],
-      { stdio: "ignore" },
-    ),
+    spawnAt(serverPlace(lab), ["sockperf", "sr", "-i", lab.serverAddr, "-p", String(port)], {
+      stdio: "ignore",
+    }),
   );
   try {
     await waitForListen(serverPlace(lab), "udp", port);
