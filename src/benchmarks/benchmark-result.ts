@@ -40,15 +40,20 @@ export interface ArgvHints {
   seconds: number;
 }
 
-/** The value after a flag (`-l 64`, `-l64`, `--length 64`, `--length=64`). */
+/**
+ * The value after a flag (`-l 64`, `-l64`, `--length 64`, `--length=64`); the last one when the
+ * flag repeats, as getopt leaves it (`iperf3 -l 64 -l 1400` sends 1400-byte datagrams).
+ */
 export function flagValue(argv: readonly string[], short: string, long: string): string | undefined {
+  let value: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === short || a === long) return argv[i + 1];
-    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
-    if (short.length === 2 && a.startsWith(short) && a.length > 2 && !a.startsWith("--")) return a.slice(2);
+    if (a === short || a === long) value = argv[++i];
+    else if (a.startsWith(`${long}=`)) value = a.slice(long.length + 1);
+    else if (short.length === 2 && a.startsWith(short) && a.length > 2 && !a.startsWith("--"))
+      value = a.slice(2);
   }
-  return undefined;
+  return value;
 }
 
 /** Sizes such as 64, 1K, 128K, 1M (iperf3's units: powers of 1024). */

@@ -144,6 +144,21 @@ export function formatFindings(findings: readonly Finding[]): string[] {
   return lines;
 }
 
+/** The workload a run's benchmark was asked for, in one line. */
+function settingsText(b: RunFigures["benchmarkSettings"]): string {
+  if (!b) return "not a known tool's command line";
+  return [
+    `${b.tool} ${b.mode}`,
+    b.protocol,
+    b.messageBytes !== undefined ? `${b.messageBytes} B messages` : "default message size",
+    `${b.streams} stream${b.streams === 1 ? "" : "s"}`,
+    b.targetBitsPerSecond !== undefined
+      ? `offered ${(b.targetBitsPerSecond / 1e6).toPrecision(3)} Mbit/s`
+      : "unpaced",
+    b.direction,
+  ].join(", ");
+}
+
 /** What each run recorded, so a reader sees where the compared figures came from. */
 export function formatRunFigures(name: string, f: Diagnosis["figures"]["baseline"]): string[] {
   const procs = f.processes
@@ -152,8 +167,10 @@ export function formatRunFigures(name: string, f: Diagnosis["figures"]["baseline
     .join(", ");
   return [
     `${name} (${f.label}):`,
+    `  benchmark: ${settingsText(f.benchmarkSettings)}`,
     `  rate: ${(f.bitsPerSecond / 1e6).toFixed(1)} Mbit/s, ${Math.round(f.packetsPerSecond)} packets/s (${f.packetsSource})`,
     `  CPU by process: ${procs || "not recorded"}`,
+    `  steal (the hypervisor running others on these CPUs): ${(f.stealShare * 100).toFixed(1)}% of all CPUs' time`,
     `  hardware counters: ${f.hardware.supported ? "recorded" : `not measurable: ${f.hardware.reason}`}`,
     `  environment changes during the run: ${f.environmentChanges.length ? f.environmentChanges.map((c) => `${c.netns}/${c.device} ${c.what} ${c.before} → ${c.after}`).join("; ") : "none"}`,
   ];

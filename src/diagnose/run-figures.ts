@@ -1,3 +1,4 @@
+import { benchmarkSettings, type BenchmarkSettings } from "../benchmarks/benchmark-settings.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
@@ -111,6 +112,8 @@ export interface RunFigures {
   /** Where the packet count came from: the benchmark's report or the path's device counters. */
   processes: RunFile["processes"];
   processShares: RunFile["summary"]["processShares"];
+  /** What the benchmark was asked to do (its command line), where the run launched a known tool. */
+  benchmarkSettings: BenchmarkSettings | undefined;
   /** The benchmark's own processes (the command's name), never a competitor. */
   benchmarkComms: Set<string>;
   /** overlayscope's own processes: the daemon, its children (bpftrace) and the client that launched the benchmark. */
@@ -625,6 +628,7 @@ export function runFigures(run: RunFile): RunFigures {
     hardware: { supported: run.hardware.supported, reason: run.hardware.reason, totals: run.hardware.totals },
     processes: run.processes,
     processShares: run.summary.processShares,
+    benchmarkSettings: benchmarkSettings(run.command?.argv),
     benchmarkComms,
     cpuQuotas: cpuQuotaFigures(run, intervals, benchmarkComms),
     cpuConfinement: cpuConfinement(run.processes, benchmarkComms, intervals),

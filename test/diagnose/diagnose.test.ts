@@ -876,3 +876,77 @@ test("a CPU limit that stopped the subject's benchmark is named; the same limit 
   // Stopped twice as long as under the same limit in the baseline: named.
   assert.ok(cpuQuota.evaluate(ctx(side([limited(0.2, 1.5)]), side([limited(0.2, 4.5)]))));
 });
+
+/** The run with its benchmark's command line replaced (the figures unchanged). */
+const withArgv = (run: RunFile, argv: string[]): RunFile => ({ ...run, command: { ...run.command!, argv } });
+
+test("BENCHMARK_CHANGED: benchmarks asked for different workloads are named, in the direction their settings hold a run back", () => {
+  // A plain `overlayscope run` around `iperf3 -u -b 0 -l 64` through the hand-built overlay.
+  const run = load("overlay-udp64-run.json");
+  const argv = run.command!.argv;
+  const named = (d: ReturnType<typeof diagnose>) => d.findings.find((f) => f.code === "BENCHMARK_CHANGED");
+  // The same benchmark under another wrapper, to another address: the same workload.
+  const elsewhere = withArgv(run, [
+    "taskset",
+    "-c",
+    "0",
+    ...argv.map((a) => (a === "10.93.0.2" ? "10.9.9.9" : a)),
+  ]);
+  assert.equal(named(diagnose(run, elsewhere)), undefined);
+  // Only the socket buffer differs: the buffer rules' evidence, not a different workload.
+  assert.equal(named(diagnose(run, withArgv(run, [...argv, "-w", "4K"]))), undefined);
+  // 1400-byte datagrams: fewer packets per second, each costing more. One run a side stands, since
+  // the command lines say why; it is the top cause.
+  const bigger = diagnose(
+    run,
+    withArgv(
+      scaledRate(run, 0.7),
+      argv.map((a) => (a === "64" ? "1400" : a)),
+    ),
+  );
+  assert.equal(bigger.verdict, "slower");
+  const top = bigger.findings.find((f) => f.kind === "cause");
+  assert.equal(top?.code, "BENCHMARK_CHANGED");
+  assert.deepEqual(
+    top.evidence.map((e) => [e.what, e.baseline, e.subject]),
+    [["message size (bytes)", "64", "1400"]],
+  );
+  // More streams make a run faster: a cause of a faster subject, only a note beside a slower one.
+  const parallel = (factor: number) => diagnose(run, withArgv(scaledRate(run, factor), [...argv, "-P", "4"]));
+  assert.equal(named(parallel(1.5))?.kind, "cause");
+  assert.equal(named(parallel(1.5))?.slowed, "baseline");
+  assert.equal(named(parallel(0.6))?.kind, "note");
+  // An offered rate below what the baseline achieved caps the subject and explains the fall down
+  // to it; one above it binds nothing (45 Mbit/s reached on both sides).
+  const capped = diagnose(
+    run,
+    withArgv(
+      scaledRate(run, 20 / 45),
+      argv.map((a) => (a === "0" ? "20M" : a)),
+    ),
+  );
+  assert.equal(capped.verdict, "slower");
+  assert.equal(named(capped)?.kind, "cause");
+  assert.ok((named(capped)?.explains ?? 0) > 0.95);
+  assert.equal(
+    named(
+      diagnose(
+        run,
+        withArgv(
+          run,
+          argv.map((a) => (a === "0" ? "100M" : a)),
+        ),
+      ),
+    ),
+    undefined,
+  );
+  // TCP instead of UDP has no direction of its own: a cause in the direction the runs moved.
+  const tcp = diagnose(
+    run,
+    withArgv(
+      scaledRate(run, 0.5),
+      argv.filter((a) => a !== "-u"),
+    ),
+  );
+  assert.equal(named(tcp)?.kind, "cause");
+});

@@ -499,6 +499,26 @@ const SCENARIOS: Scenario[] = [
     expect: "MTU_MISMATCH",
     allowed: ["MTU_MISMATCH", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
   },
+  {
+    // The subject's benchmark asked for 1400-byte datagrams instead of 64: a different workload,
+    // fewer and costlier packets, whatever the path does.
+    name: "the subject's benchmark sends 1400-byte datagrams, the baseline's 64 (UDP)",
+    protocol: "udp",
+    clientExtra: ["-l", "1400"],
+    expect: "BENCHMARK_CHANGED",
+    top: true,
+    allowed: ["BENCHMARK_CHANGED", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
+  },
+  {
+    // Offered 20 Mbit/s where the baseline sent as fast as it could (about 40 Mbit/s here).
+    name: "the subject's benchmark offers 20 Mbit/s, the baseline's is unpaced (UDP)",
+    protocol: "udp",
+    clientExtra: ["-b", "20M"],
+    verdict: "slower",
+    expect: "BENCHMARK_CHANGED",
+    top: true,
+    allowed: ["BENCHMARK_CHANGED", "MORE_SOFTIRQ_WORK_PER_PACKET", "PACKET_LOSS"],
+  },
 ];
 
 /** Records `n` runs of one side; the subject's with its cause injected, undone afterwards. */

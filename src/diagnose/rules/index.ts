@@ -1,3 +1,4 @@
+import { benchmarkChanged } from "./benchmark-changed.js";
 import { competingTraffic } from "./competing-traffic.js";
 import { cpuAffinity } from "./cpu-affinity.js";
 import { mtuMismatch, offloadChanged, rpsChanged } from "./config-changes.js";
@@ -17,6 +18,7 @@ import { tcpBufferLimit } from "./tcp-buffer.js";
 
 /** Every cause rule; a new cause is one new file here and one scenario in the suite. */
 export const RULES: readonly Rule[] = [
+  benchmarkChanged,
   qdiscLimit,
   cpuCompetition,
   hostContention,
