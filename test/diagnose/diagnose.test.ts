@@ -10,6 +10,7 @@ import {
   type CpuQuotaFigure,
   type RunFigures,
 } from "../../src/diagnose/run-figures.js";
+import { competingTraffic } from "../../src/diagnose/rules/competing-traffic.js";
 import { cpuQuota } from "../../src/diagnose/rules/cpu-quota.js";
 import { packetLoss } from "../../src/diagnose/rules/packet-loss.js";
 import { receiveBuffer } from "../../src/diagnose/receive-buffer.js";
@@ -949,4 +950,28 @@ test("BENCHMARK_CHANGED: benchmarks asked for different workloads are named, in 
     ),
   );
   assert.equal(named(tcp)?.kind, "cause");
+});
+
+test("COMPETING_TRAFFIC for TCP: the path's bits against the benchmark's goodput, beyond the baseline's own overhead", () => {
+  const fig = sideFigures([load("overlay-udp64-run.json")]);
+  // Measured on the scenario overlay (2026-12-06): one TCP flow's underlay carried 8 279 Mbit/s for
+  // 8 310 of goodput; with a second flow beside it, 15 742 for 7 970.
+  const tcp = (goodput: number, path: number): RunFigures => ({
+    ...fig,
+    protocol: "tcp",
+    countsPackets: false,
+    sentPacketsPerSecond: 0,
+    rateSource: "iperf3 receiver line",
+    bitsPerSecond: goodput * 1e6,
+    pathBitsPerSecond: path * 1e6,
+  });
+  const ctx = (b: RunFigures, s: RunFigures) => ({ b, s, gap: 0.05, costRise: 0.4 });
+  const named = competingTraffic.evaluate(ctx(tcp(8310, 8279), tcp(7970, 15742)));
+  assert.ok(named, "a second flow's bits on the path are named");
+  assert.match(named.evidence[0]!.what, /goodput/);
+  // Headers, encapsulation and resends on both sides: the same overhead is no other traffic.
+  assert.equal(competingTraffic.evaluate(ctx(tcp(8310, 10800), tcp(7970, 10400))), undefined);
+  // Rates read from the devices themselves cannot be compared with the devices.
+  const fromDevices = { ...tcp(7970, 15742), rateSource: "device counters: h1/wire0" };
+  assert.equal(competingTraffic.evaluate(ctx(tcp(8310, 8279), fromDevices)), undefined);
 });
