@@ -90,6 +90,7 @@ function withdrawnCaveat(b: RunFigures, s: RunFigures, summary: string): string 
  * up with it, or when both sides are repeats and it is beyond how far they differ (Symptom's
  * standsAlone): one run per side cannot tell a slower configuration from a slower draw of the same
  * one, but a draw does not bring encapsulation frames, a shaping qdisc or a competitor with it.
+ * The host's own mechanism (steal) is such a draw: alone, it explains the difference away.
  */
 export function compareSides(
   b: RunFigures,
@@ -97,12 +98,18 @@ export function compareSides(
 ): { verdict: Verdict; findings: Finding[]; caveat?: string } {
   const sym = symptom(b, s);
   const findings = causeFindings(b, s, sym);
-  if (sym.verdict === "no-material-difference" || sym.standsAlone || findings.some((f) => f.kind === "cause"))
+  const causes = findings.filter((f) => f.kind === "cause");
+  if (sym.verdict === "no-material-difference" || sym.standsAlone || causes.some((f) => !f.fromHost))
     return { verdict: sym.verdict, findings: [...(sym.finding ? [sym.finding] : []), ...findings] };
+  // Only the host explains it (steal): a draw of the host, which the comparison of two
+  // configurations has to set aside like any other draw.
+  const host = causes[0];
   return {
     verdict: "no-material-difference",
     findings: causeFindings(b, s, { verdict: "no-material-difference", gap: 0, costRise: 0 }),
-    caveat: withdrawnCaveat(b, s, sym.summary),
+    caveat: host
+      ? `the subject measured ${sym.summary}, but ${host.title}: a draw of the host, not a difference of the configuration; record again on a quieter host, or repeats of each side (diagnose B1 B2 … --vs S1 S2 …)`
+      : withdrawnCaveat(b, s, sym.summary),
   };
 }
 

@@ -23,6 +23,11 @@ export interface Finding {
    * (e.g. a competitor there) explains a faster one.
    */
   slowed?: "baseline";
+  /**
+   * The mechanism is the host's (a hypervisor taking the vCPUs), not anything the runs configured:
+   * it can explain a difference away, but on one run a side it never makes a verdict alone.
+   */
+  fromHost?: true;
   /** Ranking key (explains where known). */
   impact: number;
   evidence: Evidence[];

@@ -20,6 +20,7 @@ export const hostContention: Rule = {
     const explains = inSubject ? explainedShare(extra, ctx) : explainedLead(extra, ctx);
     return {
       code: this.code,
+      fromHost: true,
       ...(inSubject ? {} : { slowed: "baseline" as const }),
       title: `the host took ${pct(extra)} more of all CPUs' time from the ${inSubject ? "subject" : "baseline"} (steal: ${pct(b.stealShare)} in the baseline, ${pct(s.stealShare)} in the subject)`,
       mechanism:
