@@ -9,7 +9,12 @@ import { pmuInventory, type PmuInventory } from "./perf-stat.js";
 import { parseHtbRootCeils, parseTcQdiscJson, type Qdisc } from "./qdisc.js";
 import { inNs, sysfsIsOwn } from "./ns-exec.js";
 import { mapLimit } from "../util/map-limit.js";
-import { parseNftRuleset, type NetfilterRuleset } from "./netfilter-rules.js";
+import {
+  mergeRulesets,
+  parseIptablesSave,
+  parseNftRuleset,
+  type NetfilterRuleset,
+} from "./netfilter-rules.js";
 
 /** The offloads that decide what an overlay costs per packet. */
 export const KEY_OFFLOADS = [
@@ -54,7 +59,7 @@ export interface NetnsEnv {
   devices: DeviceEnv[];
   /** Every qdisc with its counters at the time of the snapshot (`tc -s -j qdisc show`). */
   qdiscs: Qdisc[];
-  /** Rules per netfilter chain (`nft -j list ruleset`); undefined when nft is not installed. */
+  /** Rules per netfilter chain (`nft -j list ruleset`, and `iptables-legacy-save` where legacy tables exist); undefined when neither was read. */
   netfilter?: NetfilterRuleset;
   /** net.netfilter.nf_conntrack_max in this namespace, when conntrack is loaded. */
   conntrackMax?: number;
@@ -192,6 +197,9 @@ function namespaceScript(sysfsIsOwn: boolean): string {
     'q=$(tc -s -j qdisc show 2>/dev/null); m qdiscs; echo "$q"',
     `case "$q" in *'"kind":"htb"'*) for d in $(echo "$q" | grep -o '"kind":"htb","handle":"[^"]*","dev":"[^"]*"' | sed 's/.*"dev":"//; s/"$//'); do m "classes $d"; tc class show dev "$d" 2>/dev/null; done;; esac`,
     "m nft; command -v nft >/dev/null 2>&1 && nft -j list ruleset 2>/dev/null",
+    // Legacy x_tables rules, only where this namespace has such a table (a shell built-in reads
+    // the list, so namespaces without one fork nothing).
+    'for f in ip ip6; do { read t < /proc/net/${f}_tables_names; } 2>/dev/null && [ -n "$t" ] && command -v ${f}tables-legacy-save >/dev/null 2>&1 && { m "legacy $f"; ${f}tables-legacy-save 2>/dev/null; }; done',
     // The namespace's own sysctls, through grep: dash's `read` takes a byte at a time, and a
     // sysctl file answers a read at a non-zero offset with end-of-file, so `read` got one digit.
     `m sysctl; grep -H . ${Object.values(NAMESPACE_SYSCTLS)
@@ -273,12 +281,15 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
     problems.push(`tc qdisc show (netns ${where}): ${(e as Error).message.split("\n")[0]}`);
   }
   const nftText = sec.get("nft")?.trim();
-  let netfilter: NetfilterRuleset | undefined;
-  try {
-    netfilter = nftText ? parseNftRuleset(nftText) : undefined;
-  } catch {
-    netfilter = undefined;
-  }
+  const legacy = (f: "ip" | "ip6"): NetfilterRuleset | undefined => {
+    const text = sec.get(`legacy ${f}`);
+    return text ? parseIptablesSave(text, f) : undefined;
+  };
+  const netfilter = mergeRulesets([
+    nftText ? parseNftRuleset(nftText) : undefined,
+    legacy("ip"),
+    legacy("ip6"),
+  ]);
   const sysctl = parseSysctlLines(sec.get("sysctl") ?? "");
   const ctMax = sysctl.get(NAMESPACE_SYSCTLS.conntrackMax)?.[0];
   const rmem = tcpMem(sysctl.get(NAMESPACE_SYSCTLS.tcpRmem));

@@ -205,6 +205,50 @@ test("a namespace's own TCP buffer and conntrack sysctls are what sysctl(8) read
   }
 });
 
+test("the environment snapshot counts a namespace's legacy iptables rules as iptables-legacy-save lists them, beside nft's", async (t) => {
+  if (!requireKernel(t)) return;
+  const ns = lab!.namespaces.find((n) => n.endsWith("-c1"))!;
+  const inode = inodes.get(ns)!;
+  const inNs = (...argv: string[]): string => {
+    const r = spawnSync("ip", ["netns", "exec", ns, ...argv], { encoding: "utf8" });
+    assert.equal(r.status, 0, `${argv.join(" ")}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const snap = async () =>
+    (await takeEnvSnapshot((await discoverNetns()).filter((n) => n.inode === inode))).netns[0]!;
+  // Rules in x_tables, which `nft list ruleset` does not show: 40 in INPUT, 2 in a user chain.
+  inNs("iptables-legacy", "-N", "OVS_TEST");
+  for (let i = 0; i < 40; i++)
+    inNs("iptables-legacy", "-A", "INPUT", "-s", `10.250.0.${i + 1}`, "-j", "DROP");
+  inNs("iptables-legacy", "-A", "OVS_TEST", "-j", "RETURN");
+  inNs("iptables-legacy", "-A", "OVS_TEST", "-j", "RETURN");
+  try {
+    const listed = inNs("iptables-legacy-save")
+      .split("\n")
+      .filter((l) => l.startsWith("-A ")).length;
+    const nftRules = (
+      JSON.parse(inNs("nft", "-j", "list", "ruleset")) as { nftables: Array<{ rule?: unknown }> }
+    ).nftables.filter((x) => x.rule).length;
+    const env = await snap();
+    const legacy = env.netfilter?.chains.filter((c) => c.backend === "x_tables") ?? [];
+    assert.equal(
+      legacy.reduce((a, c) => a + c.rules, 0),
+      listed,
+    );
+    assert.deepEqual(
+      legacy.filter((c) => c.rules > 0).map((c) => [c.chain, c.hook, c.rules]),
+      [
+        ["INPUT", "input", 40],
+        ["OVS_TEST", "", 2],
+      ],
+    );
+    assert.equal(env.netfilter?.rules, listed + nftRules);
+  } finally {
+    inNs("iptables-legacy", "-F");
+    inNs("iptables-legacy", "-X");
+  }
+});
+
 test("per-core CPU agrees with mpstat within 2 points per field under load", async (t) => {
   if (!requireKernel(t)) return;
   // Steady load: one busy loop on CPU 0, a UDP flow (softirq work) across the lab.

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { BenchmarkResult } from "../../src/benchmarks/benchmark-result.js";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
-import { fractionRatioChange, MIN_RATE_EFFECT, type FractionSide } from "../../src/diagnose/noise.js";
+import { fractionRatioChange, type FractionSide } from "../../src/diagnose/noise.js";
 import { MIN_LOSS_DELTA } from "../../src/diagnose/rules/packet-loss.js";
 import { perPacket } from "../../src/diagnose/verdict.js";
 import { waitForListen } from "../../src/lab/ip-command.js";
@@ -130,6 +130,7 @@ interface Scenario {
   verdict?: Diagnosis["verdict"] | Array<Diagnosis["verdict"]>;
   /** The cause that must be named (as a cause when the verdict is slower, else it may be a note). */
   expect?: string;
+  /** The expected cause (expect, else expectIfMaterial) ranks first among causes whenever the verdict is material. */
   top?: boolean;
   /** Named whenever the verdict is not no-material-difference. */
   expectIfMaterial?: string;
@@ -180,23 +181,6 @@ function iperf3LossText(base: string[], subject: string[]): string {
 /** The benchmark's own figures in recorded run files. */
 const benchmarkOf = (paths: string[]): Reports =>
   paths.map((p) => (JSON.parse(readFileSync(p, "utf8")) as { benchmark?: BenchmarkResult }).benchmark);
-
-/**
- * iperf3's own throughput (an independent source) fell by at least the diagnosis's minimum effect,
- * median against median: a cause that acts only through the rate (a confinement that the host's
- * own noise leaves unfilled slows nothing) acted only where it did. Runs without iperf3's figures
- * count as acted.
- */
-const lowerRateByIperf3 = (baseline: Reports, subject: Reports): boolean => {
-  const median = (rs: Reports): number | undefined => {
-    if (!rs.every((r) => r?.tool === "iperf3" && r.bitsPerSecond > 0)) return undefined;
-    const xs = rs.map((r) => r!.bitsPerSecond).sort((a, b) => a - b);
-    return xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
-  };
-  const b = median(baseline);
-  const s = median(subject);
-  return b === undefined || s === undefined || s <= b * (1 - MIN_RATE_EFFECT);
-};
 
 /**
  * A second iperf3 flow between the same containers, on its own port: its server listens before
@@ -490,11 +474,11 @@ const SCENARIOS: Scenario[] = [
           stdio: "ignore",
         });
     },
-    verdict: "slower",
-    expect: "CPU_AFFINITY",
-    // The rule names a confinement only where it held the rate down (both CPUs' time is not
-    // always there to be had on a shared host: 8.8 → 8.5 Gbit/s in a noisy hour, 2026-12-06).
-    acted: lowerRateByIperf3,
+    // The host decides which way confinement moves the flow: 13.4 → 10.8 Gbit/s where CPU 0
+    // filled (2026-12-04); 7.5 → 7.9 Gbit/s with 31% less CPU per KB in a noisy hour with steal
+    // (2026-12-06), client and server sharing one CPU's caches. Whichever way the verdict goes,
+    // the confinement must be its top cause.
+    expectIfMaterial: "CPU_AFFINITY",
     top: true,
     allowed: ["CPU_AFFINITY", "SINGLE_CORE_SATURATION", "MORE_SOFTIRQ_WORK_PER_PACKET"],
   },
@@ -601,11 +585,13 @@ function judge(sc: Scenario, d: Diagnosis): { invented: string[]; missed: string
     if (!named) missed.push(`${sc.expect} not named`);
     else if (d.verdict === "slower" && named.kind !== "cause")
       missed.push(`${sc.expect} only a ${named.kind}`);
-    else if (sc.top && causes[0] !== sc.expect)
-      missed.push(`top cause ${causes[0] ?? "none"}, not ${sc.expect}`);
   }
   if (sc.expectIfMaterial && d.verdict !== "no-material-difference" && !causes.includes(sc.expectIfMaterial))
     missed.push(`${sc.expectIfMaterial} not named though the verdict is ${d.verdict}`);
+  // The ranking is about causes, which a verdict of no material difference has none of.
+  const topCode = sc.expect ?? sc.expectIfMaterial;
+  if (sc.top && topCode && d.verdict !== "no-material-difference" && causes[0] !== topCode)
+    missed.push(`top cause ${causes[0] ?? "none"}, not ${topCode}`);
   return { invented, missed, all };
 }
 

@@ -204,7 +204,7 @@ export const netfilter = classRule(
         what: "netfilter rules (all namespaces)",
         baseline: String(b.netfilterRules),
         subject: String(s.netfilterRules),
-        source: "nft -j list ruleset in the environment snapshot",
+        source: "nft -j list ruleset and iptables-legacy-save in the environment snapshot",
       },
     ],
   }),
