@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(bpftrace bpftool iperf3 sockperf sysstat linux-perf iproute2 iputils-ping ethtool nftables
+APT_PACKAGES=(bpftrace bpftool iperf3 sockperf sysstat linux-perf iproute2 iputils-ping ethtool nftables iptables
   python3-grpcio python3-protobuf protobuf-compiler libprotobuf-dev protobuf-compiler-grpc golang-go tmux util-linux procps chromium
   gcc libc6-dev binutils openssl python3-prometheus-client docker.io debootstrap podman)
 
