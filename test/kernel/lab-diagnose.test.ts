@@ -194,7 +194,9 @@ test("host vs overlay, TCP: lower throughput and VXLAN encapsulation frames adde
   );
   // With segmentation offloads a TCP overlay costs little per byte here (8.2-8.6 vs 8.4 Gbit/s
   // on the host path in three runs): the overlay's own mechanisms are named (as causes or notes),
-  // and nothing else is.
+  // and nothing else is, but for the host's own draw (HOST_CONTENTION, from /proc/stat's steal):
+  // on this machine kind the hypervisor took 23% of the CPUs in one run and 6% in the next
+  // (2026-12-06), which the diagnosis says whatever the lab did.
   const OVERLAY_OWN = [
     "ENCAPSULATION_WORK",
     "DEEPER_CALL_PATH",
@@ -202,7 +204,7 @@ test("host vs overlay, TCP: lower throughput and VXLAN encapsulation frames adde
     "NETFILTER_COST",
   ];
   const found = d.findings
-    .filter((f) => f.kind !== "symptom" && f.code !== "CACHE_AND_MEMORY")
+    .filter((f) => f.kind !== "symptom" && f.code !== "CACHE_AND_MEMORY" && !f.fromHost)
     .map((f) => f.code);
   assert.ok(
     found.some((c) => OVERLAY_OWN.includes(c)),
