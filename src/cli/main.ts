@@ -198,6 +198,12 @@ export function buildProgram(): Command {
           `wrote ${opts.output}: ${run.durationSeconds.toFixed(1)} s, ${run.snapshots.length} snapshots, ${run.summary.stackSamples} stack samples`,
           `hottest kernel functions: ${top.join(", ") || "-"}`,
           ...run.summary.probeCosts.map((c) => `probe self-cost: ${formatProbeCost(c)}`),
+          // The run is kept either way; `diagnose` names a failed benchmark (BENCHMARK_FAILED).
+          ...(run.command?.exitCode
+            ? [
+                `warning: the benchmark exited with status ${run.command.exitCode}: this run measured what the path carried, not the benchmark's result; its output above says why it failed`,
+              ]
+            : []),
         ].join("\n"),
     );
   };

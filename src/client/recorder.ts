@@ -118,6 +118,7 @@ export async function recordSession(
           startedAt: wireTime(command.startedAtMs),
           endedAt: wireTime(command.endedAtMs),
           output: command.output,
+          launcherPid: process.pid,
         },
       )
       .catch(() => undefined));

@@ -4,7 +4,8 @@ import { RULES } from "./rules/index.js";
 import type { RuleContext } from "./rules/rule.js";
 import { sideFigures, type RunFigures } from "./run-figures.js";
 import { RUN_TO_RUN_NOISE } from "./noise.js";
-import { hardwareNote, symptom, type Symptom, type Verdict } from "./verdict.js";
+import { failedRunSymptom, hardwareNote, symptom, type Symptom, type Verdict } from "./verdict.js";
+import { failedSide } from "./benchmark-exit.js";
 
 export type { Finding } from "./finding.js";
 
@@ -96,7 +97,9 @@ export function compareSides(
   b: RunFigures,
   s: RunFigures,
 ): { verdict: Verdict; findings: Finding[]; caveat?: string } {
-  const sym = symptom(b, s);
+  const measured = symptom(b, s);
+  const failed = measured.verdict === "no-material-difference" ? failedSide(b, s) : undefined;
+  const sym = (failed && failedRunSymptom(b, s, failed)) || measured;
   const findings = causeFindings(b, s, sym);
   const causes = findings.filter((f) => f.kind === "cause");
   if (sym.verdict === "no-material-difference" || sym.standsAlone || causes.some((f) => !f.fromHost))

@@ -89,6 +89,12 @@ export interface RunFigures {
   saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number }>;
   deviceDrops: Array<{ device: string; netns: string; drops: number }>;
   udpRcvbufErrors: number;
+  /**
+   * Datagrams UDP dropped after finding their socket (Udp.InErrors: full receive buffers, the
+   * host's UDP memory limit, bad checksums, socket filters); Udp.RcvbufErrors alone in runs that
+   * kept no more.
+   */
+  udpReceiveErrors: number;
   /** The receive buffer the benchmark's UDP sockets had: its command line's request (iperf3 -w), else the sysctl. */
   receiveBuffer: SocketBufferFigure;
   /** The smallest socket buffer the run's TCP connections could grow; undefined without TCP ends or sysctls. */
@@ -128,6 +134,8 @@ export interface RunFigures {
   labId?: string;
   /** Each repeat's own levels when a side pools several runs of one configuration (else empty). */
   repeats: Repeats;
+  /** How each of the side's benchmark commands ended (one per run that launched one). */
+  benchmarkExits: BenchmarkExit[];
   /** Tunnel devices (VXLAN, Geneve, GRE, …) that carried traffic, as "netns/device". */
   tunnelDevices: string[];
   /**
@@ -247,11 +255,23 @@ export interface Repeats {
   retransFraction: number[];
 }
 
-/** Packets lost on the path: device drops, full UDP receive buffers and drops by reason. */
+/** A benchmark command's end: its exit status (null: still running when the session stopped) and how long it ran. */
+export interface BenchmarkExit {
+  code: number | null;
+  seconds: number;
+}
+
+/**
+ * A UDP datagram dropped at its socket counts in Udp.InErrors, a full receive buffer in
+ * Udp.RcvbufErrors as well (udp.c: "an ENOMEM error is charged twice"): the larger is the drops.
+ */
+const udpDrops = (inErrors: number, rcvbufErrors: number): number => Math.max(inErrors, rcvbufErrors);
+
+/** Packets lost on the path: device drops, UDP drops at the socket and drops by reason. */
 export function lostPackets(f: RunFigures): number {
   return (
     f.deviceDrops.reduce((a, d) => a + d.drops, 0) +
-    f.udpRcvbufErrors +
+    f.udpReceiveErrors +
     [...f.dropReasons.values()].reduce((a, x) => a + x, 0)
   );
 }
@@ -276,6 +296,7 @@ export function sideFigures(runs: readonly RunFile[]): RunFigures {
   if (runs.length < 2) return fig;
   const each = runs.map((r) => runFigures(r));
   const defined = (xs: Array<number | undefined>): number[] => xs.filter((x): x is number => x !== undefined);
+  fig.benchmarkExits = each.flatMap((f) => f.benchmarkExits);
   fig.repeats = {
     runs: runs.length,
     packetsPerSecond: each.map((f) => f.packetsPerSecond),
@@ -400,6 +421,8 @@ function ownProcesses(run: RunFile): Set<number> {
   const own = new Set([daemon, ...run.processes.filter((p) => p.ppid === daemon).map((p) => p.pid)]);
   const bench = run.processes.find((p) => p.pid === run.command?.pid);
   if (bench && bench.ppid > 1) own.add(bench.ppid);
+  // Named by the client itself: a benchmark that exited before any sample leaves no parent to find.
+  if (run.command?.launcherPid) own.add(run.command.launcherPid);
   return own;
 }
 
@@ -458,6 +481,7 @@ export function runFigures(run: RunFile): RunFigures {
   const cpuPerKBSeries: number[] = [];
   const softirqSeries: number[] = [];
   const lossSeries: Array<{ events: number; trials: number }> = [];
+  let udpReceiveErrors = 0;
   const retransSeries: Array<{ events: number; trials: number }> = [];
   for (const s of intervals) {
     let busy = 0;
@@ -511,12 +535,14 @@ export function runFigures(run: RunFile): RunFigures {
       prev.drops += d.dropsPerSecond * s.seconds;
       drops.set(k, prev);
     }
+    const udp = { inErrors: 0, rcvbufErrors: 0 };
     for (const c of s.counters) {
       const a = c.attributes;
       if (c.probe === "snmp") {
         const key = `${a.protocol}.${c.metric}`;
         snmp.set(key, (snmp.get(key) ?? 0) + c.value);
-        if (key === "Udp.RcvbufErrors") lost += c.value;
+        if (key === "Udp.InErrors") udp.inErrors += c.value;
+        else if (key === "Udp.RcvbufErrors") udp.rcvbufErrors += c.value;
         else if (key === "Tcp.RetransSegs") seg.events += c.value;
         else if (key === "Tcp.OutSegs") seg.trials += c.value;
         else if (key === "Tcp.InSegs")
@@ -529,6 +555,9 @@ export function runFigures(run: RunFile): RunFigures {
         else conntrack.set(c.metric, (conntrack.get(c.metric) ?? 0) + c.value);
       }
     }
+    const udpLost = udpDrops(udp.inErrors, udp.rcvbufErrors);
+    udpReceiveErrors += udpLost;
+    lost += udpLost;
     lossSeries.push({ events: lost, trials: lost + pathRate(s) * s.seconds });
     retransSeries.push(seg);
   }
@@ -614,6 +643,7 @@ export function runFigures(run: RunFile): RunFigures {
     saturation,
     deviceDrops: [...drops.values()].sort((x, y) => y.drops - x.drops),
     udpRcvbufErrors: snmp.get("Udp.RcvbufErrors") ?? 0,
+    udpReceiveErrors,
     receiveBuffer: receiveBuffer(run.command?.argv, env?.socketBuffers),
     tcpBuffer: tcpBuffer(run.command?.argv, run.environment, tcpReceivedByNetns),
     lossSeries,
@@ -635,6 +665,14 @@ export function runFigures(run: RunFile): RunFigures {
     ownPids: ownProcesses(run),
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,
+    benchmarkExits: run.command
+      ? [
+          {
+            code: run.command.exitCode,
+            seconds: (run.command.endedAtMs - run.command.startedAtMs) / 1000,
+          },
+        ]
+      : [],
     tunnelDevices: tunnel.devices,
     tunnelShare: pathPackets > 0 ? tunnel.packets / pathPackets : 0,
     tunnelPackets: tunnel.packets,

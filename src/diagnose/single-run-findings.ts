@@ -45,7 +45,7 @@ export function coreSaturation(s: RunFigures): Finding | undefined {
 }
 
 export function drops(s: RunFigures): Finding | undefined {
-  const total = s.deviceDrops.reduce((a, d) => a + d.drops, 0) + s.udpRcvbufErrors;
+  const total = s.deviceDrops.reduce((a, d) => a + d.drops, 0) + s.udpReceiveErrors;
   if (total < 1) return undefined;
   return {
     code: "DROPS",
@@ -65,12 +65,12 @@ export function drops(s: RunFigures): Finding | undefined {
         subject: d.drops.toFixed(0),
         source: "/proc/<pid>/net/dev in that namespace",
       })),
-      ...(s.udpRcvbufErrors
+      ...(s.udpReceiveErrors
         ? [
             {
-              what: "UDP receive buffer errors",
-              subject: String(s.udpRcvbufErrors),
-              source: "/proc/net/snmp",
+              what: "UDP datagrams dropped at their socket (of them: full receive buffers)",
+              subject: `${s.udpReceiveErrors} (${s.udpRcvbufErrors})`,
+              source: "/proc/net/snmp Udp.InErrors (Udp.RcvbufErrors)",
             },
           ]
         : []),

@@ -1,4 +1,11 @@
-import { confidenceOf, NO_CHANGE, RUN_TO_RUN_NOISE, relativeChange, type RelativeChange } from "./noise.js";
+import {
+  confidenceOf,
+  MIN_RATE_EFFECT,
+  NO_CHANGE,
+  RUN_TO_RUN_NOISE,
+  relativeChange,
+  type RelativeChange,
+} from "./noise.js";
 import { num, pct, type Finding } from "./finding.js";
 import type { RunFigures } from "./run-figures.js";
 
@@ -33,6 +40,25 @@ export function costChange(b: RunFigures, s: RunFigures, byPackets: boolean): Re
       repeats: byPackets ? s.repeats.cpuUsPerPacket : s.repeats.cpuUsPerKB,
     },
   );
+}
+
+/** The compared rate and the bit rate of both runs, as evidence. */
+function levelEvidence(b: RunFigures, s: RunFigures, byPackets: boolean): Finding["evidence"] {
+  const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
+  return [
+    {
+      what: byPackets ? "packets per second" : "throughput",
+      baseline: num(level(b), 0),
+      subject: num(level(s), 0),
+      source: s.packetsSource,
+    },
+    {
+      what: "Mbit/s",
+      baseline: num(b.bitsPerSecond / 1e6, 1),
+      subject: num(s.bitsPerSecond / 1e6, 1),
+      source: s.rateSource,
+    },
+  ];
 }
 
 const RUN_TO_RUN_SOURCE = `the runs' own intervals; identical runs ±${Math.round(RUN_TO_RUN_NOISE * 100)}% each unless repeats measure it`;
@@ -112,13 +138,7 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
       confidence: confidenceOf(Math.max(rate.zRun, cost.zRun)),
       impact: 2,
       evidence: [
-        { what: `${what}`, baseline: num(level(b), 0), subject: num(level(s), 0), source: s.packetsSource },
-        {
-          what: "Mbit/s",
-          baseline: num(b.bitsPerSecond / 1e6, 1),
-          subject: num(s.bitsPerSecond / 1e6, 1),
-          source: s.rateSource,
-        },
+        ...levelEvidence(b, s, byPackets),
         {
           what: "CPU µs per packet (all cores)",
           baseline: num(b.cpuUsPerPacket),
@@ -136,6 +156,43 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
           source: RUN_TO_RUN_SOURCE,
         },
       ],
+    },
+  };
+}
+
+/**
+ * The symptom when one side's benchmark failed (benchmark-exit.ts) and the runs' intervals could
+ * not tell a difference (a benchmark that failed at once leaves no full interval): the failed
+ * side's whole-run rate, when it lies MIN_RATE_EFFECT or more below the other's, is the
+ * difference — a failed benchmark is not a draw of the host, so it needs no repeats to stand.
+ */
+export function failedRunSymptom(
+  b: RunFigures,
+  s: RunFigures,
+  side: "baseline" | "subject",
+): Symptom | undefined {
+  const byPackets = perPacket(b, s);
+  const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
+  const [slow, fast] = side === "subject" ? [level(s), level(b)] : [level(b), level(s)];
+  if (fast <= 0 || slow > fast * (1 - MIN_RATE_EFFECT)) return undefined;
+  const what = byPackets ? "packets per second" : "throughput";
+  const change = level(s) / Math.max(level(b), 1e-9) - 1;
+  const verdict: Verdict = side === "subject" ? "slower" : "faster";
+  const summary = `${pct(Math.abs(change))} ${change < 0 ? "lower" : "higher"} ${what}, the ${side}'s benchmark having failed`;
+  return {
+    verdict,
+    gap: -change,
+    costRise: 0,
+    standsAlone: true,
+    summary,
+    finding: {
+      code: verdict === "slower" ? "SLOWER" : "FASTER",
+      kind: "symptom",
+      title: `${s.label} vs ${b.label}: ${summary}`,
+      mechanism: "what the benchmark and the kernel's own counters measured; the causes below explain it",
+      confidence: "high",
+      impact: 2,
+      evidence: levelEvidence(b, s, byPackets),
     },
   };
 }

@@ -36,6 +36,7 @@ function commandRecord(c: CommandResult__Output): CommandRecord {
     startedAtMs: wireMs(c.startedAt),
     endedAtMs: wireMs(c.endedAt),
     output: c.output,
+    ...(c.launcherPid > 0 ? { launcherPid: c.launcherPid } : {}),
   };
 }
 

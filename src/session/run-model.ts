@@ -149,6 +149,11 @@ export const RunFileSchema = z.object({
       exitCode: num.nullable(),
       startedAtMs: num,
       endedAtMs: num,
+      launcherPid: num
+        .optional()
+        .describe(
+          "the client that launched it (overlayscope run): overlayscope's own process, never a competitor",
+        ),
     })
     .optional()
     .describe("the benchmark that ran during the session (run, lab bench, or a command target)"),

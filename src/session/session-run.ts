@@ -19,6 +19,8 @@ export interface CommandRecord {
   endedAtMs: number;
   /** What it printed on stdout, for its benchmark report. */
   output: string;
+  /** The client that launched it: overlayscope's own process, even when the benchmark exited before any sample saw it. */
+  launcherPid?: number;
 }
 
 /** Everything a session holds when it stops; the run is made from this alone. */

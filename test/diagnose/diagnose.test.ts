@@ -418,6 +418,7 @@ test("a smaller receive buffer in the subject (its benchmark's request or the ho
     ...fig,
     packets: delivered * lost.length,
     udpRcvbufErrors: lost.reduce((a, x) => a + x, 0),
+    udpReceiveErrors: lost.reduce((a, x) => a + x, 0),
     deviceDrops: [],
     dropReasons: new Map(),
     lossSeries: lost.map((e) => ({ events: e, trials: e + delivered })),
@@ -460,6 +461,7 @@ test("a smaller receive buffer in the subject (its benchmark's request or the ho
   const devices = (f: RunFigures): RunFigures => ({
     ...f,
     udpRcvbufErrors: 0,
+    udpReceiveErrors: 0,
     deviceDrops: [{ device: "wire0", netns: "h1", drops: f.udpRcvbufErrors }],
   });
   assert.equal(
@@ -990,4 +992,80 @@ test("COMPETING_TRAFFIC for TCP: the path's bits against the benchmark's goodput
   // Rates read from the devices themselves cannot be compared with the devices.
   const fromDevices = { ...tcp(7970, 15742), rateSource: "device counters: h1/wire0" };
   assert.equal(competingTraffic.evaluate(ctx(tcp(8310, 8279), fromDevices)), undefined);
+});
+
+// Measured (2026-12-06): with net.ipv4.udp_mem lowered to 16 24 32 pages, two of three subject runs'
+// iperf3 exited 1 after 31 s having delivered nothing, and one run a side said
+// no-material-difference — a failed benchmark is a mechanism in the run (its exit status).
+test("a benchmark that failed on one side only is named, in the direction of the failed side, and carries the verdict", () => {
+  const run = load("overlay-udp64-run.json");
+  const fig = sideFigures([run]);
+  const exits = (...codes: Array<number | null>) => codes.map((code) => ({ code, seconds: 31.5 }));
+  const rule = (b: RunFigures, s: RunFigures, gap: number) =>
+    causeFindings(b, s, { verdict: gap > 0 ? "slower" : "faster", gap, costRise: 0 }).find(
+      (f) => f.code === "BENCHMARK_FAILED",
+    );
+  const subjectFailed = rule(fig, { ...fig, benchmarkExits: exits(1) }, 0.98);
+  assert.equal(subjectFailed?.kind, "cause");
+  assert.equal(subjectFailed.explains, 1);
+  assert.match(
+    subjectFailed.title,
+    /the subject's benchmark failed: iperf3 exited with status 1 after 31.5 s/,
+  );
+  const baselineFailed = rule({ ...fig, benchmarkExits: exits(2) }, fig, -20);
+  assert.equal(baselineFailed?.kind, "cause");
+  assert.equal(baselineFailed.slowed, "baseline");
+  // Failed alike (stopped by a signal at the end of both sessions), or still running: nothing.
+  assert.equal(
+    rule({ ...fig, benchmarkExits: exits(143) }, { ...fig, benchmarkExits: exits(143) }, 0.5),
+    undefined,
+  );
+  assert.equal(rule(fig, { ...fig, benchmarkExits: exits(null) }, 0.5), undefined);
+  // Repeats: two of the subject's three failed.
+  assert.match(
+    rule(fig, { ...fig, benchmarkExits: exits(1, 0, 1) }, 0.6)!.title,
+    /2 of the subject's 3 benchmark runs failed/,
+  );
+  // The failed side was the faster one: a note, not the cause.
+  assert.equal(rule(fig, { ...fig, benchmarkExits: exits(1) }, -0.5)?.kind, "note");
+
+  // Whole runs: the subject's iperf3 exited 1 having delivered 2% of the baseline's datagrams.
+  const failed = structuredClone(run);
+  failed.command!.exitCode = 1;
+  const b = failed.benchmark!;
+  for (const i of b.intervals ?? []) {
+    i.packets = Math.round(i.packets * 0.02);
+    i.bitsPerSecond *= 0.02;
+  }
+  b.bitsPerSecond *= 0.02;
+  b.packetsReceived = Math.round(b.packetsReceived * 0.02);
+  b.packetsSent = Math.round(b.packetsSent * 0.02);
+  const d = diagnose(run, failed);
+  assert.equal(d.verdict, "slower");
+  assert.equal(d.findings.find((f) => f.kind === "cause")?.code, "BENCHMARK_FAILED");
+  assert.equal(diagnose(run, run).findings.filter((f) => f.code === "BENCHMARK_FAILED").length, 0);
+});
+
+test("UDP drops at the socket count as lost whatever their cause (Udp.InErrors): the host's UDP memory limit is named", () => {
+  const fig = sideFigures([load("overlay-udp64-run.json")]);
+  const side = (lost: number[], mem: number): RunFigures => ({
+    ...fig,
+    packets: 69_000 * lost.length,
+    udpRcvbufErrors: 0,
+    udpReceiveErrors: lost.reduce((a, x) => a + x, 0),
+    snmp: new Map([...fig.snmp, ["Udp.MemErrors", mem]]),
+    deviceDrops: [],
+    dropReasons: new Map(),
+    lossSeries: lost.map((e) => ({ events: e, trials: e + 69_000 })),
+    repeats: { ...fig.repeats, lossFraction: [] },
+  });
+  const base = side([40, 60, 30, 50, 45, 55], 0);
+  const tight = side([52_000, 48_000, 50_000, 51_000, 49_000, 50_000], 300_000);
+  const named = packetLoss.evaluate({ b: base, s: tight, gap: 0.4, costRise: 0 });
+  assert.ok(named, "PACKET_LOSS named");
+  assert.match(named.title, /UDP's memory limit \(Udp.MemErrors\)/);
+  assert.match(named.mechanism, /net.ipv4.udp_mem/);
+  assert.ok(
+    named.evidence.some((e) => e.source === "/proc/net/snmp Udp.MemErrors" && e.subject === "300000"),
+  );
 });

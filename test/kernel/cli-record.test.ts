@@ -106,6 +106,8 @@ test("cli-run: run launches the benchmark, keeps its output visible and records 
   const ours = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ")[16];
   // The embedded daemon yields to the benchmark as the standalone one does; the benchmark does not.
   assert.match(r.stdout, new RegExp(`nice=${ours} cli=10\\b`), r.stdout);
+  // The run is kept, and the user is told the benchmark failed (diagnose names it: BENCHMARK_FAILED).
+  assert.match(r.stdout, /warning: the benchmark exited with status 4/);
   const run = await readRunFile(out);
   assert.equal(run.command?.exitCode, 4);
   assert.ok(run.durationSeconds >= 2 && run.durationSeconds < 6, `duration ${run.durationSeconds}`);

@@ -385,6 +385,19 @@ const SCENARIOS: Scenario[] = [
     acted: moreLossByIperf3,
   },
   {
+    // The subject's benchmark never ran: its client asks a port nothing listens on and iperf3
+    // exits 1 at once ("unable to connect to server"). Until 2026-12-06 such a pair (seen with
+    // net.ipv4.udp_mem lowered: iperf3 exited 1 after 31 s having delivered nothing) was
+    // no-material-difference: a run that failed left no interval to compare.
+    name: "the subject's benchmark fails: its server is not listening (UDP)",
+    protocol: "udp",
+    clientExtra: ["-p", String(PORT + 30)],
+    verdict: "slower",
+    expect: "BENCHMARK_FAILED",
+    top: true,
+    allowed: ["BENCHMARK_FAILED"],
+  },
+  {
     // The same small buffer set another way: the host's default lowered (net.core.rmem_default
     // to 8 KB, what iperf3 -w 4K gets once the kernel doubles it), no flag on any command line.
     // The environment snapshot holds the sysctl, so the mechanism is in the runs again.

@@ -1,4 +1,5 @@
 import { benchmarkChanged } from "./benchmark-changed.js";
+import { benchmarkFailed } from "./benchmark-failed.js";
 import { competingTraffic } from "./competing-traffic.js";
 import { cpuAffinity } from "./cpu-affinity.js";
 import { mtuMismatch, offloadChanged, rpsChanged } from "./config-changes.js";
@@ -18,6 +19,7 @@ import { tcpBufferLimit } from "./tcp-buffer.js";
 
 /** Every cause rule; a new cause is one new file here and one scenario in the suite. */
 export const RULES: readonly Rule[] = [
+  benchmarkFailed,
   benchmarkChanged,
   qdiscLimit,
   cpuCompetition,

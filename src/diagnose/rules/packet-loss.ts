@@ -43,14 +43,19 @@ export const packetLoss: Rule = {
       .filter((x) => x.n > x.before)
       .sort((x, y) => y.n - y.before - (x.n - x.before));
     const explains = explainedShare(found.delta, ctx);
+    // UDP's memory for all sockets together (net.ipv4.udp_mem) ran out: Udp.MemErrors, not a full buffer.
+    const memErrors = (s.snmp.get("Udp.MemErrors") ?? 0) - (b.snmp.get("Udp.MemErrors") ?? 0);
+    const udpMemory = !rcvbuf && memErrors / (s.packets + ls) >= MIN_LOSS_DELTA;
     return {
       code: this.code,
-      title: `the subject lost ${pct(found.p2)} of its packets, the baseline ${pct(found.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : ""}${smaller ? `; its sockets had a ${s.receiveBuffer.bytes} B receive buffer, the baseline's ${b.receiveBuffer.bytes} B` : ""}`,
+      title: `the subject lost ${pct(found.p2)} of its packets, the baseline ${pct(found.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : udpMemory ? "; most for UDP's memory limit (Udp.MemErrors)" : ""}${smaller ? `; its sockets had a ${s.receiveBuffer.bytes} B receive buffer, the baseline's ${b.receiveBuffer.bytes} B` : ""}`,
       mechanism: smaller
         ? `the receiving socket's buffer overflows when the application reads slower than packets arrive, and the subject's was smaller (${s.receiveBuffer.source}), so it overflows sooner`
         : rcvbuf
           ? "the receiving socket's buffer overflows when the application reads slower than packets arrive (a small SO_RCVBUF makes it overflow sooner)"
-          : "every dropped packet was paid for on the path and never delivered",
+          : udpMemory
+            ? "UDP sockets together may hold no more queued datagrams than net.ipv4.udp_mem allows (pages, host-wide): beyond it every arriving datagram is dropped, whatever each socket's own buffer"
+            : "every dropped packet was paid for on the path and never delivered",
       confidence: confidenceOf(found.z),
       ...(explains !== undefined ? { explains } : {}),
       evidence: [
@@ -78,11 +83,21 @@ export const packetLoss: Rule = {
             ]
           : []),
         {
-          what: "UDP receive buffer errors",
-          baseline: String(b.udpRcvbufErrors),
-          subject: String(s.udpRcvbufErrors),
-          source: "/proc/net/snmp Udp.RcvbufErrors",
+          what: "UDP datagrams dropped at their socket (of them: full receive buffers)",
+          baseline: `${b.udpReceiveErrors} (${b.udpRcvbufErrors})`,
+          subject: `${s.udpReceiveErrors} (${s.udpRcvbufErrors})`,
+          source: "/proc/net/snmp Udp.InErrors (Udp.RcvbufErrors)",
         },
+        ...(udpMemory
+          ? [
+              {
+                what: "UDP datagrams dropped for UDP's memory limit",
+                baseline: String(b.snmp.get("Udp.MemErrors") ?? 0),
+                subject: String(s.snmp.get("Udp.MemErrors") ?? 0),
+                source: "/proc/net/snmp Udp.MemErrors",
+              },
+            ]
+          : []),
         ...s.deviceDrops.slice(0, 3).map((d) => ({
           what: `${d.netns}/${d.device} drops`,
           subject: d.drops.toFixed(0),

@@ -9,6 +9,7 @@ export interface CommandResult {
   'startedAt'?: (_google_protobuf_Timestamp | null);
   'endedAt'?: (_google_protobuf_Timestamp | null);
   'output'?: (string);
+  'launcherPid'?: (number);
 }
 
 export interface CommandResult__Output {
@@ -18,4 +19,5 @@ export interface CommandResult__Output {
   'startedAt': (_google_protobuf_Timestamp__Output | null);
   'endedAt': (_google_protobuf_Timestamp__Output | null);
   'output': (string);
+  'launcherPid': (number);
 }
