@@ -15,6 +15,8 @@ import { onShutdown } from "../util/shutdown.js";
 
 /** The tail of a benchmark's output the daemon takes (its report is at the end). */
 const MAX_OUTPUT = 1024 * 1024;
+/** The tail of its stderr kept in the run: where a failed benchmark says why. */
+const MAX_ERROR_OUTPUT = 2048;
 
 export interface RecordOptions {
   target: Target;
@@ -119,6 +121,7 @@ export async function recordSession(
           endedAt: wireTime(command.endedAtMs),
           output: command.output,
           launcherPid: process.pid,
+          errorOutput: command.errorOutput ?? "",
         },
       )
       .catch(() => undefined));
@@ -162,8 +165,13 @@ export async function runBenchmark(argv: string[], progress: (t: string) => void
     // Guarded: a `run` stopped by a signal (not the terminal's Ctrl-C, which reaches the whole
     // foreground group) or killed outright takes its benchmark with it instead of orphaning it.
     const child = withOriginalPriority(() =>
-      spawnGuarded(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "inherit"] }),
+      spawnGuarded(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] }),
     );
+    let errorOutput = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      process.stderr.write(d);
+      errorOutput = (errorOutput + d.toString("utf8")).slice(-MAX_ERROR_OUTPUT);
+    });
     let output = "";
     child.stdout?.on("data", (d: Buffer) => {
       // The output still reaches the terminal unchanged; the tail is kept for the report parser.
@@ -183,6 +191,7 @@ export async function runBenchmark(argv: string[], progress: (t: string) => void
         startedAtMs,
         endedAtMs: Date.now(),
         output,
+        ...(errorOutput ? { errorOutput } : {}),
       }),
     );
   });

@@ -259,6 +259,18 @@ export interface Repeats {
 export interface BenchmarkExit {
   code: number | null;
   seconds: number;
+  /** The last line it printed on stderr, where a failed benchmark says why. */
+  lastError?: string;
+}
+
+/** The last non-empty line of a benchmark's stderr tail. */
+function lastLine(text: string | undefined): string | undefined {
+  const line = text
+    ?.split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
+  return line ? line.slice(0, 300) : undefined;
 }
 
 /**
@@ -670,6 +682,7 @@ export function runFigures(run: RunFile): RunFigures {
           {
             code: run.command.exitCode,
             seconds: (run.command.endedAtMs - run.command.startedAtMs) / 1000,
+            ...(lastLine(run.command.errorOutput) ? { lastError: lastLine(run.command.errorOutput)! } : {}),
           },
         ]
       : [],

@@ -25,6 +25,9 @@ import { logRefusal } from "./refusal-log.js";
 
 const log = componentLogger("grpc-service");
 
+/** The tail of a benchmark's stderr a run keeps (the client sends at most this much too). */
+const MAX_ERROR_OUTPUT = 2048;
+
 /** A client's account of the benchmark it ran; sizes were bounded by the gRPC message limit. */
 function commandRecord(c: CommandResult__Output): CommandRecord {
   if (c.argv.length === 0 || c.argv.length > 4096)
@@ -37,6 +40,7 @@ function commandRecord(c: CommandResult__Output): CommandRecord {
     endedAtMs: wireMs(c.endedAt),
     output: c.output,
     ...(c.launcherPid > 0 ? { launcherPid: c.launcherPid } : {}),
+    ...(c.errorOutput ? { errorOutput: c.errorOutput.slice(-MAX_ERROR_OUTPUT) } : {}),
   };
 }
 

@@ -154,6 +154,10 @@ export const RunFileSchema = z.object({
         .describe(
           "the client that launched it (overlayscope run): overlayscope's own process, never a competitor",
         ),
+      errorOutput: z
+        .string()
+        .optional()
+        .describe("the tail of what it printed on stderr (at most 2 KiB): where a failed benchmark says why"),
     })
     .optional()
     .describe("the benchmark that ran during the session (run, lab bench, or a command target)"),

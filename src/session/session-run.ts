@@ -21,6 +21,8 @@ export interface CommandRecord {
   output: string;
   /** The client that launched it: overlayscope's own process, even when the benchmark exited before any sample saw it. */
   launcherPid?: number;
+  /** The tail of what it printed on stderr (at most 2 KiB): where a failed benchmark says why. */
+  errorOutput?: string;
 }
 
 /** Everything a session holds when it stops; the run is made from this alone. */

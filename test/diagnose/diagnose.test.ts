@@ -1012,6 +1012,17 @@ test("a benchmark that failed on one side only is named, in the direction of the
     subjectFailed.title,
     /the subject's benchmark failed: iperf3 exited with status 1 after 31.5 s/,
   );
+  // What the benchmark said last on stderr is the first thing a user needs.
+  const said = rule(
+    fig,
+    {
+      ...fig,
+      benchmarkExits: [{ code: 1, seconds: 0.1, lastError: "iperf3: error - unable to connect to server" }],
+    },
+    0.98,
+  );
+  assert.match(said!.title, /: "iperf3: error - unable to connect to server"$/);
+  assert.ok(said!.evidence.some((e) => e.subject === "iperf3: error - unable to connect to server"));
   const baselineFailed = rule({ ...fig, benchmarkExits: exits(2) }, fig, -20);
   assert.equal(baselineFailed?.kind, "cause");
   assert.equal(baselineFailed.slowed, "baseline");

@@ -9,6 +9,8 @@ export const CLI_ARGV: readonly string[] = [process.execPath, ...NODE_FLAGS, BIN
 
 export interface CliResult {
   code: number | null;
+  /** The CLI's own process id. */
+  pid: number;
   stdout: string;
   stderr: string;
 }
@@ -34,7 +36,7 @@ export function runCli(
     child.once("error", reject);
     child.once("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, pid: child.pid ?? 0, stdout, stderr });
     });
   });
 }

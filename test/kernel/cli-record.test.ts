@@ -99,7 +99,7 @@ test("cli-run: run launches the benchmark, keeps its output visible and records 
     "--",
     "sh",
     "-c",
-    "echo from-the-benchmark nice=$(cut -d' ' -f19 /proc/$$/stat) cli=$(cut -d' ' -f19 /proc/$PPID/stat); sleep 2; exit 4",
+    "echo from-the-benchmark nice=$(cut -d' ' -f19 /proc/$$/stat) cli=$(cut -d' ' -f19 /proc/$PPID/stat); sleep 2; echo 'bench: error - the reason' >&2; exit 4",
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /from-the-benchmark/);
@@ -110,6 +110,10 @@ test("cli-run: run launches the benchmark, keeps its output visible and records 
   assert.match(r.stdout, /warning: the benchmark exited with status 4/);
   const run = await readRunFile(out);
   assert.equal(run.command?.exitCode, 4);
+  // Its stderr still reaches the terminal, and its tail is kept: where a failed benchmark says why.
+  assert.match(r.stderr, /bench: error - the reason/);
+  assert.equal(run.command?.errorOutput, "bench: error - the reason\n");
+  assert.equal(run.command?.launcherPid, r.pid);
   assert.ok(run.durationSeconds >= 2 && run.durationSeconds < 6, `duration ${run.durationSeconds}`);
 });
 

@@ -41,7 +41,8 @@ function cliIn(
       onStderr?.(stderr);
     });
     child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
+    // ip netns exec execs the CLI, so the child is the CLI itself.
+    child.once("close", (code) => resolve({ code, pid: child.pid ?? 0, stdout, stderr }));
   });
 }
 

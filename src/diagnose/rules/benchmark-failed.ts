@@ -27,6 +27,7 @@ export const benchmarkFailed: Rule = {
     const tool = f.benchmarkSettings?.tool ?? "the benchmark";
     // The failed side is the slower one: its failure accounts for the whole difference.
     const explainsIt = side === "subject" ? gap > 0 : gap < 0;
+    const said = f.benchmarkExits.filter(failed).find((e) => e.lastError)?.lastError;
     const evidence: Evidence[] = [
       {
         what: "the benchmark command's end",
@@ -34,13 +35,23 @@ export const benchmarkFailed: Rule = {
         subject: exitsText(s),
         source: "the run's command (exit status, start and end)",
       },
+      ...(said
+        ? [
+            {
+              what: `the ${side}'s failed benchmark said, last`,
+              ...(side === "baseline" ? { baseline: said, subject: "-" } : { subject: said }),
+              source: "its stderr, as the run kept it",
+            },
+          ]
+        : []),
     ];
     return {
       code: this.code,
       title:
-        runs > 1
+        (runs > 1
           ? `${n} of the ${side}'s ${runs} benchmark runs failed (${tool} exited with a status other than 0)`
-          : `the ${side}'s benchmark failed: ${tool} exited with ${exitsText(f)}`,
+          : `the ${side}'s benchmark failed: ${tool} exited with ${exitsText(f)}`) +
+        (said ? `: "${said}"` : ""),
       mechanism:
         "a benchmark that fails (no server, a refused or timed-out connection, an error of its own) measures little or nothing: the failed run's figures are what the path carried, not the configuration's result; its own output says why it failed",
       confidence: "high",

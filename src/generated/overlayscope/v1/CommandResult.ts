@@ -10,6 +10,7 @@ export interface CommandResult {
   'endedAt'?: (_google_protobuf_Timestamp | null);
   'output'?: (string);
   'launcherPid'?: (number);
+  'errorOutput'?: (string);
 }
 
 export interface CommandResult__Output {
@@ -20,4 +21,5 @@ export interface CommandResult__Output {
   'endedAt': (_google_protobuf_Timestamp__Output | null);
   'output': (string);
   'launcherPid': (number);
+  'errorOutput': (string);
 }
