@@ -8,15 +8,13 @@ import type { StreamSessionResponse__Output } from "../generated/overlayscope/v1
 import type { StartSessionRequest } from "../generated/overlayscope/v1/StartSessionRequest.js";
 import type { Target } from "../generated/overlayscope/v1/Target.js";
 import type { RunFile } from "../run/run-file.js";
-import type { CommandRecord } from "../session/session-run.js";
+import { MAX_ERROR_OUTPUT, type CommandRecord } from "../session/session-run.js";
 import { OverlayscopeError, invalidArgument } from "../util/errors.js";
 import { withOriginalPriority } from "../util/priority.js";
 import { onShutdown } from "../util/shutdown.js";
 
 /** The tail of a benchmark's output the daemon takes (its report is at the end). */
 const MAX_OUTPUT = 1024 * 1024;
-/** The tail of its stderr kept in the run: where a failed benchmark says why. */
-const MAX_ERROR_OUTPUT = 2048;
 
 export interface RecordOptions {
   target: Target;

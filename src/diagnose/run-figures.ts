@@ -263,14 +263,18 @@ export interface BenchmarkExit {
   lastError?: string;
 }
 
-/** The last non-empty line of a benchmark's stderr tail. */
-function lastLine(text: string | undefined): string | undefined {
-  const line = text
+/** How the run's benchmark command ended, with the last non-empty line of its stderr tail. */
+function benchmarkExit(c: NonNullable<RunFile["command"]>): BenchmarkExit {
+  const said = c.errorOutput
     ?.split("\n")
     .map((l) => l.trim())
     .filter(Boolean)
     .pop();
-  return line ? line.slice(0, 300) : undefined;
+  return {
+    code: c.exitCode,
+    seconds: (c.endedAtMs - c.startedAtMs) / 1000,
+    ...(said ? { lastError: said.slice(0, 300) } : {}),
+  };
 }
 
 /**
@@ -677,15 +681,7 @@ export function runFigures(run: RunFile): RunFigures {
     ownPids: ownProcesses(run),
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,
-    benchmarkExits: run.command
-      ? [
-          {
-            code: run.command.exitCode,
-            seconds: (run.command.endedAtMs - run.command.startedAtMs) / 1000,
-            ...(lastLine(run.command.errorOutput) ? { lastError: lastLine(run.command.errorOutput)! } : {}),
-          },
-        ]
-      : [],
+    benchmarkExits: run.command ? [benchmarkExit(run.command)] : [],
     tunnelDevices: tunnel.devices,
     tunnelShare: pathPackets > 0 ? tunnel.packets / pathPackets : 0,
     tunnelPackets: tunnel.packets,

@@ -42,9 +42,14 @@ export function costChange(b: RunFigures, s: RunFigures, byPackets: boolean): Re
   );
 }
 
+/** The rate a comparison compares: packets per second where both runs counted them, else bits. */
+function rateLevel(f: RunFigures, byPackets: boolean): number {
+  return byPackets ? f.packetsPerSecond : f.bitsPerSecond;
+}
+
 /** The compared rate and the bit rate of both runs, as evidence. */
 function levelEvidence(b: RunFigures, s: RunFigures, byPackets: boolean): Finding["evidence"] {
-  const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
+  const level = (f: RunFigures): number => rateLevel(f, byPackets);
   return [
     {
       what: byPackets ? "packets per second" : "throughput",
@@ -98,7 +103,7 @@ function bothSidesRepeated(b: Pick<RunFigures, "repeats">, s: Pick<RunFigures, "
  */
 export function symptom(b: RunFigures, s: RunFigures): Symptom {
   const byPackets = perPacket(b, s);
-  const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
+  const level = (f: RunFigures): number => rateLevel(f, byPackets);
   const repeats = (f: RunFigures): number[] =>
     byPackets ? f.repeats.packetsPerSecond : f.repeats.bitsPerSecond;
   const rate = relativeChange(
@@ -172,7 +177,7 @@ export function failedRunSymptom(
   side: "baseline" | "subject",
 ): Symptom | undefined {
   const byPackets = perPacket(b, s);
-  const level = (f: RunFigures): number => (byPackets ? f.packetsPerSecond : f.bitsPerSecond);
+  const level = (f: RunFigures): number => rateLevel(f, byPackets);
   const [slow, fast] = side === "subject" ? [level(s), level(b)] : [level(b), level(s)];
   if (fast <= 0 || slow > fast * (1 - MIN_RATE_EFFECT)) return undefined;
   const what = byPackets ? "packets per second" : "throughput";

@@ -17,16 +17,13 @@ import { pmuInventory } from "../collectors/perf-stat.js";
 import { daemonInventory } from "../session/session.js";
 import { invalidArgument, OverlayscopeError } from "../util/errors.js";
 import type { CommandResult__Output } from "../generated/overlayscope/v1/CommandResult.js";
-import type { CommandRecord } from "../session/session-run.js";
+import { MAX_ERROR_OUTPUT, type CommandRecord } from "../session/session-run.js";
 import { componentLogger } from "../util/log.js";
 import { wireMs, wireTime } from "../util/wire-time.js";
 import { toServiceError } from "./status.js";
 import { logRefusal } from "./refusal-log.js";
 
 const log = componentLogger("grpc-service");
-
-/** The tail of a benchmark's stderr a run keeps (the client sends at most this much too). */
-const MAX_ERROR_OUTPUT = 2048;
 
 /** A client's account of the benchmark it ran; sizes were bounded by the gRPC message limit. */
 function commandRecord(c: CommandResult__Output): CommandRecord {

@@ -25,6 +25,9 @@ export interface CommandRecord {
   errorOutput?: string;
 }
 
+/** The tail of a benchmark's stderr a run keeps (CommandRecord.errorOutput): the client sends no more, the daemon keeps no more. */
+export const MAX_ERROR_OUTPUT = 2048;
+
 /** Everything a session holds when it stops; the run is made from this alone. */
 export interface RunParts {
   version: string;

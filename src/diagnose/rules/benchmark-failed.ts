@@ -23,11 +23,12 @@ export const benchmarkFailed: Rule = {
     if (!side) return undefined;
     const f = side === "subject" ? s : b;
     const runs = f.benchmarkExits.length;
-    const n = f.benchmarkExits.filter(failed).length;
+    const failures = f.benchmarkExits.filter(failed);
+    const n = failures.length;
     const tool = f.benchmarkSettings?.tool ?? "the benchmark";
     // The failed side is the slower one: its failure accounts for the whole difference.
     const explainsIt = side === "subject" ? gap > 0 : gap < 0;
-    const said = f.benchmarkExits.filter(failed).find((e) => e.lastError)?.lastError;
+    const said = failures.find((e) => e.lastError)?.lastError;
     const evidence: Evidence[] = [
       {
         what: "the benchmark command's end",
