@@ -99,6 +99,11 @@ export interface RunFigures {
   receiveBuffer: SocketBufferFigure;
   /** The smallest socket buffer the run's TCP connections could grow; undefined without TCP ends or sysctls. */
   tcpBuffer: SocketBufferFigure | undefined;
+  /**
+   * Datagrams the benchmark itself counted lost (sent − received, tools that count both): its
+   * own flow's loss wherever it happened, also where no counter overlayscope reads looks.
+   */
+  benchmarkLost: number;
   /** Per interval: packets lost (device drops, socket buffer errors, drops probe) out of lost + the path's packets. */
   lossSeries: IntervalCounts;
   /** Per interval: TCP segments retransmitted out of segments sent (all namespaces). */
@@ -283,13 +288,23 @@ function benchmarkExit(c: NonNullable<RunFile["command"]>): BenchmarkExit {
  */
 const udpDrops = (inErrors: number, rcvbufErrors: number): number => Math.max(inErrors, rcvbufErrors);
 
-/** Packets lost on the path: device drops, UDP drops at the socket and drops by reason. */
-export function lostPackets(f: RunFigures): number {
+/** Packets the counters saw dropped: device drops, UDP drops at the socket and drops by reason. */
+export function countedLoss(f: RunFigures): number {
   return (
     f.deviceDrops.reduce((a, d) => a + d.drops, 0) +
     f.udpReceiveErrors +
     [...f.dropReasons.values()].reduce((a, x) => a + x, 0)
   );
+}
+
+/**
+ * Packets lost on the path: what the counters saw, or the benchmark's own count of its flow's loss
+ * where that is larger — a datagram a netfilter rule drops on the underlay counts in no device,
+ * socket or UDP counter (only the opt-in drops probe sees it), yet the receiver never got it.
+ * The larger, not the sum: the counters' drops are mostly the benchmark's own datagrams.
+ */
+export function lostPackets(f: RunFigures): number {
+  return Math.max(countedLoss(f), f.benchmarkLost);
 }
 
 const NO_REPEATS: Repeats = {
@@ -630,6 +645,7 @@ export function runFigures(run: RunFile): RunFigures {
     pathBitsPerSecond: path && seconds > 0 ? path.bits / seconds : 0,
     pathPacketsPerSecond: path && seconds > 0 ? path.pkts / seconds : 0,
     sentPacketsPerSecond: b && b.seconds > 0 ? b.packetsSent / b.seconds : 0,
+    benchmarkLost: !fromDevice && b.packetsSent > 0 ? Math.max(0, b.packetsSent - b.packetsReceived) : 0,
     countsPackets: !fromDevice && !b.packetsSource.startsWith("device counters"),
     cpuPerKBSeries: active.cpuKB,
     pathDevice: path?.name ?? "",

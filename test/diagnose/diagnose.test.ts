@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
 import {
+  lostPackets,
   runFigures,
   sideFigures,
   type CpuQuotaFigure,
@@ -1079,4 +1080,37 @@ test("UDP drops at the socket count as lost whatever their cause (Udp.InErrors):
   assert.ok(
     named.evidence.some((e) => e.source === "/proc/net/snmp Udp.MemErrors" && e.subject === "300000"),
   );
+});
+
+test("datagrams the benchmark counted lost where no counter looked (a netfilter drop) count as lost: named, and said to be unseen by the counters", () => {
+  const fig = sideFigures([load("overlay-udp64-run.json")]);
+  // Per second: 69 000 delivered, a few socket drops on both sides; the subject's iperf3 counted
+  // 5% of its datagrams lost (an nftables rule dropped them on the underlay, 2026-12-06).
+  const side = (socketLost: number[], benchmarkLost: number): RunFigures => ({
+    ...fig,
+    packets: 69_000 * socketLost.length,
+    udpRcvbufErrors: socketLost.reduce((a, x) => a + x, 0),
+    udpReceiveErrors: socketLost.reduce((a, x) => a + x, 0),
+    benchmarkLost,
+    deviceDrops: [],
+    dropReasons: new Map(),
+    lossSeries: socketLost.map((e) => ({ events: e, trials: e + 69_000 })),
+    repeats: { ...fig.repeats, lossFraction: [] },
+  });
+  const socket = [40, 60, 30, 50, 45, 55];
+  const base = side(socket, 280);
+  const dropped = side(socket, 21_800);
+  assert.equal(lostPackets(base), 280, "the counters' drops when the benchmark counted fewer");
+  assert.equal(lostPackets(dropped), 21_800, "the benchmark's count when the counters saw less");
+  const named = packetLoss.evaluate({ b: base, s: dropped, gap: 0.05, costRise: 0 });
+  assert.ok(named, "PACKET_LOSS named");
+  assert.match(named.title, /lost 5\.0% of its packets.*no device, socket or UDP counter saw it/);
+  assert.match(named.mechanism, /drops probe/);
+  assert.ok(named.evidence.some((e) => e.baseline === "280 / 280" && e.subject === "21800 / 280"));
+  // Counted alike by both: an A/A pair names nothing.
+  assert.equal(packetLoss.evaluate({ b: base, s: side(socket, 300), gap: 0, costRise: 0 }), undefined);
+  // The loss the counters saw in full receive buffers keeps its own mechanism.
+  const full = side([3400, 3600, 3500, 3300, 3500, 3400], 20_700);
+  const inBuffers = packetLoss.evaluate({ b: base, s: full, gap: 0.05, costRise: 0 });
+  assert.match(inBuffers?.title ?? "", /full socket receive buffers/);
 });

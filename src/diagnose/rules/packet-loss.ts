@@ -1,6 +1,6 @@
-import { confidenceOf, fractionRatioChange, LOSS_RUN_TO_RUN_LOG_SD } from "../noise.js";
+import { confidenceOf, fractionRatioChange, LOSS_RUN_TO_RUN_LOG_SD, type IntervalCounts } from "../noise.js";
 import { pct } from "../finding.js";
-import { lostPackets } from "../run-figures.js";
+import { countedLoss, lostPackets, type RunFigures } from "../run-figures.js";
 import { explainedShare, type Rule } from "./rule.js";
 
 /** A loss worth naming: one packet in a hundred more than the baseline lost. */
@@ -17,8 +17,12 @@ export const packetLoss: Rule = {
     if (!b.packets || !s.packets) return undefined;
     const lb = lostPackets(b);
     const ls = lostPackets(s);
-    const base = { events: lb, trials: lb + b.packets, intervals: b.lossSeries };
-    const subj = { events: ls, trials: ls + s.packets, intervals: s.lossSeries };
+    // The per-interval series holds the counters' drops: it describes a run's loss only where the
+    // counters saw it, not a loss the benchmark alone counted (its report has no per-interval loss).
+    const intervalsOf = (f: RunFigures, lost: number): IntervalCounts | undefined =>
+      countedLoss(f) >= lost ? f.lossSeries : undefined;
+    const base = { events: lb, trials: lb + b.packets, intervals: intervalsOf(b, lb) };
+    const subj = { events: ls, trials: ls + s.packets, intervals: intervalsOf(s, ls) };
     // Loss comes in bursts (a socket buffer overflows for a moment, then drains) and its level moves
     // by a factor between identical runs: both count in each run's error (measured when repeats exist).
     const c = fractionRatioChange(
@@ -46,16 +50,22 @@ export const packetLoss: Rule = {
     // UDP's memory for all sockets together (net.ipv4.udp_mem) ran out: Udp.MemErrors, not a full buffer.
     const memErrors = (s.snmp.get("Udp.MemErrors") ?? 0) - (b.snmp.get("Udp.MemErrors") ?? 0);
     const udpMemory = !rcvbuf && memErrors / (s.packets + ls) >= MIN_LOSS_DELTA;
+    // Most of the rise where no counter looked: not a device, not a socket (a netfilter rule, a
+    // tunnel endpoint). Where the drops probe ran, its reasons would have counted it.
+    const unseen = ls - countedLoss(s) - Math.max(0, lb - countedLoss(b));
+    const uncounted = !reasons[0] && !rcvbuf && !udpMemory && unseen > (ls - lb) / 2;
     return {
       code: this.code,
-      title: `the subject lost ${pct(found.p2)} of its packets, the baseline ${pct(found.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : udpMemory ? "; most for UDP's memory limit (Udp.MemErrors)" : ""}${smaller ? `; its sockets had a ${s.receiveBuffer.bytes} B receive buffer, the baseline's ${b.receiveBuffer.bytes} B` : ""}`,
+      title: `the subject lost ${pct(found.p2)} of its packets, the baseline ${pct(found.p1)}${reasons[0] ? `; most for ${reasons[0].r}` : rcvbuf ? "; most in full socket receive buffers" : udpMemory ? "; most for UDP's memory limit (Udp.MemErrors)" : uncounted ? "; most where no device, socket or UDP counter saw it (the benchmark's own count)" : ""}${smaller ? `; its sockets had a ${s.receiveBuffer.bytes} B receive buffer, the baseline's ${b.receiveBuffer.bytes} B` : ""}`,
       mechanism: smaller
         ? `the receiving socket's buffer overflows when the application reads slower than packets arrive, and the subject's was smaller (${s.receiveBuffer.source}), so it overflows sooner`
         : rcvbuf
           ? "the receiving socket's buffer overflows when the application reads slower than packets arrive (a small SO_RCVBUF makes it overflow sooner)"
           : udpMemory
             ? "UDP sockets together may hold no more queued datagrams than net.ipv4.udp_mem allows (pages, host-wide): beyond it every arriving datagram is dropped, whatever each socket's own buffer"
-            : "every dropped packet was paid for on the path and never delivered",
+            : uncounted
+              ? "the packets were dropped on the path where no device or socket counter looks (a netfilter rule drops without counting in them; so may a tunnel endpoint or routing): the drops probe (add `drops` to --probes) records the kernel's reason and the dropping function"
+              : "every dropped packet was paid for on the path and never delivered",
       confidence: confidenceOf(found.z),
       ...(explains !== undefined ? { explains } : {}),
       evidence: [
@@ -65,6 +75,16 @@ export const packetLoss: Rule = {
           subject: `${Math.round(ls)} / ${s.packets}`,
           source: `drops counters; ${s.packetsSource}`,
         },
+        ...(s.benchmarkLost > 0 || b.benchmarkLost > 0
+          ? [
+              {
+                what: "datagrams the benchmark counted lost / seen dropped by the counters",
+                baseline: `${b.benchmarkLost} / ${Math.round(countedLoss(b))}`,
+                subject: `${s.benchmarkLost} / ${Math.round(countedLoss(s))}`,
+                source: `${s.packetsSource}; device, UDP and drops-probe counters`,
+              },
+            ]
+          : []),
         ...reasons.slice(0, 4).map((x) => ({
           what: `drop reason ${x.r}`,
           baseline: String(x.before),
