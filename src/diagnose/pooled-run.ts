@@ -23,6 +23,8 @@ export function poolRuns(runs: readonly RunFile[]): RunFile {
     window: { startMs: first.window.startMs, endMs: last.window.endMs },
     durationSeconds: duration,
     snapshots: runs.flatMap((r) => r.snapshots),
+    // Repeats recorded with different probes: every probe any of them ran.
+    probes: [...new Map(runs.flatMap((r) => r.probes).map((p) => [p.name, p])).values()],
     profile: { hz: first.profile.hz, durationSeconds: duration, stacks },
     summary: {
       ...first.summary,

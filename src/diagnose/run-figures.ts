@@ -152,6 +152,45 @@ export interface RunFigures {
   tunnelPackets: number;
   /** Stack samples per second per busy CPU: samples ÷ hz is CPU time. */
   stackHz: number;
+  /** The probes the run was recorded with (the run's probe list). */
+  recordedProbes: string[];
+  /** Each probe's time in the kernel over the window, largest first (probeCpuOf). */
+  probeCpu: ProbeCpuFigure[];
+  /** All probes' kernel time as a share of all CPUs' time over the window. */
+  probeCpuShare: number;
+}
+
+export interface ProbeCpuFigure {
+  probe: string;
+  variant: string;
+  /** Its BPF programs' run time plus dispatch, as a share of all CPUs' time over the window. */
+  share: number;
+  eventsPerSecond: number;
+}
+
+/**
+ * What overlayscope's own probes cost in the kernel, from each full interval's BPF run-time
+ * statistics (run time measured, dispatch calibrated: src/probes/self-cost.ts), time-weighted.
+ */
+function probeCpuOf(intervals: readonly RunSnapshot[], cpus: number): ProbeCpuFigure[] {
+  const seconds = intervals.reduce((a, i) => a + i.seconds, 0);
+  if (seconds <= 0 || cpus <= 0) return [];
+  const by = new Map<string, { variant: string; cpuSeconds: number; events: number }>();
+  for (const i of intervals)
+    for (const c of i.probeCosts) {
+      const t = by.get(c.probe) ?? { variant: c.variant, cpuSeconds: 0, events: 0 };
+      t.cpuSeconds += (c.cpuPercent / 100) * i.seconds;
+      t.events += c.eventsPerSecond * i.seconds;
+      by.set(c.probe, t);
+    }
+  return [...by]
+    .map(([probe, t]) => ({
+      probe,
+      variant: t.variant,
+      share: t.cpuSeconds / (seconds * cpus),
+      eventsPerSecond: t.events / seconds,
+    }))
+    .sort((x, y) => y.share - x.share);
 }
 
 export interface CpuQuotaFigure {
@@ -622,6 +661,7 @@ export function runFigures(run: RunFile): RunFigures {
   const env = run.environment?.start;
   const ctMaxes = (env?.netns ?? []).map((n) => n.conntrackMax).filter((x): x is number => x !== undefined);
   const tunnel = tunnelTraffic(run, intervals);
+  const probeCpu = probeCpuOf(intervals, run.host.cpus);
   // Every packet the path carried, the benchmark's and any other traffic's: what the host-wide
   // softirq counts were spent on (the per-interval series divide by the path's rate too).
   const pathPackets = Math.max(packets, path?.pkts ?? 0);
@@ -702,6 +742,9 @@ export function runFigures(run: RunFile): RunFigures {
     tunnelShare: pathPackets > 0 ? tunnel.packets / pathPackets : 0,
     tunnelPackets: tunnel.packets,
     stackHz: run.profile.hz,
+    recordedProbes: run.probes.map((p) => p.name),
+    probeCpu,
+    probeCpuShare: probeCpu.reduce((a, p) => a + p.share, 0),
   };
   if (env) fig.environment = env;
   if (run.lab) fig.labId = run.lab.id;

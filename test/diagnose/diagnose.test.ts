@@ -9,11 +9,13 @@ import {
   runFigures,
   sideFigures,
   type CpuQuotaFigure,
+  type ProbeCpuFigure,
   type RunFigures,
 } from "../../src/diagnose/run-figures.js";
 import { competingTraffic } from "../../src/diagnose/rules/competing-traffic.js";
 import { cpuQuota } from "../../src/diagnose/rules/cpu-quota.js";
 import { packetLoss } from "../../src/diagnose/rules/packet-loss.js";
+import { probeCost } from "../../src/diagnose/rules/probe-cost.js";
 import { receiveBuffer } from "../../src/diagnose/receive-buffer.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
@@ -1113,4 +1115,50 @@ test("datagrams the benchmark counted lost where no counter looked (a netfilter 
   const full = side([3400, 3600, 3500, 3300, 3500, 3400], 20_700);
   const inBuffers = packetLoss.evaluate({ b: base, s: full, gap: 0.05, costRise: 0 });
   assert.match(inBuffers?.title ?? "", /full socket receive buffers/);
+});
+
+test("overlayscope's own probes: a side recorded with costlier probes is named, in either direction; the default sampler never is", () => {
+  const fig = sideFigures([load("overlay-udp64-run.json")]);
+  const sampler = { probe: "stacks", variant: "tick", share: 0.001, eventsPerSecond: 400 };
+  const recorded = (extra: ProbeCpuFigure[]): RunFigures => ({
+    ...fig,
+    recordedProbes: ["stacks", ...extra.map((p) => p.probe)],
+    probeCpu: [...extra, sampler],
+    probeCpuShare: [...extra, sampler].reduce((a, p) => a + p.share, 0),
+  });
+  const plain = recorded([]);
+  // What a subject recorded with netdev and softirq cost here (2026-12-06): 22% and 4% of all CPUs.
+  const deep = recorded([
+    { probe: "netdev", variant: "tracepoint", share: 0.223, eventsPerSecond: 250_000 },
+    { probe: "softirq", variant: "tracepoint", share: 0.04, eventsPerSecond: 45_000 },
+  ]);
+  const named = probeCost.evaluate({ b: plain, s: deep, gap: 0.6, costRise: 1.27 });
+  assert.ok(named, "PROBE_COST named");
+  assert.match(named.title, /26\.3% more of all CPUs' time in the subject/);
+  assert.match(named.title, /recorded with netdev, softirq, the baseline without/);
+  assert.ok(Math.abs(named.explains! - 0.263 / 0.6) < 1e-9, "explains its share of the gap");
+  assert.ok(named.evidence.some((e) => e.baseline === "stacks" && e.subject === "stacks, netdev, softirq"));
+  // The costlier recording in the baseline explains a faster subject.
+  const lead = probeCost.evaluate({ b: deep, s: plain, gap: -1.5, costRise: -0.5 });
+  assert.equal(lead?.slowed, "baseline");
+  // Both sides alike, or a probe that costs less than the rate noise floor: nothing.
+  assert.equal(probeCost.evaluate({ b: deep, s: deep, gap: 0, costRise: 0 }), undefined);
+  const cheap = recorded([{ probe: "hardirq", variant: "tracepoint", share: 0.02, eventsPerSecond: 900 }]);
+  assert.equal(probeCost.evaluate({ b: plain, s: cheap, gap: 0, costRise: 0 }), undefined);
+  // From a recorded run: its intervals' BPF statistics, time-weighted, as a share of all CPUs.
+  const run = structuredClone(load("overlay-udp64-run.json"));
+  for (const i of run.snapshots)
+    i.probeCosts = [
+      {
+        probe: "netdev",
+        variant: "tracepoint",
+        eventsPerSecond: 200_000,
+        runNsPerEvent: 700,
+        dispatchNsPerEvent: 300,
+        cpuPercent: 20,
+      },
+    ];
+  const f = runFigures(run);
+  assert.ok(Math.abs(f.probeCpuShare - 0.2 / run.host.cpus) < 1e-9, `${f.probeCpuShare}`);
+  assert.ok(Math.abs(f.probeCpu[0]!.eventsPerSecond - 200_000) < 1e-6);
 });

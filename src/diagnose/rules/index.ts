@@ -11,6 +11,7 @@ import { deeperPath } from "./deeper-path.js";
 import { hostContention } from "./host-contention.js";
 import { encapsulation, netfilter } from "./frame-class.js";
 import { packetLoss } from "./packet-loss.js";
+import { probeCost } from "./probe-cost.js";
 import { qdiscLimit } from "./qdisc-limit.js";
 import { retransmissions } from "./retransmissions.js";
 import type { Rule } from "./rule.js";
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   qdiscLimit,
   cpuCompetition,
   hostContention,
+  probeCost,
   cpuQuota,
   cpuAffinity,
   competingTraffic,
