@@ -327,12 +327,18 @@ function benchmarkExit(c: NonNullable<RunFile["command"]>): BenchmarkExit {
  */
 const udpDrops = (inErrors: number, rcvbufErrors: number): number => Math.max(inErrors, rcvbufErrors);
 
-/** Packets the counters saw dropped: device drops, UDP drops at the socket and drops by reason. */
+/**
+ * Packets dropped, from the counters and the drops probe: a drop at a device or a UDP socket is
+ * also a kfree_skb with its reason, so where the probe ran it saw those too — the larger of the
+ * two, not their sum (which counted every socket-buffer drop twice).
+ */
+const seenDropped = (counters: number, byReason: number): number => Math.max(counters, byReason);
+
+/** Packets the counters saw dropped: device drops and UDP drops at the socket, or the drops probe's reasons. */
 export function countedLoss(f: RunFigures): number {
-  return (
-    f.deviceDrops.reduce((a, d) => a + d.drops, 0) +
-    f.udpReceiveErrors +
-    [...f.dropReasons.values()].reduce((a, x) => a + x, 0)
+  return seenDropped(
+    f.deviceDrops.reduce((a, d) => a + d.drops, 0) + f.udpReceiveErrors,
+    [...f.dropReasons.values()].reduce((a, x) => a + x, 0),
   );
 }
 
@@ -596,6 +602,7 @@ export function runFigures(run: RunFile): RunFigures {
       });
     }
     let lost = 0;
+    let byReason = 0;
     const seg = { events: 0, trials: 0 };
     for (const d of s.devices) {
       if (d.dropsPerSecond <= 0) continue;
@@ -619,7 +626,7 @@ export function runFigures(run: RunFile): RunFigures {
           tcpReceivedByNetns.set(Number(a.netns), (tcpReceivedByNetns.get(Number(a.netns)) ?? 0) + c.value);
       } else if (c.probe === "drops" && c.metric === "packets") {
         dropReasons.set(a.reason ?? "", (dropReasons.get(a.reason ?? "") ?? 0) + c.value);
-        lost += c.value;
+        byReason += c.value;
       } else if (c.probe === "conntrack") {
         if (c.metric === "entries") ctEntriesMax = Math.max(ctEntriesMax, c.value);
         else conntrack.set(c.metric, (conntrack.get(c.metric) ?? 0) + c.value);
@@ -627,7 +634,7 @@ export function runFigures(run: RunFile): RunFigures {
     }
     const udpLost = udpDrops(udp.inErrors, udp.rcvbufErrors);
     udpReceiveErrors += udpLost;
-    lost += udpLost;
+    lost = seenDropped(lost + udpLost, byReason);
     lossSeries.push({ events: lost, trials: lost + pathRate(s) * s.seconds });
     retransSeries.push(seg);
   }

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
 import {
+  countedLoss,
   lostPackets,
   runFigures,
   sideFigures,
@@ -1104,6 +1105,10 @@ test("datagrams the benchmark counted lost where no counter looked (a netfilter 
   const dropped = side(socket, 21_800);
   assert.equal(lostPackets(base), 280, "the counters' drops when the benchmark counted fewer");
   assert.equal(lostPackets(dropped), 21_800, "the benchmark's count when the counters saw less");
+  // The drops probe sees the socket's drops too (kfree_skb, SOCKET_RCVBUFF): counted once, not twice.
+  const probed: RunFigures = { ...base, benchmarkLost: 0, dropReasons: new Map([["SOCKET_RCVBUFF", 280]]) };
+  assert.equal(countedLoss(probed), 280);
+  assert.equal(countedLoss({ ...probed, dropReasons: new Map([["NETFILTER_DROP", 900]]) }), 900);
   const named = packetLoss.evaluate({ b: base, s: dropped, gap: 0.05, costRise: 0 });
   assert.ok(named, "PACKET_LOSS named");
   assert.match(named.title, /lost 5\.0% of its packets.*no device, socket or UDP counter saw it/);
