@@ -1,5 +1,17 @@
 import { z } from "zod";
 
+/** Round-trip latency a benchmark reported (sockperf ping-pong and under-load), in microseconds. */
+export const LatencySchema = z.object({
+  tool: z.string(),
+  messageBytes: z.number(),
+  avgUs: z.number(),
+  p50Us: z.number(),
+  p99Us: z.number(),
+  p999Us: z.number(),
+  observations: z.number(),
+});
+export type Latency = z.infer<typeof LatencySchema>;
+
 /**
  * A benchmark's own figures, read from what it printed, kept in the run beside ours. `source` says
  * where each figure came from, so a reader knows whether a packet rate is the benchmark's own count
@@ -17,6 +29,9 @@ export const BenchmarkResultSchema = z.object({
   source: z.string().describe("where bitsPerSecond came from, e.g. 'iperf3 receiver line'"),
   packetsSource: z.string().describe("where the packet counts came from; '' when there are none"),
   raw: z.unknown().optional().describe("the tool's JSON report, when it printed one"),
+  latency: LatencySchema.optional().describe(
+    "round-trip latency the tool reported (sockperf ping-pong, under-load); its message rate is then round trips per second",
+  ),
   intervals: z
     .array(
       z.object({

@@ -1,13 +1,37 @@
-import { flagValue, parseSize, type BenchmarkResult } from "./benchmark-result.js";
+import { flagValue, parseSize, type BenchmarkResult, type Latency } from "./benchmark-result.js";
 
 // eslint-disable-next-line no-control-regex -- sockperf colours its summary with ANSI escapes
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /**
+ * Ping-pong and under-load's latency lines: "avg-latency=60.039 (std-dev=29.245)", the
+ * percentiles ("percentile 99.000 =  122.943") and "Total 12893 observations".
+ */
+export function parseSockperfLatency(text: string, messageBytes: number): Latency | undefined {
+  const clean = text.replace(ANSI, "");
+  const avg = /avg-latency=([\d.]+)/.exec(clean);
+  const pct = (p: string): number =>
+    Number(new RegExp(`percentile ${p} =\\s*([\\d.]+)`).exec(clean)?.[1] ?? NaN);
+  const obs = /Total (\d+) observations/.exec(clean);
+  if (!avg) return undefined;
+  return {
+    tool: "sockperf",
+    messageBytes,
+    avgUs: Number(avg[1]),
+    p50Us: pct("50.000"),
+    p99Us: pct("99.000"),
+    p999Us: pct("99.900"),
+    observations: Number(obs?.[1] ?? 0),
+  };
+}
+
+/**
  * sockperf's summary. Throughput mode prints
  *   sockperf: Summary: Message Rate is 123456 [msg/sec]
  *   sockperf: Summary: BandWidth is 7.535 MBps (60.280 Mbps)
- * and ping-pong/under-load print "avg-latency=…" lines, kept as latency by the lab.
+ * Ping-pong and under-load print latency and "[Total Run] RunTime=2.001 sec; …;
+ * SentMessages=17847; ReceivedMessages=17846": their rate is the replies received per second (a
+ * ping-pong's is one per round trip, so it falls as the latency rises), with the latency kept.
  */
 export function parseSockperfText(text: string, argv: readonly string[]): BenchmarkResult | undefined {
   const clean = text.replace(ANSI, "");
@@ -16,10 +40,12 @@ export function parseSockperfText(text: string, argv: readonly string[]): Benchm
   const sent = /SentMessages=(\d+)/.exec(clean);
   const received = /ReceivedMessages=(\d+)/.exec(clean);
   const duration = /(?:RunTime|Test duration)=([\d.]+) sec/i.exec(clean);
-  if (!rate && !bw) return undefined;
-  const seconds = Number(duration?.[1] ?? flagValue(argv, "-t", "--time") ?? 0);
   const messageBytes = parseSize(flagValue(argv, "-m", "--msg-size")) || 14;
-  const msgPerSecond = Number(rate?.[1] ?? 0);
+  const latency = parseSockperfLatency(clean, messageBytes);
+  if (!rate && !bw && !(latency && received)) return undefined;
+  const seconds = Number(duration?.[1] ?? flagValue(argv, "-t", "--time") ?? 0);
+  const replies = Number(received?.[1] ?? 0);
+  const msgPerSecond = rate ? Number(rate[1]) : seconds > 0 ? replies / seconds : 0;
   const tcp = argv.includes("--tcp");
   return {
     tool: "sockperf",
@@ -28,9 +54,15 @@ export function parseSockperfText(text: string, argv: readonly string[]): Benchm
     seconds,
     bitsPerSecond: bw ? Number(bw[1]) * 1e6 : msgPerSecond * messageBytes * 8,
     packetsSent: Number(sent?.[1] ?? Math.round(msgPerSecond * seconds)),
-    packetsReceived: Number(received?.[1] ?? 0),
+    packetsReceived: replies,
     lostPercent: 0,
-    source: bw ? "sockperf summary BandWidth" : "sockperf summary Message Rate × message size",
-    packetsSource: "sockperf summary (messages sent by the client)",
+    source: bw
+      ? "sockperf summary BandWidth"
+      : rate
+        ? "sockperf summary Message Rate × message size"
+        : "sockperf total run: replies received ÷ run time × message size",
+    packetsSource:
+      rate || bw ? "sockperf summary (messages sent by the client)" : "sockperf total run (replies received)",
+    ...(latency ? { latency } : {}),
   };
 }

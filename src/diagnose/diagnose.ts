@@ -183,6 +183,11 @@ export function formatRunFigures(name: string, f: Diagnosis["figures"]["baseline
     `${name} (${f.label}):`,
     `  benchmark: ${settingsText(f.benchmarkSettings)}`,
     `  rate: ${(f.bitsPerSecond / 1e6).toFixed(1)} Mbit/s, ${Math.round(f.packetsPerSecond)} packets/s (${f.packetsSource})`,
+    ...(f.latency
+      ? [
+          `  latency (round trip, ${f.latency.tool}): mean ${f.latency.avgUs.toFixed(1)} µs, p50 ${f.latency.p50Us.toFixed(1)}, p99 ${f.latency.p99Us.toFixed(1)}, p99.9 ${f.latency.p999Us.toFixed(1)} µs (${f.latency.observations} round trips)`,
+        ]
+      : []),
     `  CPU by process: ${procs || "not recorded"}`,
     `  steal (the hypervisor running others on these CPUs): ${(f.stealShare * 100).toFixed(1)}% of all CPUs' time`,
     `  hardware counters: ${f.hardware.supported ? "recorded" : `not measurable: ${f.hardware.reason}`}`,

@@ -3,6 +3,7 @@ import { frameClassShares } from "../profile/frame-classes.js";
 import { functionShares } from "../profile/function-shares.js";
 import { processShares } from "../profile/process-shares.js";
 import type { RunFile } from "../run/run-file.js";
+import type { Latency } from "../benchmarks/benchmark-result.js";
 
 /**
  * Several runs of the same side (repeats of one configuration) as one run: intervals, stacks and
@@ -89,9 +90,11 @@ function pooledBenchmark(runs: readonly RunFile[]): RunFile["benchmark"] {
   const seconds = bs.reduce((a, b) => a + b.seconds, 0);
   const sent = bs.reduce((a, b) => a + b.packetsSent, 0);
   const received = bs.reduce((a, b) => a + b.packetsReceived, 0);
-  const { raw: _raw, ...rest } = first;
+  const { raw: _raw, latency: _latency, ...rest } = first;
+  const latency = pooledLatency(bs.map((b) => b.latency));
   return {
     ...rest,
+    ...(latency ? { latency } : {}),
     seconds,
     bitsPerSecond: seconds > 0 ? bs.reduce((a, b) => a + b.bitsPerSecond * b.seconds, 0) / seconds : 0,
     packetsSent: sent,
@@ -100,5 +103,29 @@ function pooledBenchmark(runs: readonly RunFile[]): RunFile["benchmark"] {
     ...(bs.every((b) => b.intervals) ? { intervals: bs.flatMap((b) => b.intervals ?? []) } : {}),
     source: `${first.source} (${bs.length} runs)`,
     packetsSource: first.packetsSource ? `${first.packetsSource} (${bs.length} runs)` : "",
+  };
+}
+
+/**
+ * Repeats' latency: the mean over every observation (exact); a percentile cannot be pooled from
+ * the repeats' own, so each is the repeats' median.
+ */
+function pooledLatency(ls: ReadonlyArray<Latency | undefined>): Latency | undefined {
+  if (ls.some((l) => !l)) return undefined;
+  const all = ls as Latency[];
+  const n = all.reduce((a, l) => a + l.observations, 0);
+  const median = (xs: number[]): number => {
+    const v = [...xs].sort((a, b) => a - b);
+    const m = v.length >> 1;
+    return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  };
+  return {
+    ...all[0]!,
+    avgUs:
+      n > 0 ? all.reduce((a, l) => a + l.avgUs * l.observations, 0) / n : median(all.map((l) => l.avgUs)),
+    p50Us: median(all.map((l) => l.p50Us)),
+    p99Us: median(all.map((l) => l.p99Us)),
+    p999Us: median(all.map((l) => l.p999Us)),
+    observations: n,
   };
 }

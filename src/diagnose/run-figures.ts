@@ -1,4 +1,5 @@
 import { benchmarkSettings, type BenchmarkSettings } from "../benchmarks/benchmark-settings.js";
+import type { Latency } from "../benchmarks/benchmark-result.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import { PASS_THROUGH_QDISCS } from "../collectors/qdisc.js";
 import { functionShares as sharesOf } from "../profile/function-shares.js";
@@ -152,6 +153,8 @@ export interface RunFigures {
   tunnelPackets: number;
   /** Stack samples per second per busy CPU: samples ÷ hz is CPU time. */
   stackHz: number;
+  /** Round-trip latency the benchmark reported (sockperf ping-pong, under-load). */
+  latency: Latency | undefined;
   /** The probes the run was recorded with (the run's probe list). */
   recordedProbes: string[];
   /** Each probe's time in the kernel over the window, largest first (probeCpuOf). */
@@ -749,6 +752,7 @@ export function runFigures(run: RunFile): RunFigures {
     tunnelShare: pathPackets > 0 ? tunnel.packets / pathPackets : 0,
     tunnelPackets: tunnel.packets,
     stackHz: run.profile.hz,
+    latency: b?.latency,
     recordedProbes: run.probes.map((p) => p.name),
     probeCpu,
     probeCpuShare: probeCpu.reduce((a, p) => a + p.share, 0),

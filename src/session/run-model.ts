@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ContainerSchema } from "../containers/container-model.js";
-import { BenchmarkResultSchema } from "../benchmarks/benchmark-result.js";
+import { BenchmarkResultSchema, LatencySchema } from "../benchmarks/benchmark-result.js";
 import type { EnvSnapshot } from "../collectors/env-snapshot.js";
 import {
   DepthBucketSchema,
@@ -242,18 +242,9 @@ export const RunFileSchema = z.object({
     })
     .optional()
     .describe("the lab topology the benchmark crossed"),
-  latency: z
-    .object({
-      tool: z.string(),
-      messageBytes: num,
-      avgUs: num,
-      p50Us: num,
-      p99Us: num,
-      p999Us: num,
-      observations: num,
-    })
-    .optional()
-    .describe("sockperf ping-pong latency measured through the same lab, after the throughput run"),
+  latency: LatencySchema.optional().describe(
+    "sockperf ping-pong latency measured through the same lab, after the throughput run",
+  ),
 });
 
 export type RunFile = z.infer<typeof RunFileSchema>;

@@ -8,6 +8,7 @@ import {
   requestedSocketBuffer,
 } from "../../src/benchmarks/benchmark-report.js";
 import { parseNetperfText } from "../../src/benchmarks/netperf-report.js";
+import { fixtureText } from "../helpers/fixtures.js";
 
 const fixture = (name: string): string =>
   readFileSync(join(import.meta.dirname, "..", "fixtures", "benchmarks", name), "utf8");
@@ -164,4 +165,24 @@ bytes  bytes   bytes    secs.    10^6bits/sec
 test("a command that is not a benchmark, or printed no report, has no figures", () => {
   assert.equal(parseBenchmarkOutput(["iperf3", "-s"], "Server listening on 5201\n"), undefined);
   assert.equal(parseBenchmarkOutput(["true"], ""), undefined);
+});
+
+test("sockperf ping-pong: replies received per second as the rate (one per round trip), the latency kept", () => {
+  const r = parseBenchmarkOutput(
+    ["sockperf", "ping-pong", "-i", "10.0.0.2", "-m", "64", "-t", "1"],
+    fixtureText("tools/sockperf-pp-3.7.txt"),
+  )!;
+  assert.equal(r.tool, "sockperf");
+  // [Total Run] RunTime=1.001 sec; … SentMessages=22707; ReceivedMessages=22706
+  assert.equal(r.packetsReceived, 22706);
+  assert.equal(r.packetsSent, 22707);
+  assert.ok(Math.abs(r.bitsPerSecond - (22706 / 1.001) * 64 * 8) < 1e-6);
+  assert.match(r.source, /replies received ÷ run time/);
+  assert.ok(r.latency && r.latency.avgUs > 0 && r.latency.p99Us >= r.latency.p50Us);
+  // Throughput mode has no latency.
+  const tp = parseBenchmarkOutput(
+    ["sockperf", "throughput", "-i", "127.0.0.1", "-m", "64", "-t", "1"],
+    fixture("sockperf-throughput-m64.txt"),
+  )!;
+  assert.equal(tp.latency, undefined);
 });

@@ -16,6 +16,7 @@ import {
 import { competingTraffic } from "../../src/diagnose/rules/competing-traffic.js";
 import { cpuQuota } from "../../src/diagnose/rules/cpu-quota.js";
 import { packetLoss } from "../../src/diagnose/rules/packet-loss.js";
+import { symptom } from "../../src/diagnose/verdict.js";
 import { probeCost } from "../../src/diagnose/rules/probe-cost.js";
 import { receiveBuffer } from "../../src/diagnose/receive-buffer.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
@@ -1166,4 +1167,25 @@ test("overlayscope's own probes: a side recorded with costlier probes is named, 
   const f = runFigures(run);
   assert.ok(Math.abs(f.probeCpuShare - 0.2 / run.host.cpus) < 1e-9, `${f.probeCpuShare}`);
   assert.ok(Math.abs(f.probeCpu[0]!.eventsPerSecond - 200_000) < 1e-6);
+});
+
+test("the rate decides the verdict's direction, the cost only where the rate did not move", () => {
+  const fig = sideFigures([load("overlay-udp64-run.json")]);
+  const scaled = (rate: number, cost: number): RunFigures => ({
+    ...fig,
+    packetsPerSecond: fig.packetsPerSecond * rate,
+    rateSeries: fig.rateSeries.map((x) => x * rate),
+    cpuUsPerPacket: fig.cpuUsPerPacket! * cost,
+    cpuPerPacketSeries: fig.cpuPerPacketSeries.map((x) => x * cost),
+  });
+  // Measured 2026-12-06: a ping-pong beside a busy loop ran 2.7 times as fast at 33% more CPU
+  // per packet (the loop's time counts in it). Faster, at a cost — not slower.
+  const busy = symptom(fig, scaled(2.7, 1.33));
+  assert.equal(busy.verdict, "faster");
+  assert.match(busy.summary, /170\.0% higher packets per second, 33\.0% more CPU per packet/);
+  // Slower at a lower cost is slower; the same rate at a higher cost is slower.
+  assert.equal(symptom(fig, scaled(0.5, 0.7)).verdict, "slower");
+  assert.equal(symptom(fig, scaled(1, 1.5)).verdict, "slower");
+  assert.equal(symptom(fig, scaled(1, 0.6)).verdict, "faster");
+  assert.equal(symptom(fig, fig).verdict, "no-material-difference");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseSockperf } from "../../src/lab/sockperf.js";
+import { parseSockperfLatency as parseSockperf } from "../../src/benchmarks/sockperf-report.js";
 import { fixtureText } from "../helpers/fixtures.js";
 
 test("sockperf 3.7 ping-pong output (recorded, with ANSI colours) parses into latency figures", () => {
