@@ -35,7 +35,7 @@ export const probeCost: Rule = {
     return {
       code: this.code,
       ...(inSubject ? {} : { slowed: "baseline" as const }),
-      title: `overlayscope's own probes took ${pct(Math.abs(extra))} more of all CPUs' time in the ${side} (${costly.map((p) => `${p.probe} ${pct(p.share)}`).join(", ")}): ${added.length ? `the ${side} was recorded with ${added.join(", ")}, the ${otherSide} without` : `the same probes fired more often there`} — a difference of the recording, not of the configuration`,
+      title: `overlayscope's own probes took ${pct(Math.abs(extra))} more of all CPUs' time in the ${side} (${costly.map((p) => `${p.probe} ${pct(p.share)}`).join(", ")}): ${added.length ? `the ${side} was recorded with ${added.join(", ")}, the ${otherSide} without — a difference of the recording, not of the configuration` : `the same probes fired more often there (more events per packet on its path): that part of the difference is overlayscope's own`}`,
       mechanism:
         "a probe on a per-packet or per-interrupt event runs its program on the packet's own path, in the context that handles it, for every event: its time is taken from the flow it measures. Record both sides with the same probes, and per-packet probes in a run of their own (lab bench's probed phase)",
       confidence: confidenceOf(Math.abs(extra) / 0.02),
