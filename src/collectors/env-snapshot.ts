@@ -65,6 +65,8 @@ export interface NetnsEnv {
   conntrackMax?: number;
   /** net.ipv4.tcp_rmem and tcp_wmem in this namespace (each namespace has its own). */
   tcpBuffers?: TcpBufferSysctls;
+  /** The TCP_SETTINGS this namespace has, by sysctl name, as read; a setting the kernel lacks is absent. */
+  tcpSettings?: Record<string, string>;
 }
 
 /** A tcp_rmem or tcp_wmem triple (bytes): a TCP socket's buffer starts at `default` and autotuning may grow it to `max`. */
@@ -79,25 +81,59 @@ export interface TcpBufferSysctls {
   wmem: TcpMem;
 }
 
-/** Sysctls read per namespace, by their file under /proc/sys (the sysctl name with "/" for "."). */
+/**
+ * Per-namespace TCP sysctls that shape how a connection sends: congestion control, the window it
+ * may advertise, acknowledgements, and what TCP lets queue below the socket. Each namespace has
+ * its own (a container's may differ from the host's); kept as text, by sysctl name.
+ */
+export const TCP_SETTINGS = [
+  "net.ipv4.tcp_congestion_control",
+  "net.ipv4.tcp_window_scaling",
+  "net.ipv4.tcp_moderate_rcvbuf",
+  "net.ipv4.tcp_sack",
+  "net.ipv4.tcp_timestamps",
+  "net.ipv4.tcp_ecn",
+  "net.ipv4.tcp_autocorking",
+  "net.ipv4.tcp_limit_output_bytes",
+  "net.ipv4.tcp_notsent_lowat",
+  "net.ipv4.tcp_mtu_probing",
+  "net.ipv4.tcp_slow_start_after_idle",
+] as const;
+export type TcpSetting = (typeof TCP_SETTINGS)[number];
+
+/** A sysctl's file under /proc/sys: its name with "/" for ".". */
+const sysctlFile = (name: string): string => name.replaceAll(".", "/");
+
+/** Sysctls read per namespace, by their file under /proc/sys. */
 const NAMESPACE_SYSCTLS = {
-  tcpRmem: "net/ipv4/tcp_rmem",
-  tcpWmem: "net/ipv4/tcp_wmem",
-  conntrackMax: "net/netfilter/nf_conntrack_max",
+  tcpRmem: sysctlFile("net.ipv4.tcp_rmem"),
+  tcpWmem: sysctlFile("net.ipv4.tcp_wmem"),
+  conntrackMax: sysctlFile("net.netfilter.nf_conntrack_max"),
 } as const;
 
-/** `grep -H . FILE…` output ("/proc/sys/net/ipv4/tcp_rmem:4096\t131072\t6291456") by sysctl file. */
-export function parseSysctlLines(text: string): Map<string, number[]> {
-  const out = new Map<string, number[]>();
+/** `grep -H . FILE…` output ("/proc/sys/net/ipv4/tcp_rmem:4096\t131072\t6291456"): each file's text, blanks collapsed. */
+export function parseSysctlText(text: string): Map<string, string> {
+  const out = new Map<string, string>();
   for (const line of text.split("\n")) {
     const i = line.indexOf(":");
     if (i < 0 || !line.startsWith("/proc/sys/")) continue;
-    const values = line
-      .slice(i + 1)
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    if (values.length && values.every(Number.isFinite)) out.set(line.slice("/proc/sys/".length, i), values);
+    out.set(
+      line.slice("/proc/sys/".length, i),
+      line
+        .slice(i + 1)
+        .trim()
+        .replace(/\s+/g, " "),
+    );
+  }
+  return out;
+}
+
+/** The same output's numeric sysctls, each as its list of numbers. */
+export function parseSysctlLines(text: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [file, value] of parseSysctlText(text)) {
+    const values = value.split(" ").map(Number);
+    if (value && values.every(Number.isFinite)) out.set(file, values);
   }
   return out;
 }
@@ -202,7 +238,7 @@ function namespaceScript(sysfsIsOwn: boolean): string {
     'for f in ip ip6; do { read t < /proc/net/${f}_tables_names; } 2>/dev/null && [ -n "$t" ] && command -v ${f}tables-legacy-save >/dev/null 2>&1 && { m "legacy $f"; ${f}tables-legacy-save 2>/dev/null; }; done',
     // The namespace's own sysctls, through grep: dash's `read` takes a byte at a time, and a
     // sysctl file answers a read at a non-zero offset with end-of-file, so `read` got one digit.
-    `m sysctl; grep -H . ${Object.values(NAMESPACE_SYSCTLS)
+    `m sysctl; grep -H . ${[...Object.values(NAMESPACE_SYSCTLS), ...TCP_SETTINGS.map(sysctlFile)]
       .map((f) => `/proc/sys/${f}`)
       .join(" ")} 2>/dev/null`,
     "true",
@@ -240,7 +276,7 @@ function masks(text: string | undefined): { rps: Record<string, string>; xps: Re
   return { rps, xps };
 }
 
-/** One namespace's links, offloads, queue masks, qdiscs, ruleset, conntrack limit and TCP buffer sysctls. */
+/** One namespace's links, offloads, queue masks, qdiscs, ruleset, conntrack limit and TCP sysctls. */
 export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv | undefined> {
   const where = ns.names[0] ?? String(ns.inode);
   let out: string;
@@ -290,7 +326,14 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
     legacy("ip"),
     legacy("ip6"),
   ]);
+  const sysctlText = parseSysctlText(sec.get("sysctl") ?? "");
   const sysctl = parseSysctlLines(sec.get("sysctl") ?? "");
+  const tcpSettings = Object.fromEntries(
+    TCP_SETTINGS.flatMap((name) => {
+      const v = sysctlText.get(sysctlFile(name));
+      return v === undefined ? [] : [[name, v]];
+    }),
+  );
   const ctMax = sysctl.get(NAMESPACE_SYSCTLS.conntrackMax)?.[0];
   const rmem = tcpMem(sysctl.get(NAMESPACE_SYSCTLS.tcpRmem));
   const wmem = tcpMem(sysctl.get(NAMESPACE_SYSCTLS.tcpWmem));
@@ -302,6 +345,7 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
     ...(netfilter ? { netfilter } : {}),
     ...(ctMax !== undefined ? { conntrackMax: ctMax } : {}),
     ...(rmem && wmem ? { tcpBuffers: { rmem, wmem } } : {}),
+    ...(Object.keys(tcpSettings).length ? { tcpSettings } : {}),
   };
 }
 

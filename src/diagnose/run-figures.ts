@@ -11,7 +11,7 @@ import { poolRuns } from "./pooled-run.js";
 import { busyPercent, cpuConfinement, workPercent, type CpuConfinement } from "./cpu-confinement.js";
 import { receiveBuffer } from "./receive-buffer.js";
 import type { SocketBufferFigure } from "./socket-buffer.js";
-import { tcpBuffer } from "./tcp-buffer.js";
+import { tcpBuffer, tcpEndpointNamespaces } from "./tcp-buffer.js";
 
 /** USER_HZ: /proc/stat's busy time is in these ticks (percentages here, so only for clarity). */
 const MIN_INTERVAL_SECONDS = 0.5;
@@ -100,6 +100,8 @@ export interface RunFigures {
   receiveBuffer: SocketBufferFigure;
   /** The smallest socket buffer the run's TCP connections could grow; undefined without TCP ends or sysctls. */
   tcpBuffer: SocketBufferFigure | undefined;
+  /** The TCP settings (sysctls) of each namespace where the run's TCP connections ended. */
+  tcpSettings: Array<{ inode: number; names: string[]; settings: Record<string, string> }>;
   /**
    * Datagrams the benchmark itself counted lost (sent − received, tools that count both): its
    * own flow's loss wherever it happened, also where no counter overlayscope reads looks.
@@ -728,6 +730,9 @@ export function runFigures(run: RunFile): RunFigures {
     udpReceiveErrors,
     receiveBuffer: receiveBuffer(run.command?.argv, env?.socketBuffers),
     tcpBuffer: tcpBuffer(run.command?.argv, run.environment, tcpReceivedByNetns),
+    tcpSettings: tcpEndpointNamespaces(run.environment, tcpReceivedByNetns).flatMap((n) =>
+      n.tcpSettings ? [{ inode: n.inode, names: n.names, settings: n.tcpSettings }] : [],
+    ),
     lossSeries,
     retransSeries,
     snmp,

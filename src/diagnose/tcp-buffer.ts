@@ -1,5 +1,5 @@
 import { requestedSocketBuffer } from "../benchmarks/benchmark-report.js";
-import type { EnvSnapshot } from "../collectors/env-snapshot.js";
+import type { EnvSnapshot, NetnsEnv } from "../collectors/env-snapshot.js";
 import { grantedSocketBuffer, type SocketBufferFigure } from "./socket-buffer.js";
 
 /**
@@ -17,6 +17,24 @@ function tcpEndpoints(receivedByNetns: ReadonlyMap<number, number>): Set<number>
   );
 }
 
+type RunEnvironment = { start: EnvSnapshot; stop?: EnvSnapshot | undefined } | undefined;
+
+/**
+ * The namespaces where the run's TCP connections ended, as the run began; a namespace first read
+ * at stop (quiet at start on a crowded host) as then.
+ */
+export function tcpEndpointNamespaces(
+  environment: RunEnvironment,
+  /** Tcp.InSegs over the run per namespace inode. */
+  tcpReceivedByNetns: ReadonlyMap<number, number>,
+): NetnsEnv[] {
+  const ends = tcpEndpoints(tcpReceivedByNetns);
+  const netns = new Map(
+    [...(environment?.stop?.netns ?? []), ...(environment?.start.netns ?? [])].map((n) => [n.inode, n]),
+  );
+  return [...netns.values()].filter((n) => ends.has(n.inode));
+}
+
 /**
  * The tighter socket buffer the run's TCP connections could grow to (bytes), and what set it. A
  * receiver advertises no more window than its receive buffer holds, a sender queues no more
@@ -31,7 +49,7 @@ function tcpEndpoints(receivedByNetns: ReadonlyMap<number, number>): Set<number>
  */
 export function tcpBuffer(
   argv: readonly string[] | undefined,
-  environment: { start: EnvSnapshot; stop?: EnvSnapshot | undefined } | undefined,
+  environment: RunEnvironment,
   /** Tcp.InSegs over the run per namespace inode. */
   tcpReceivedByNetns: ReadonlyMap<number, number>,
 ): SocketBufferFigure | undefined {
@@ -42,14 +60,9 @@ export function tcpBuffer(
     const send = grantedSocketBuffer(asked, "SO_SNDBUF", env?.socketBuffers);
     return send.bytes < receive.bytes ? send : receive;
   }
-  const ends = tcpEndpoints(tcpReceivedByNetns);
-  // As the run began; a namespace first read at stop (quiet at start on a crowded host) as then.
-  const netns = new Map(
-    [...(environment?.stop?.netns ?? []), ...(env?.netns ?? [])].map((n) => [n.inode, n]),
-  );
   let best: SocketBufferFigure | undefined;
-  for (const n of netns.values()) {
-    if (!ends.has(n.inode) || !n.tcpBuffers) continue;
+  for (const n of tcpEndpointNamespaces(environment, tcpReceivedByNetns)) {
+    if (!n.tcpBuffers) continue;
     const where = n.names[0] ?? String(n.inode);
     for (const [name, mem] of [
       ["tcp_rmem", n.tcpBuffers.rmem],

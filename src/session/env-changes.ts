@@ -1,9 +1,14 @@
-import { SOCKET_BUFFER_FILES, type EnvSnapshot, type TcpMem } from "../collectors/env-snapshot.js";
+import {
+  SOCKET_BUFFER_FILES,
+  TCP_SETTINGS,
+  type EnvSnapshot,
+  type TcpMem,
+} from "../collectors/env-snapshot.js";
 import type { EnvChange } from "./run-model.js";
 
 /**
  * What changed between the environment at session start and at stop: devices that came or went,
- * MTUs, offloads, RPS/XPS masks, IRQ affinity, socket buffer, TCP buffer and conntrack sysctls. A user who flips an offload mid-run sees it here.
+ * MTUs, offloads, RPS/XPS masks, IRQ affinity, socket buffer, TCP buffer, TCP settings and conntrack sysctls. A user who flips an offload mid-run sees it here.
  */
 export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
   const out: EnvChange[] = [];
@@ -50,6 +55,11 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
       ["net.netfilter.nf_conntrack_max", String(b.conntrackMax ?? "-"), String(a.conntrackMax ?? "-")],
     ] as const)
       if (p !== q) out.push({ netns: nsName(b), device: "", what, before: p, after: q });
+    for (const what of TCP_SETTINGS) {
+      const [p, q] = [b.tcpSettings?.[what], a.tcpSettings?.[what]];
+      if (p !== undefined && q !== undefined && p !== q)
+        out.push({ netns: nsName(b), device: "", what, before: p, after: q });
+    }
     const names = new Set(b.devices.map((d) => d.link.name));
     for (const d of a.devices)
       if (!names.has(d.link.name))

@@ -65,6 +65,12 @@ export const EnvSnapshotSchema = z
           .describe(
             "net.ipv4.tcp_rmem and tcp_wmem in this namespace (each has its own): a TCP socket's receive and send buffer, which bound the data a connection keeps in flight",
           ),
+        tcpSettings: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe(
+            "per-namespace TCP sysctls as read, by name (net.ipv4.tcp_congestion_control, tcp_window_scaling, tcp_sack, tcp_limit_output_bytes, …): how this namespace's connections send and acknowledge",
+          ),
       }),
     ),
     notReread: z

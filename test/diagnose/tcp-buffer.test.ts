@@ -7,6 +7,7 @@ import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js"
 import { tcpBufferLimit } from "../../src/diagnose/rules/tcp-buffer.js";
 import { tcpBuffer } from "../../src/diagnose/tcp-buffer.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
+import { withTcpEnds } from "../helpers/tcp-ends.js";
 
 const mem = (max: number): TcpMem => ({ min: 4096, default: 131072, max });
 const ns = (inode: number, name: string, rmemMax: number, wmemMax = 4_194_304): NetnsEnv => ({
@@ -73,23 +74,9 @@ test("a run's figures find its TCP ends from each interval's Tcp.InSegs per name
       readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
     ),
   );
-  const inSegs = (inode: number, value: number) => ({
-    probe: "snmp",
-    metric: "InSegs",
-    value,
-    unit: "count",
-    attributes: { netns: String(inode), netnsName: "", protocol: "Tcp" },
-  });
   const withTcp = (byNs: Array<[number, number]>) =>
     sideFigures([
-      {
-        ...run,
-        environment: { start: env([ns(1, "c1", 33_554_432), ns(2, "c2", 16_384), ns(3, "root", 8192)]) },
-        snapshots: run.snapshots.map((s) => ({
-          ...s,
-          counters: [...s.counters, ...byNs.map(([inode, n]) => inSegs(inode, n))],
-        })),
-      } as typeof run,
+      withTcpEnds(run, env([ns(1, "c1", 33_554_432), ns(2, "c2", 16_384), ns(3, "root", 8192)]), byNs),
     ]).tcpBuffer;
   // Both flow ends receive; the root namespace's stray segments do not make it an end.
   assert.deepEqual(

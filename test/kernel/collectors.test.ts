@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { buildInterval } from "../../src/session/interval-builder.js";
-import { takeEnvSnapshot } from "../../src/collectors/env-snapshot.js";
+import { TCP_SETTINGS, takeEnvSnapshot } from "../../src/collectors/env-snapshot.js";
 import { envChanges } from "../../src/session/env-changes.js";
 import { HostCollector } from "../../src/collectors/host-collector.js";
 import type { HostSample } from "../../src/collectors/host-sample.js";
@@ -157,7 +157,7 @@ test("the environment snapshot's socket buffer sysctls are what sysctl(8) reads,
   assert.equal(sysctl()[0], b.rmemDefault);
 });
 
-test("a namespace's own TCP buffer and conntrack sysctls are what sysctl(8) reads inside it, and a change is seen", async (t) => {
+test("a namespace's own TCP buffer, TCP settings and conntrack sysctls are what sysctl(8) reads inside it, and a change is seen", async (t) => {
   if (!requireKernel(t)) return;
   const ns = lab!.namespaces.find((n) => n.endsWith("-c2"))!;
   const inode = inodes.get(ns)!;
@@ -182,6 +182,16 @@ test("a namespace's own TCP buffer and conntrack sysctls are what sysctl(8) read
   const before = await snap();
   const was = inside();
   assert.deepEqual(shown(before), was);
+  // Every TCP setting the kernel has, as sysctl(8) prints it (one that it lacks is absent).
+  const settings = spawnSync("ip", ["netns", "exec", ns, "sysctl", ...TCP_SETTINGS], { encoding: "utf8" });
+  const listed = Object.fromEntries(
+    settings.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split(" = ").map((x) => x.trim().split(/\s+/).join(" ")) as [string, string]),
+  );
+  assert.ok(Object.keys(listed).length >= 10, settings.stdout);
+  assert.deepEqual(before.tcpSettings, listed);
   assert.ok(
     (before.conntrackMax ?? 0) > 1000,
     `conntrack max ${before.conntrackMax}: the whole number, not a digit`,
@@ -191,18 +201,26 @@ test("a namespace's own TCP buffer and conntrack sysctls are what sysctl(8) read
     spawnSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_rmem=4096 8192 16384"]).status,
     0,
   );
+  const scaling = listed["net.ipv4.tcp_window_scaling"];
+  assert.equal(scaling, "1");
+  assert.equal(
+    spawnSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_window_scaling=0"]).status,
+    0,
+  );
   try {
     const afterSnap = await snap();
     assert.deepEqual(shown(afterSnap), inside());
     assert.equal(afterSnap.tcpBuffers?.rmem.max, 16384);
+    assert.equal(afterSnap.tcpSettings?.["net.ipv4.tcp_window_scaling"], "0");
     const start = { ...(await takeEnvSnapshot([])), netns: [before] };
     const stop = { ...start, netns: [afterSnap] };
     assert.deepEqual(
       envChanges(start, stop).map((c) => `${c.netns} ${c.what}: ${c.before} → ${c.after}`),
-      [`${ns} net.ipv4.tcp_rmem: ${was[0]} → 4096 8192 16384`],
+      [`${ns} net.ipv4.tcp_rmem: ${was[0]} → 4096 8192 16384`, `${ns} net.ipv4.tcp_window_scaling: 1 → 0`],
     );
   } finally {
     spawnSync("ip", ["netns", "exec", ns, "sysctl", "-qw", `net.ipv4.tcp_rmem=${was[0]}`]);
+    spawnSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv4.tcp_window_scaling=1"]);
   }
 });
 

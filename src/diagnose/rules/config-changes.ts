@@ -3,18 +3,11 @@ import { confidenceOf, proportionChange } from "../noise.js";
 import { costChange, perPacket } from "../verdict.js";
 import { num, type Evidence } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
+import { nsKey } from "../netns-key.js";
 import { explainedShare, type Rule, type RuleContext } from "./rule.js";
 import { softirqsPerPacketChange } from "./softirq-work.js";
 
-/**
- * Devices by namespace name and device name, so the two runs' environments can be compared. A lab
- * names its namespaces "<lab id>-h1"; two lab runs have two ids, so the id is left out of the key.
- */
-function nsKey(f: RunFigures, n: { names: string[]; inode: number }): string {
-  const name = n.names[0] ?? String(n.inode);
-  return f.labId && name.startsWith(`${f.labId}-`) ? name.slice(f.labId.length + 1) : name;
-}
-
+/** Devices by namespace key and device name, so the two runs' environments can be compared. */
 function devices(f: RunFigures): Map<string, EnvSnapshot["netns"][number]["devices"][number]> {
   const m = new Map<string, EnvSnapshot["netns"][number]["devices"][number]>();
   for (const n of f.environment?.netns ?? [])

@@ -17,6 +17,7 @@ import { retransmissions } from "./retransmissions.js";
 import type { Rule } from "./rule.js";
 import { softirqWork } from "./softirq-work.js";
 import { tcpBufferLimit } from "./tcp-buffer.js";
+import { tcpSettingsChanged } from "./tcp-settings.js";
 
 /** Every cause rule; a new cause is one new file here and one scenario in the suite. */
 export const RULES: readonly Rule[] = [
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   competingTraffic,
   packetLoss,
   tcpBufferLimit,
+  tcpSettingsChanged,
   retransmissions,
   netfilter,
   conntrackPressure,
