@@ -190,6 +190,18 @@ export function formatRunFigures(name: string, f: Diagnosis["figures"]["baseline
       : []),
     `  CPU by process: ${procs || "not recorded"}`,
     `  steal (the hypervisor running others on these CPUs): ${(f.stealShare * 100).toFixed(1)}% of all CPUs' time`,
+    `  BPF programs not overlayscope's: ${
+      f.otherBpf
+        ? `${(f.otherBpf.share * 100).toFixed(1)}% of all CPUs' time${
+            f.otherBpf.programs.length
+              ? ` (${f.otherBpf.programs
+                  .slice(0, 2)
+                  .map((p) => `${p.label} ${(p.share * 100).toFixed(1)}%`)
+                  .join(", ")})`
+              : ""
+          }`
+        : "not measured (the kernel's BPF statistics were off, or an older run)"
+    }`,
     `  hardware counters: ${f.hardware.supported ? "recorded" : `not measurable: ${f.hardware.reason}`}`,
     `  environment changes during the run: ${f.environmentChanges.length ? f.environmentChanges.map((c) => `${c.netns}/${c.device} ${c.what} ${c.before} → ${c.after}`).join("; ") : "none"}`,
   ];

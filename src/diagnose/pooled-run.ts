@@ -50,6 +50,15 @@ export function poolRuns(runs: readonly RunFile[]): RunFile {
   const benchmark = pooledBenchmark(runs);
   if (benchmark) pooled.benchmark = benchmark;
   else delete pooled.benchmark;
+  const bpf = runs.map((r) => r.bpfPrograms);
+  if (bpf.every((x) => x !== undefined))
+    pooled.bpfPrograms = {
+      seconds: bpf.reduce((a, x) => a + x.seconds, 0),
+      statsEnabled: bpf.every((x) => x.statsEnabled),
+      source: bpf[0]!.source,
+      programs: bpf.flatMap((x) => x.programs),
+    };
+  else delete pooled.bpfPrograms;
   if (first.environment)
     pooled.environment = {
       start: first.environment.start,

@@ -163,6 +163,44 @@ export interface RunFigures {
   probeCpu: ProbeCpuFigure[];
   /** All probes' kernel time as a share of all CPUs' time over the window. */
   probeCpuShare: number;
+  /** BPF programs not overlayscope's that ran during the window; undefined where not measured. */
+  otherBpf: OtherBpfFigure | undefined;
+}
+
+export interface OtherBpfFigure {
+  /** Their CPU (run time + dispatch) as a share of all CPUs' time over the window. */
+  share: number;
+  /** By program (name, type and holders), largest first. */
+  programs: Array<{ label: string; share: number; runsPerSecond: number }>;
+  source: string;
+}
+
+/**
+ * The BPF programs other than overlayscope's own that ran during the window, grouped by what
+ * they are (name, type, the processes holding them), from the run's two readings of the kernel's
+ * BPF statistics. Undefined when the statistics were off (no probe switched them on) or the run
+ * has no readings (runs before 2026-12-07).
+ */
+function otherBpfOf(run: RunFile): OtherBpfFigure | undefined {
+  const r = run.bpfPrograms;
+  if (!r?.statsEnabled || r.seconds <= 0 || run.host.cpus <= 0) return undefined;
+  const by = new Map<string, { cpuSeconds: number; runs: number }>();
+  for (const p of r.programs) {
+    if (p.own) continue;
+    const holders = p.holders.length
+      ? `held by ${[...new Set(p.holders.map((h) => h.comm))].join(", ")}`
+      : "held by no process";
+    const label = `${p.name || `id ${p.id}`} (${p.type}, ${holders})`;
+    const t = by.get(label) ?? { cpuSeconds: 0, runs: 0 };
+    t.cpuSeconds += p.cpuSeconds;
+    t.runs += p.runCount;
+    by.set(label, t);
+  }
+  const all = r.seconds * run.host.cpus;
+  const programs = [...by]
+    .map(([label, t]) => ({ label, share: t.cpuSeconds / all, runsPerSecond: t.runs / r.seconds }))
+    .sort((x, y) => y.share - x.share);
+  return { share: programs.reduce((a, p) => a + p.share, 0), programs, source: r.source };
 }
 
 export interface ProbeCpuFigure {
@@ -761,6 +799,7 @@ export function runFigures(run: RunFile): RunFigures {
     recordedProbes: run.probes.map((p) => p.name),
     probeCpu,
     probeCpuShare: probeCpu.reduce((a, p) => a + p.share, 0),
+    otherBpf: otherBpfOf(run),
   };
   if (env) fig.environment = env;
   if (run.lab) fig.labId = run.lab.id;

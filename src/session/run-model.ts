@@ -110,6 +110,21 @@ export const ProcessTotalSchema = ProcessCpuSchema.extend({
   cpuShare: num.describe("of all CPUs' time over the window (1 = every CPU for the whole window)"),
 });
 
+export const BpfProgramUseSchema = z.object({
+  id: num,
+  type: z.string().describe("the program type as bpftool names it (tracepoint, kprobe, sched_cls, xdp, …)"),
+  name: z.string().describe("the program's name, when bpftool was there to read it"),
+  holders: z
+    .array(z.object({ pid: num, comm: z.string() }))
+    .describe("the processes holding it open (none: pinned, or attached by a loader that exited)"),
+  own: z.boolean().describe("overlayscope's own probe (held by the daemon's bpftrace)"),
+  runTimeNs: num.describe("time inside the program over the window (kernel BPF statistics)"),
+  runCount: num.describe("times it ran over the window"),
+  cpuSeconds: num.describe(
+    "run time plus the cost of reaching it (per event: calibrated for tracepoints on this kernel, estimated for the other types)",
+  ),
+});
+
 export const RunFileSchema = z.object({
   schema: z.literal(RUN_SCHEMA_ID),
   createdAt: z.string().describe("ISO 8601"),
@@ -219,6 +234,19 @@ export const RunFileSchema = z.object({
     })
     .optional()
     .describe("devices, offloads, MTUs, queues and IRQ affinity at session start and stop"),
+  bpfPrograms: z
+    .object({
+      seconds: num.describe("between the two readings that bracket the window"),
+      statsEnabled: z
+        .boolean()
+        .describe("kernel.bpf_stats_enabled was 1 at both readings: run times moved (else they read 0)"),
+      source: z.string().describe("fdinfo (programs processes hold), or fdinfo+bpftool (every program)"),
+      programs: z.array(BpfProgramUseSchema).describe("every BPF program that ran during the window"),
+    })
+    .optional()
+    .describe(
+      "BPF programs that ran during the window, overlayscope's own and others' (a tracer, a security agent, an eBPF dataplane): a program on a per-packet event runs on the packets' path",
+    ),
   hardware: z
     .object({
       supported: z.boolean(),

@@ -46,6 +46,7 @@ export interface RunParts {
   summary: RunFile["summary"];
   envStart?: EnvSnapshot;
   envStop?: EnvSnapshot;
+  bpfPrograms?: RunFile["bpfPrograms"];
   /** Whether hardware counters were asked for; when not, the run says so as the reason. */
   hardwareRequested: boolean;
   processes: ReadonlyMap<string, ProcessCpu>;
@@ -188,6 +189,7 @@ export function assembleRun(parts: RunParts): RunFile {
     const { output: _o, ...command } = parts.command;
     run.command = command;
   }
+  if (parts.bpfPrograms) run.bpfPrograms = parts.bpfPrograms;
   const benchmark = benchmarkFigures(parts);
   if (benchmark) run.benchmark = benchmark;
   if (parts.envStart)

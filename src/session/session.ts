@@ -30,6 +30,8 @@ import { buildInterval } from "./interval-builder.js";
 import type { Interval, ProbeCostFigure, ProcessCpu, SessionEventValue } from "./interval-model.js";
 import { IntervalHistory } from "./interval-history.js";
 import type { RunFile } from "./run-model.js";
+import { readBpfPrograms, type BpfProgramsSnapshot } from "../collectors/bpf-programs.js";
+import { bpfProgramUse } from "./bpf-program-use.js";
 import { assembleRun, type CommandRecord } from "./session-run.js";
 import { QdiscPoller } from "../collectors/qdisc-poller.js";
 import { busyNamespaces, SessionEnvironment } from "./session-environment.js";
@@ -105,6 +107,9 @@ export class ProfilingSession extends EventEmitter {
   private window = { startMs: 0, endMs: 0 };
   private envStart?: Promise<EnvSnapshot | undefined>;
   private envStop?: Promise<EnvSnapshot | undefined>;
+  /** BPF programs' run-time counters read just before the window opens and just after it closes. */
+  private bpfStart?: Promise<BpfProgramsSnapshot | undefined>;
+  private bpfStop?: Promise<BpfProgramsSnapshot | undefined>;
   private commandRecord?: CommandRecord;
   private readonly qdiscPoller = new QdiscPoller();
   private readonly environment: SessionEnvironment;
@@ -176,6 +181,8 @@ export class ProfilingSession extends EventEmitter {
           this.runState.set(r.name, { running: true, error: "" });
         }),
       );
+      // Once our probes switched the kernel's BPF statistics on: every program's run time moves from here.
+      this.bpfStart = readBpfPrograms().catch(() => undefined);
       const t = this.opts.target.target;
       this.collector = new HostCollector(
         {
@@ -187,7 +194,7 @@ export class ProfilingSession extends EventEmitter {
         },
         (s) => this.onHostSample(s),
       );
-      await this.envStart;
+      await Promise.all([this.envStart, this.bpfStart]);
       mark("environment read");
       await this.collector.start();
       mark("collectors' baseline");
@@ -405,6 +412,7 @@ export class ProfilingSession extends EventEmitter {
       // Read while the probes flush (the run, GetRun, waits for it; the stop does not), after the
       // collectors' last interval so it knows every namespace that moved a packet.
       if (this.envStart) this.envStop = this.environment.readStop(this.busyNetns);
+      if (this.bpfStart) this.bpfStop = readBpfPrograms().catch(() => undefined);
       await Promise.all(this.runs.map((r) => r.stop()));
       log.debug(
         {
@@ -498,10 +506,17 @@ export class ProfilingSession extends EventEmitter {
       summary,
       ...(await (this.envStart ?? Promise.resolve(undefined)).then((e) => (e ? { envStart: e } : {}))),
       ...(await (this.envStop ?? Promise.resolve(undefined)).then((e) => (e ? { envStop: e } : {}))),
+      ...(await this.bpfProgramsOfWindow()),
       hardwareRequested: this.opts.hardwareCounters,
       processes: this.processTotals,
       cpus: availableParallelism(),
     });
+  }
+
+  /** The BPF programs that ran during the window, when both readings were taken. */
+  private async bpfProgramsOfWindow(): Promise<{ bpfPrograms?: RunFile["bpfPrograms"] }> {
+    const [start, stop] = await Promise.all([this.bpfStart, this.bpfStop]);
+    return start && stop ? { bpfPrograms: bpfProgramUse(start, stop, process.pid) } : {};
   }
 
   toWire(): WireSession {

@@ -10,6 +10,7 @@ import { runCli } from "../helpers/cli.js";
 import { handOverlay, udpClientArgv, type HandOverlay } from "../helpers/hand-overlay.js";
 import { kernelSkipReason, requireKernel } from "../helpers/kernel.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { startTracer } from "../helpers/tracer.js";
 
 // What every run carries, however it was made: a plain `run` around a user's own benchmark through
 // an overlay built by hand, `record --pid` of a running server, and `record --netns`.
@@ -58,6 +59,18 @@ function assertSections(run: RunFile, how: string): void {
   assert.ok(
     run.benchmark.source.length > 0 && run.benchmark.packetsSource.length > 0,
     `${how}: sources named`,
+  );
+  // The BPF programs that ran: at least the default sampler's, marked overlayscope's own and held
+  // by the daemon's bpftrace (the daemon is the CLI itself for run, a child of it otherwise).
+  assert.ok(run.bpfPrograms?.statsEnabled, `${how}: BPF statistics on during the window`);
+  const own = run.bpfPrograms.programs.filter((p) => p.own);
+  assert.ok(
+    own.length > 0 && own.every((p) => p.holders.some((h) => h.comm === "bpftrace")),
+    `${how}: own programs`,
+  );
+  assert.ok(
+    Math.abs(run.bpfPrograms.seconds - run.durationSeconds) < 1.5,
+    `${how}: BPF readings bracket the window (${run.bpfPrograms.seconds} s vs ${run.durationSeconds} s)`,
   );
 }
 
@@ -133,4 +146,33 @@ test("record --netns carries the same sections", async (t) => {
   if (!requireKernel(t)) return;
   const run = await recordDuringFlow(["--netns", ov!.c2], "netns");
   assertSections(run, "record --netns");
+});
+
+test("run: a BPF program someone else runs is in the run with its holder and exactly the runs it made in the window", async (t) => {
+  if (!requireKernel(t)) return;
+  // Another tool's tracer on a syscall nothing else here makes, attached before the run; inside
+  // the run's window the benchmark makes it exactly N times, so the program ran N times then.
+  const N = 5000;
+  const tracer = await startTracer("tracepoint:syscalls:sys_enter_getpgid { @n = count(); }");
+  t.after(() => tracer.kill("SIGKILL"));
+  const out = join(dir, "other-bpf.json");
+  const r = await runCli([
+    "run",
+    "-o",
+    out,
+    "--",
+    "python3",
+    "-c",
+    `import os\nfor _ in range(${N}): os.getpgid(0)`,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const run = await readRunFile(out);
+  const theirs = run.bpfPrograms?.programs.find((p) => p.holders.some((h) => h.pid === tracer.pid));
+  assert.ok(theirs, JSON.stringify(run.bpfPrograms?.programs));
+  assert.equal(theirs.own, false);
+  assert.equal(theirs.type, "tracepoint");
+  assert.deepEqual(theirs.holders, [{ pid: tracer.pid, comm: "bpftrace" }]);
+  // python3 calls getpgid only where asked; a stray call elsewhere on the host would add one.
+  assert.ok(theirs.runCount >= N && theirs.runCount <= N + 10, `runs ${theirs.runCount}, expected ${N}`);
+  assert.ok(theirs.runTimeNs > 0 && theirs.cpuSeconds * 1e9 > theirs.runTimeNs, "run time, plus dispatch");
 });

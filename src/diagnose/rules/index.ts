@@ -10,6 +10,7 @@ import { cpuQuota } from "./cpu-quota.js";
 import { deeperPath } from "./deeper-path.js";
 import { hostContention } from "./host-contention.js";
 import { encapsulation, netfilter } from "./frame-class.js";
+import { otherBpfPrograms } from "./other-bpf.js";
 import { packetLoss } from "./packet-loss.js";
 import { probeCost } from "./probe-cost.js";
 import { qdiscLimit } from "./qdisc-limit.js";
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   cpuCompetition,
   hostContention,
   probeCost,
+  otherBpfPrograms,
   cpuQuota,
   cpuAffinity,
   competingTraffic,
