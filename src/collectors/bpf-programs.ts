@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { parseFdinfo, type ProgStats } from "../bpftrace/bpf-stats.js";
+import { readOptional } from "../util/read-optional.js";
 import { parseProcessStat } from "./process-cpu.js";
 
 const run = promisify(execFile);
@@ -99,24 +100,21 @@ function heldPrograms(
       return []; // the process exited
     }
   };
-  const read = (path: string, f: (p: string) => string): string => {
+  const link = (path: string): string => {
     try {
-      return f(path);
+      return readlinkSync(path);
     } catch {
-      return "";
+      return ""; // the fd was closed
     }
   };
   for (const pid of list(procRoot).filter((d) => /^\d+$/.test(d))) {
     let holder: BpfProgramReading["holders"][number] | undefined;
     for (const fd of list(`${procRoot}/${pid}/fd`)) {
-      if (read(`${procRoot}/${pid}/fd/${fd}`, readlinkSync) !== "anon_inode:bpf-prog") continue;
-      const stats = parseFdinfo(read(`${procRoot}/${pid}/fdinfo/${fd}`, (p) => readFileSync(p, "utf8")));
+      if (link(`${procRoot}/${pid}/fd/${fd}`) !== "anon_inode:bpf-prog") continue;
+      const stats = parseFdinfo(readOptional(`${procRoot}/${pid}/fdinfo/${fd}`) ?? "");
       if (!stats) continue;
       if (!holder) {
-        const st = parseProcessStat(
-          Number(pid),
-          read(`${procRoot}/${pid}/stat`, (p) => readFileSync(p, "utf8")),
-        );
+        const st = parseProcessStat(Number(pid), readOptional(`${procRoot}/${pid}/stat`) ?? "");
         holder = { pid: Number(pid), ppid: st?.ppid ?? 0, comm: st?.comm ?? "" };
       }
       const entry = out.get(stats.progId) ?? { stats, holders: [] };

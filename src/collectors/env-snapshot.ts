@@ -128,10 +128,10 @@ export function parseSysctlText(text: string): Map<string, string> {
   return out;
 }
 
-/** The same output's numeric sysctls, each as its list of numbers. */
-export function parseSysctlLines(text: string): Map<string, number[]> {
+/** The numeric ones of those sysctls, each as its list of numbers. */
+export function sysctlNumbers(texts: ReadonlyMap<string, string>): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const [file, value] of parseSysctlText(text)) {
+  for (const [file, value] of texts) {
     const values = value.split(" ").map(Number);
     if (value && values.every(Number.isFinite)) out.set(file, values);
   }
@@ -327,7 +327,7 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
     legacy("ip6"),
   ]);
   const sysctlText = parseSysctlText(sec.get("sysctl") ?? "");
-  const sysctl = parseSysctlLines(sec.get("sysctl") ?? "");
+  const sysctl = sysctlNumbers(sysctlText);
   const tcpSettings = Object.fromEntries(
     TCP_SETTINGS.flatMap((name) => {
       const v = sysctlText.get(sysctlFile(name));

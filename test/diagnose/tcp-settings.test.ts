@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { NetnsEnv } from "../../src/collectors/env-snapshot.js";
-import { parseSysctlLines, parseSysctlText } from "../../src/collectors/env-snapshot.js";
+import { parseSysctlText, sysctlNumbers } from "../../src/collectors/env-snapshot.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { tcpSettingsChanged } from "../../src/diagnose/rules/tcp-settings.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
@@ -31,7 +31,7 @@ test("the namespace script's sysctl lines: text kept as read (blanks collapsed),
     ],
   );
   assert.deepEqual(
-    [...parseSysctlLines(out)],
+    [...sysctlNumbers(parseSysctlText(out))],
     [
       ["net/ipv4/tcp_rmem", [4096, 131072, 6291456]],
       ["net/ipv4/tcp_window_scaling", [1]],
