@@ -61,16 +61,34 @@ const TYPE_NAMES: Record<number, string> = {
 };
 const TYPE_NUMBERS = new Map(Object.entries(TYPE_NAMES).map(([n, name]) => [name, Number(n)]));
 
-/** `bpftool -j prog show`: id, type name, name and (stats on) run_time_ns, run_cnt per program. */
-export function parseBpftoolProgs(json: string): Array<Omit<BpfProgramReading, "holders">> {
-  const list = JSON.parse(json) as Array<{
-    id: number;
-    type: string | number;
-    name?: string;
-    run_time_ns?: number;
-    run_cnt?: number;
-  }>;
-  return list.map((p) => {
+interface BpftoolProg {
+  id: number;
+  type: string | number;
+  name?: string;
+  run_time_ns?: number;
+  run_cnt?: number;
+}
+
+function isBpftoolProg(p: unknown): p is BpftoolProg {
+  if (typeof p !== "object" || p === null) return false;
+  const { id, type } = p as Partial<Record<keyof BpftoolProg, unknown>>;
+  return Number.isInteger(id) && (typeof type === "string" || typeof type === "number");
+}
+
+/**
+ * `bpftool -j prog show`: id, type name, name and (stats on) run_time_ns, run_cnt per program.
+ * Undefined when the output is not that list (truncated, an `{"error": …}` object, another
+ * tool under the name), so the reading falls back to fdinfo alone instead of being lost.
+ */
+export function parseBpftoolProgs(json: string): Array<Omit<BpfProgramReading, "holders">> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  return parsed.filter(isBpftoolProg).map((p) => {
     const type = typeof p.type === "number" ? p.type : (TYPE_NUMBERS.get(p.type) ?? -1);
     return {
       id: p.id,

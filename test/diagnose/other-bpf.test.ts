@@ -32,6 +32,17 @@ test("bpftool's program list: type names to numbers, stats where the kernel keep
   ]);
 });
 
+test("bpftool output that is not its program list leaves the reading to fdinfo", () => {
+  assert.equal(parseBpftoolProgs('[{"id":1,"type":"tracepoint"'), undefined); // cut short
+  assert.equal(parseBpftoolProgs('{"error":"can\'t get next program: Operation not permitted"}'), undefined);
+  assert.equal(parseBpftoolProgs(""), undefined);
+  // Entries without an id or type are skipped, the rest kept.
+  assert.deepEqual(
+    parseBpftoolProgs('[{"name":"x"},{"id":3,"type":"kprobe","name":"y"}]')?.map((p) => [p.id, p.typeName]),
+    [[3, "kprobe"]],
+  );
+});
+
 const reading = (
   takenAt: number,
   programs: Array<[id: number, runs: number, ns: number, holderPid?: number, holderPpid?: number]>,
