@@ -24,7 +24,7 @@ marker=$(mktemp /tmp/overlayscope-test-start.XXXXXX)
 trap 'rm -f "$marker"' EXIT
 status=0
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=$?
-# The diagnosis on pairs recorded as users record them (about 4 minutes, root; README "The scenario
+# The diagnosis on pairs recorded as users record them (about 7 minutes, root; README "The scenario
 # suite, measured"). Without root its tests skip, as the kernel tests do (and fail in CI).
 node --import tsx --test --test-concurrency=1 --test-reporter=spec test/scenarios/*.test.ts || status=$?
 if [ "$(id -u)" -ne 0 ]; then

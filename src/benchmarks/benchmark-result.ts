@@ -5,6 +5,12 @@ export const LatencySchema = z.object({
   tool: z.string(),
   messageBytes: z.number(),
   avgUs: z.number(),
+  sdUs: z
+    .number()
+    .optional()
+    .describe(
+      "standard deviation of one round trip (sockperf's std-dev): with observations, how exact avgUs is",
+    ),
   p50Us: z.number(),
   p99Us: z.number(),
   p999Us: z.number(),

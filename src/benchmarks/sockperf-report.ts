@@ -4,12 +4,13 @@ import { flagValue, parseSize, type BenchmarkResult, type Latency } from "./benc
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /**
- * Ping-pong and under-load's latency lines: "avg-latency=60.039 (std-dev=29.245)", the
- * percentiles ("percentile 99.000 =  122.943") and "Total 12893 observations".
+ * Ping-pong and under-load's latency lines: "avg-latency=60.039 (std-dev=29.245)" (the mean and
+ * one round trip's standard deviation), the percentiles ("percentile 99.000 =  122.943") and
+ * "Total 12893 observations".
  */
 export function parseSockperfLatency(text: string, messageBytes: number): Latency | undefined {
   const clean = text.replace(ANSI, "");
-  const avg = /avg-latency=([\d.]+)/.exec(clean);
+  const avg = /avg-latency=([\d.]+)(?: \(std-dev=([\d.]+)\))?/.exec(clean);
   const pct = (p: string): number =>
     Number(new RegExp(`percentile ${p} =\\s*([\\d.]+)`).exec(clean)?.[1] ?? NaN);
   const obs = /Total (\d+) observations/.exec(clean);
@@ -18,6 +19,7 @@ export function parseSockperfLatency(text: string, messageBytes: number): Latenc
     tool: "sockperf",
     messageBytes,
     avgUs: Number(avg[1]),
+    ...(avg[2] !== undefined ? { sdUs: Number(avg[2]) } : {}),
     p50Us: pct("50.000"),
     p99Us: pct("99.000"),
     p999Us: pct("99.900"),
@@ -30,8 +32,11 @@ export function parseSockperfLatency(text: string, messageBytes: number): Latenc
  *   sockperf: Summary: Message Rate is 123456 [msg/sec]
  *   sockperf: Summary: BandWidth is 7.535 MBps (60.280 Mbps)
  * Ping-pong and under-load print latency and "[Total Run] RunTime=2.001 sec; …;
- * SentMessages=17847; ReceivedMessages=17846": their rate is the replies received per second (a
- * ping-pong's is one per round trip, so it falls as the latency rises), with the latency kept.
+ * SentMessages=17847; ReceivedMessages=17846", with the latency kept. A ping-pong's rate is the
+ * replies received per second (one per round trip, so it falls as the latency rises). Under-load
+ * sends at a fixed --mps and the server answers one message in --reply-every (100 by default): its
+ * replies are latency samples, not deliveries (SentMessages=80005; ReceivedMessages=800 lost
+ * nothing), so its rate is the messages sent, and what it lost is left to the kernel's counters.
  */
 export function parseSockperfText(text: string, argv: readonly string[]): BenchmarkResult | undefined {
   const clean = text.replace(ANSI, "");
@@ -44,8 +49,10 @@ export function parseSockperfText(text: string, argv: readonly string[]): Benchm
   const latency = parseSockperfLatency(clean, messageBytes);
   if (!rate && !bw && !(latency && received)) return undefined;
   const seconds = Number(duration?.[1] ?? flagValue(argv, "-t", "--time") ?? 0);
+  const underLoad = argv[0] === "ul" || argv[0] === "under-load";
   const replies = Number(received?.[1] ?? 0);
-  const msgPerSecond = rate ? Number(rate[1]) : seconds > 0 ? replies / seconds : 0;
+  const messages = underLoad && sent ? Number(sent[1]) : replies;
+  const msgPerSecond = rate ? Number(rate[1]) : seconds > 0 ? messages / seconds : 0;
   const tcp = argv.includes("--tcp");
   return {
     tool: "sockperf",
@@ -54,15 +61,21 @@ export function parseSockperfText(text: string, argv: readonly string[]): Benchm
     seconds,
     bitsPerSecond: bw ? Number(bw[1]) * 1e6 : msgPerSecond * messageBytes * 8,
     packetsSent: Number(sent?.[1] ?? Math.round(msgPerSecond * seconds)),
-    packetsReceived: replies,
+    packetsReceived: messages,
     lostPercent: 0,
     source: bw
       ? "sockperf summary BandWidth"
       : rate
         ? "sockperf summary Message Rate × message size"
-        : "sockperf total run: replies received ÷ run time × message size",
+        : underLoad
+          ? "sockperf total run: messages sent ÷ run time × message size"
+          : "sockperf total run: replies received ÷ run time × message size",
     packetsSource:
-      rate || bw ? "sockperf summary (messages sent by the client)" : "sockperf total run (replies received)",
+      rate || bw
+        ? "sockperf summary (messages sent by the client)"
+        : underLoad
+          ? "sockperf total run (messages sent at --mps; under-load counts no deliveries)"
+          : "sockperf total run (replies received)",
     ...(latency ? { latency } : {}),
   };
 }

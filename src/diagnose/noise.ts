@@ -107,20 +107,61 @@ export const NO_CHANGE: RelativeChange = {
  * The levels are the runs' own totals (more exact); the series and repeats give the noise.
  */
 export function relativeChange(base: Side, subj: Side, minEffect = MIN_RATE_EFFECT): RelativeChange {
-  if (base.level <= 0) return NO_CHANGE;
-  const change = subj.level / base.level - 1;
-  const zAgainst = (noise: (side: Side) => number): number => {
-    const se = Math.sqrt(noise(base) ** 2 + noise(subj) ** 2) * (subj.level / base.level);
+  const noise = (side: Side): SideNoise => {
+    const level = levelNoise(side);
+    const repeated = (side.repeats?.length ?? 0) >= 2;
+    return {
+      level,
+      intervals: repeated ? level : relativeSpread(side.series) / Math.sqrt(side.series.length),
+      run: repeated ? level : Math.max(level, RUN_TO_RUN_NOISE),
+    };
+  };
+  return testedChange(base.level, subj.level, noise(base), noise(subj), minEffect);
+}
+
+/** A mean over many observations (a benchmark's round trips), its standard error, and each repeat's own mean. */
+export type MeanSide = { mean: number; se: number; repeats?: readonly number[] };
+
+/**
+ * Relative change of a mean the benchmark measured over many observations (its round-trip
+ * latency), subject vs baseline, under relativeChange's three tests. There are no intervals: a
+ * run's own noise is its mean's standard error; with repeats, the spread of their means (never
+ * less than the pooled mean's error). One run a side is again taken to be RUN_TO_RUN_NOISE
+ * uncertain at least: a mean over thousands of round trips is exact for that run, not for the next.
+ */
+export function meanChange(base: MeanSide, subj: MeanSide, minEffect = MIN_RATE_EFFECT): RelativeChange {
+  const noise = (side: MeanSide): SideNoise => {
+    const k = side.repeats?.length ?? 0;
+    const own = side.mean > 0 ? side.se / side.mean : Number.POSITIVE_INFINITY;
+    const level = k >= 2 ? Math.max(own, relativeSpread(side.repeats!) / Math.sqrt(k)) : own;
+    return { level, intervals: level, run: k >= 2 ? level : Math.max(level, RUN_TO_RUN_NOISE) };
+  };
+  return testedChange(base.mean, subj.mean, noise(base), noise(subj), minEffect);
+}
+
+/** One side's relative uncertainty under each of RelativeChange's three tests. */
+interface SideNoise {
+  level: number;
+  intervals: number;
+  run: number;
+}
+
+function testedChange(
+  base: number,
+  subj: number,
+  nb: SideNoise,
+  ns: SideNoise,
+  minEffect: number,
+): RelativeChange {
+  if (base <= 0) return NO_CHANGE;
+  const change = subj / base - 1;
+  const zAgainst = (noise: (n: SideNoise) => number): number => {
+    const se = Math.sqrt(noise(nb) ** 2 + noise(ns) ** 2) * (subj / base);
     return se > 0 && Number.isFinite(se) ? Math.abs(change) / se : 0;
   };
-  const repeated = (side: Side): boolean => (side.repeats?.length ?? 0) >= 2;
-  const z = zAgainst(levelNoise);
-  const zIntervals = zAgainst((side) =>
-    repeated(side) ? levelNoise(side) : relativeSpread(side.series) / Math.sqrt(side.series.length),
-  );
-  const zRun = zAgainst((side) =>
-    repeated(side) ? levelNoise(side) : Math.max(levelNoise(side), RUN_TO_RUN_NOISE),
-  );
+  const z = zAgainst((n) => n.level);
+  const zIntervals = zAgainst((n) => n.intervals);
+  const zRun = zAgainst((n) => n.run);
   const big = Math.abs(change) >= minEffect;
   return {
     change,

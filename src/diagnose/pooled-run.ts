@@ -128,10 +128,18 @@ function pooledLatency(ls: ReadonlyArray<Latency | undefined>): Latency | undefi
     const m = v.length >> 1;
     return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
   };
+  const avgUs =
+    n > 0 ? all.reduce((a, l) => a + l.avgUs * l.observations, 0) / n : median(all.map((l) => l.avgUs));
+  // One round trip's spread over every observation: within each repeat and between their means.
+  const sdUs =
+    n > 1 && all.every((l) => l.sdUs !== undefined)
+      ? Math.sqrt(all.reduce((a, l) => a + l.observations * (l.sdUs! ** 2 + (l.avgUs - avgUs) ** 2), 0) / n)
+      : undefined;
+  const { sdUs: _firstSd, ...first } = all[0]!;
   return {
-    ...all[0]!,
-    avgUs:
-      n > 0 ? all.reduce((a, l) => a + l.avgUs * l.observations, 0) / n : median(all.map((l) => l.avgUs)),
+    ...first,
+    avgUs,
+    ...(sdUs !== undefined ? { sdUs } : {}),
     p50Us: median(all.map((l) => l.p50Us)),
     p99Us: median(all.map((l) => l.p99Us)),
     p999Us: median(all.map((l) => l.p999Us)),

@@ -340,6 +340,8 @@ export interface Repeats {
   lossFraction: number[];
   /** Each repeat's TCP segments retransmitted out of segments sent (repeats that sent TCP). */
   retransFraction: number[];
+  /** Each repeat's mean round trip, µs (repeats whose benchmark reported latency). */
+  latencyUs: number[];
 }
 
 /** A benchmark command's end: its exit status (null: still running when the session stopped) and how long it ran. */
@@ -404,6 +406,7 @@ const NO_REPEATS: Repeats = {
   softirqsPerPacket: [],
   lossFraction: [],
   retransFraction: [],
+  latencyUs: [],
 };
 
 /**
@@ -432,6 +435,7 @@ export function sideFigures(runs: readonly RunFile[]): RunFigures {
     retransFraction: each
       .filter((f) => (f.snmp.get("Tcp.OutSegs") ?? 0) > 0)
       .map((f) => f.snmp.get("Tcp.RetransSegs")! / f.snmp.get("Tcp.OutSegs")!),
+    latencyUs: defined(each.map((f) => f.latency?.avgUs)),
   };
   return fig;
 }

@@ -1,5 +1,6 @@
 import {
   confidenceOf,
+  meanChange,
   MIN_RATE_EFFECT,
   NO_CHANGE,
   RUN_TO_RUN_NOISE,
@@ -7,6 +8,7 @@ import {
   type RelativeChange,
 } from "./noise.js";
 import { num, pct, type Finding } from "./finding.js";
+import type { Latency } from "../benchmarks/benchmark-result.js";
 import type { RunFigures } from "./run-figures.js";
 
 export type Verdict = "no-material-difference" | "slower" | "faster";
@@ -40,6 +42,52 @@ export function costChange(b: RunFigures, s: RunFigures, byPackets: boolean): Re
       repeats: byPackets ? s.repeats.cpuUsPerPacket : s.repeats.cpuUsPerKB,
     },
   );
+}
+
+/**
+ * The benchmark's mean round trip, subject against baseline, where both sides reported one with
+ * its spread (sockperf ping-pong and under-load). Under-load offers a fixed rate of messages, so
+ * its rate cannot fall when the path slows (two busy loops beside it here: the same 100 replies/s,
+ * the mean round trip 47 → 395 µs, 2026-12-07): only the round trip shows it.
+ */
+export function latencyChange(
+  b: Pick<RunFigures, "latency" | "repeats">,
+  s: Pick<RunFigures, "latency" | "repeats">,
+): RelativeChange {
+  const side = (f: Pick<RunFigures, "latency" | "repeats">) => {
+    const l = f.latency;
+    if (!l || l.sdUs === undefined || l.observations < 2 || l.avgUs <= 0) return undefined;
+    return { mean: l.avgUs, se: l.sdUs / Math.sqrt(l.observations), repeats: f.repeats.latencyUs };
+  };
+  const lb = side(b);
+  const ls = side(s);
+  return lb && ls ? meanChange(lb, ls) : NO_CHANGE;
+}
+
+/** "35.2% longer mean round trip (50.0 → 67.6 µs)"; "a mean round trip 6.0 times as long (…)" from twice on. */
+function roundTripWords(change: number, b: Latency, s: Latency): string {
+  const what =
+    change >= 1
+      ? `a mean round trip ${num(1 + change, 1)} times as long`
+      : `${pct(Math.abs(change))} ${change > 0 ? "longer" : "shorter"} mean round trip`;
+  return `${what} (${num(b.avgUs, 1)} → ${num(s.avgUs, 1)} µs)`;
+}
+
+/** The round trips of both runs, as evidence, where both reported them. */
+function latencyEvidence(b: RunFigures, s: RunFigures, change: RelativeChange): Finding["evidence"] {
+  const lb = b.latency;
+  const ls = s.latency;
+  if (!lb || !ls) return [];
+  const source = `${ls.tool}'s report (${lb.observations} and ${ls.observations} round trips)`;
+  return [
+    { what: "mean round trip, µs", baseline: num(lb.avgUs, 1), subject: num(ls.avgUs, 1), source },
+    { what: "p99 round trip, µs", baseline: num(lb.p99Us, 1), subject: num(ls.p99Us, 1), source },
+    {
+      what: "round-trip change in standard errors: of the runs' own round trips, of identical runs",
+      subject: `${change.zIntervals.toFixed(1)}, ${change.zRun.toFixed(1)}`,
+      source: `one round trip's spread ÷ √round trips; identical runs ±${Math.round(RUN_TO_RUN_NOISE * 100)}% each unless repeats measure it`,
+    },
+  ];
 }
 
 /** The rate a comparison compares: packets per second where both runs counted them, else bits. */
@@ -96,8 +144,8 @@ function bothSidesRepeated(b: Pick<RunFigures, "repeats">, s: Pick<RunFigures, "
 }
 
 /**
- * The symptom: packet rate (bit rate where packets are not counted) and CPU per packet, subject
- * against baseline: a candidate beyond the runs' own interval noise and MIN_RATE_EFFECT, which
+ * The symptom: packet rate (bit rate where packets are not counted), the mean round trip where
+ * the benchmark measured one, and CPU per packet, subject against baseline: a candidate beyond the runs' own interval noise and MIN_RATE_EFFECT, which
  * stands on its own when both sides are repeats and it is beyond how far they differ (else
  * compareSides asks for a mechanism).
  */
@@ -111,9 +159,16 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
     { level: level(s), series: byPackets ? s.rateSeries : s.bitsSeries, repeats: repeats(s) },
   );
   const cost = costChange(b, s, byPackets);
+  const latency = latencyChange(b, s);
   // A candidate difference: beyond the runs' own interval jitter. Whether it needs a mechanism to
-  // stand (it is within what identical runs differ by) is compareSides' question.
-  const gap = rate.beyondIntervals ? -rate.change : 0;
+  // stand (it is within what identical runs differ by) is compareSides' question. Where the
+  // benchmark measured round trips, they are its answer: a round trip r longer is a rate of round
+  // trips r/(1+r) lower, the gap the cause rules explain.
+  const gap = latency.beyondIntervals
+    ? latency.change / (1 + latency.change)
+    : rate.beyondIntervals
+      ? -rate.change
+      : 0;
   const costRise = cost.beyondIntervals ? cost.change : 0;
   // The rate decides the direction, the cost only where the rate did not move: a run that
   // carried more at a higher CPU cost per packet is faster, at a cost. A busy loop beside a
@@ -125,9 +180,12 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
     return { verdict, gap: 0, costRise: 0, standsAlone: false, summary: "" };
   const what = byPackets ? "packets per second" : "throughput";
   const parts = [
+    latency.beyondIntervals ? roundTripWords(latency.change, b.latency!, s.latency!) : "",
     rate.beyondIntervals
       ? `${pct(Math.abs(rate.change))} ${rate.change < 0 ? "lower" : "higher"} ${what}`
-      : `the same ${what} (within noise)`,
+      : latency.beyondIntervals
+        ? ""
+        : `the same ${what} (within noise)`,
     cost.beyondIntervals
       ? `${pct(Math.abs(cost.change))} ${cost.change > 0 ? "more" : "less"} CPU per ${byPackets ? "packet" : "KB"}`
       : "",
@@ -136,16 +194,18 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
     verdict,
     gap,
     costRise,
-    standsAlone: (rate.beyondRunToRun || cost.beyondRunToRun) && bothSidesRepeated(b, s),
+    standsAlone:
+      (rate.beyondRunToRun || cost.beyondRunToRun || latency.beyondRunToRun) && bothSidesRepeated(b, s),
     summary: parts.join(", "),
     finding: {
       code: verdict === "slower" ? "SLOWER" : "FASTER",
       kind: "symptom",
       title: `${s.label} vs ${b.label}: ${parts.join(", ")}`,
       mechanism: "what the benchmark and the kernel's own counters measured; the causes below explain it",
-      confidence: confidenceOf(Math.max(rate.zRun, cost.zRun)),
+      confidence: confidenceOf(Math.max(rate.zRun, cost.zRun, latency.zRun)),
       impact: 2,
       evidence: [
+        ...latencyEvidence(b, s, latency),
         ...levelEvidence(b, s, byPackets),
         {
           what: "CPU µs per packet (all cores)",

@@ -167,6 +167,35 @@ test("a command that is not a benchmark, or printed no report, has no figures", 
   assert.equal(parseBenchmarkOutput(["true"], ""), undefined);
 });
 
+test("sockperf under-load: the messages sent as the rate (its replies are latency samples, one in a hundred), the latency kept", () => {
+  const r = parseBenchmarkOutput(
+    ["sockperf", "under-load", "-i", "10.91.0.2", "-t", "2", "--mps", "10000"],
+    fixtureText("tools/sockperf-ul-3.7.txt"),
+  )!;
+  // [Total Run] RunTime=2.000 sec; … SentMessages=20005; ReceivedMessages=200: 200 replies are
+  // not 99% lost; the rate is --mps's, so only the latency can tell a slower path.
+  assert.equal(r.packetsSent, 20005);
+  assert.equal(r.packetsReceived, 20005);
+  assert.equal(r.seconds, 2);
+  assert.ok(Math.abs(r.bitsPerSecond - (20005 / 2) * 14 * 8) < 1e-6);
+  assert.match(r.packetsSource, /messages sent at --mps/);
+  // The short name too.
+  assert.equal(
+    parseBenchmarkOutput(["sockperf", "ul"], fixtureText("tools/sockperf-ul-3.7.txt"))!.packetsReceived,
+    20005,
+  );
+  assert.deepEqual(r.latency, {
+    tool: "sockperf",
+    messageBytes: 14,
+    avgUs: 50.126,
+    sdUs: 13.438,
+    p50Us: 48.086,
+    p99Us: 84.47,
+    p999Us: 163.506,
+    observations: 154,
+  });
+});
+
 test("sockperf ping-pong: replies received per second as the rate (one per round trip), the latency kept", () => {
   const r = parseBenchmarkOutput(
     ["sockperf", "ping-pong", "-i", "10.0.0.2", "-m", "64", "-t", "1"],
@@ -179,6 +208,9 @@ test("sockperf ping-pong: replies received per second as the rate (one per round
   assert.ok(Math.abs(r.bitsPerSecond - (22706 / 1.001) * 64 * 8) < 1e-6);
   assert.match(r.source, /replies received ÷ run time/);
   assert.ok(r.latency && r.latency.avgUs > 0 && r.latency.p99Us >= r.latency.p50Us);
+  // "avg-latency=50.762 (std-dev=89.714)": one round trip's spread, for how exact the mean is.
+  assert.equal(r.latency.avgUs, 50.762);
+  assert.equal(r.latency.sdUs, 89.714);
   // Throughput mode has no latency.
   const tp = parseBenchmarkOutput(
     ["sockperf", "throughput", "-i", "127.0.0.1", "-m", "64", "-t", "1"],

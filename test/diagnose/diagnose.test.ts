@@ -693,6 +693,10 @@ test("more encapsulation samples through the same tunnel name encapsulation work
   const named = encapsulation.evaluate(ctx(base, more));
   assert.ok(named, "named when the CPU per tunnel packet grew");
   assert.ok(named.evidence.some((e) => e.what === "encapsulation and bridge CPU per tunnel packet"));
+  // Through the same tunnel, even from no samples at all, the path did not gain it: a CPU limit on
+  // a sockperf server once read "the subject's path adds encapsulation … (the baseline has none)".
+  const fromNone = encapsulation.evaluate(ctx(withEncapSamples(overlay, 0), more));
+  assert.match(fromNone?.title ?? "", /^encapsulation and bridge work grew from 0\.0% to/);
   // Five times the samples and five times the packets through the tunnel: other traffic's work.
   assert.equal(encapsulation.evaluate(ctx(base, withTunnelTraffic(more, 80 / 15))), undefined);
   // More samples per tunnel packet while a second flow shares the path (CI: 412 → 831 ns of bridge

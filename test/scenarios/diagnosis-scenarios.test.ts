@@ -19,7 +19,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 import { startTracer } from "../helpers/tracer.js";
 
 /**
- * `npm run scenarios` (root, about 4 minutes; part of scripts/test.sh, so of CI). Anything else on the machine (a type-check, a
+ * `npm run scenarios` (root, about 7 minutes; part of scripts/test.sh, so of CI). Anything else on the machine (a type-check, a
  * package install) moves these pairs: the diagnosis then names it (CPU_COMPETITION), but the
  * scenario's expected verdict no longer holds.
  *
@@ -39,6 +39,7 @@ const dir =
     : tempDir("scenarios");
 const PORT = 5340;
 const HOST_PORT = 5341;
+const SOCKPERF_PORT = 5342;
 // Six seconds: at the default 19 Hz a run then holds a few hundred busy stack samples, enough to
 // tell a 5-point share difference from sampling noise.
 const SECONDS = "6";
@@ -57,8 +58,19 @@ before(async () => {
   servers.push(
     spawn("ip", ["netns", "exec", ov.h2, "iperf3", "-s", "-p", String(HOST_PORT)], { stdio: "ignore" }),
   );
+  // A sockperf server for the latency scenarios (under-load: round trips at a fixed rate).
+  servers.push(
+    spawn(
+      "ip",
+      ["netns", "exec", ov.c2, "sockperf", "sr", "-i", ov.serverAddr, "-p", String(SOCKPERF_PORT)],
+      {
+        stdio: "ignore",
+      },
+    ),
+  );
   await waitForListen(ov.c2, "tcp", PORT);
   await waitForListen(ov.h2, "tcp", HOST_PORT);
+  await waitForListen(ov.c2, "udp", SOCKPERF_PORT);
   // One daemon for the suite, as a user's host has: each run attaches to it.
   daemon = await startDaemon();
   // A first run against a fresh daemon pays one-off costs inside its window (the daemon reads the
@@ -77,26 +89,31 @@ after(async () => {
 });
 
 type Path = "overlay" | "host";
-function client(path: Path, protocol: "udp" | "tcp", extra: string[] = [], wrap: string[] = []): string[] {
+/** iperf3 (a stream), or sockperf under-load: UDP round trips at a fixed 10 000 messages/s. */
+type Tool = "iperf3" | "sockperf-ul";
+function client(
+  path: Path,
+  protocol: "udp" | "tcp",
+  extra: string[] = [],
+  wrap: string[] = [],
+  tool: Tool = "iperf3",
+): string[] {
   const [ns, addr, port] =
     path === "overlay" ? [ov!.c1, ov!.serverAddr, PORT] : [ov!.h1, "192.168.93.2", HOST_PORT];
-  const udp = protocol === "udp" ? ["-u", "-b", "0", "-l", "64"] : [];
-  return [
-    "ip",
-    "netns",
-    "exec",
-    ns,
-    ...wrap,
-    "iperf3",
-    "-c",
-    addr,
-    "-p",
-    String(port),
-    "-t",
-    SECONDS,
-    ...udp,
-    ...extra,
-  ];
+  const benchmark =
+    tool === "sockperf-ul"
+      ? ["sockperf", "ul", "-i", addr, "-p", String(SOCKPERF_PORT), "-t", SECONDS, "--mps", "10000"]
+      : [
+          "iperf3",
+          "-c",
+          addr,
+          "-p",
+          String(port),
+          "-t",
+          SECONDS,
+          ...(protocol === "udp" ? ["-u", "-b", "0", "-l", "64"] : []),
+        ];
+  return ["ip", "netns", "exec", ns, ...wrap, ...benchmark, ...extra];
 }
 
 let n = 0;
@@ -117,6 +134,8 @@ async function diagnoseSides(base: string[], subject: string[]): Promise<Diagnos
 interface Scenario {
   name: string;
   protocol: "udp" | "tcp";
+  /** The benchmark both sides run: iperf3 unless said. */
+  tool?: Tool;
   baselinePath?: Path;
   /**
    * Arguments the subject's benchmark adds (the injected cause); a function of the first
@@ -239,6 +258,14 @@ const SCENARIOS: Scenario[] = [
   },
   { name: "A/A, TCP through the overlay", protocol: "tcp", verdict: "no-material-difference", allowed: [] },
   {
+    // Round trips are compared too: two draws of the same path must not differ by them.
+    name: "A/A, sockperf under-load through the overlay (UDP)",
+    protocol: "udp",
+    tool: "sockperf-ul",
+    verdict: "no-material-difference",
+    allowed: [],
+  },
+  {
     name: "host vs overlay, UDP 64 B",
     protocol: "udp",
     baselinePath: "host",
@@ -276,6 +303,21 @@ const SCENARIOS: Scenario[] = [
     name: "a CPU hog beside the benchmark (UDP)",
     protocol: "udp",
     beside: () => [perl(), perl()],
+    verdict: "slower",
+    expect: "CPU_COMPETITION",
+    top: true,
+    allowed: ["CPU_COMPETITION", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
+  },
+  {
+    // A latency benchmark at a fixed rate: sockperf under-load sends 10 000 messages/s whatever
+    // the path does, so only its round trips can show the loops (here the same rate, the mean
+    // round trip 89 → 534 µs, 2026-12-07). Until then the diagnosis compared the rate alone and
+    // read "no material difference"; the loops, started as users start them (`sh -c`), were not
+    // counted as competitors either.
+    name: "CPU hogs beside a latency benchmark (sockperf under-load, UDP)",
+    protocol: "udp",
+    tool: "sockperf-ul",
+    beside: () => [0, 1].map(() => spawn("sh", ["-c", "while :; do :; done"], { stdio: "ignore" })),
     verdict: "slower",
     expect: "CPU_COMPETITION",
     top: true,
@@ -678,7 +720,9 @@ async function recordSide(
   const out: string[] = [];
   if (side === "baseline") {
     for (let i = 0; i < n; i++)
-      out.push(await record(client(sc.baselinePath ?? "overlay", sc.protocol, sc.benchmarkExtra)));
+      out.push(
+        await record(client(sc.baselinePath ?? "overlay", sc.protocol, sc.benchmarkExtra, [], sc.tool)),
+      );
     return out;
   }
   const clientExtra =
@@ -696,6 +740,7 @@ async function recordSide(
             sc.protocol,
             [...(sc.benchmarkExtra ?? []), ...(clientExtra ?? [])],
             sc.clientWrap,
+            sc.tool,
           ),
           sc.subjectRunArgs,
         ),

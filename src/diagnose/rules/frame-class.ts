@@ -141,7 +141,7 @@ export const encapsulation = classRule(
   ENCAPSULATION_CLASSES,
   ({ b, s }, c) => ({
     title:
-      c.p1 < 0.01
+      tunnelAdded(b, s) && c.p1 < 0.01
         ? `the subject's path adds encapsulation and bridge work, in ${pct(c.p2)} of busy samples (the baseline has none)`
         : `encapsulation and bridge work grew from ${pct(c.p1)} to ${pct(c.p2)} of busy samples`,
     mechanism:
