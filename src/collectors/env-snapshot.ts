@@ -15,6 +15,7 @@ import {
   parseNftRuleset,
   type NetfilterRuleset,
 } from "./netfilter-rules.js";
+import { parseXfrmStates, type IpsecSummary } from "./ipsec.js";
 
 /** The offloads that decide what an overlay costs per packet. */
 export const KEY_OFFLOADS = [
@@ -67,6 +68,8 @@ export interface NetnsEnv {
   tcpBuffers?: TcpBufferSysctls;
   /** The TCP_SETTINGS this namespace has, by sysctl name, as read; a setting the kernel lacks is absent. */
   tcpSettings?: Record<string, string>;
+  /** IPsec SAs (`ip -o xfrm state`): how many, and their algorithms, never their keys. */
+  ipsec?: IpsecSummary;
 }
 
 /** A tcp_rmem or tcp_wmem triple (bytes): a TCP socket's buffer starts at `default` and autotuning may grow it to `max`. */
@@ -233,6 +236,9 @@ function namespaceScript(sysfsIsOwn: boolean): string {
     'q=$(tc -s -j qdisc show 2>/dev/null); m qdiscs; echo "$q"',
     `case "$q" in *'"kind":"htb"'*) for d in $(echo "$q" | grep -o '"kind":"htb","handle":"[^"]*","dev":"[^"]*"' | sed 's/.*"dev":"//; s/"$//'); do m "classes $d"; tc class show dev "$d" 2>/dev/null; done;; esac`,
     "m nft; command -v nft >/dev/null 2>&1 && nft -j list ruleset 2>/dev/null",
+    // IPsec (an encrypted overlay's ESP): its SAs, one line each. Not the policies: one more fork
+    // per namespace, and `ip -batch` with both lists printed nothing after an empty SA list.
+    "m xfrm; ip -o xfrm state 2>/dev/null",
     // Legacy x_tables rules, only where this namespace has such a table (a shell built-in reads
     // the list, so namespaces without one fork nothing).
     'for f in ip ip6; do { read t < /proc/net/${f}_tables_names; } 2>/dev/null && [ -n "$t" ] && command -v ${f}tables-legacy-save >/dev/null 2>&1 && { m "legacy $f"; ${f}tables-legacy-save 2>/dev/null; }; done',
@@ -276,7 +282,7 @@ function masks(text: string | undefined): { rps: Record<string, string>; xps: Re
   return { rps, xps };
 }
 
-/** One namespace's links, offloads, queue masks, qdiscs, ruleset, conntrack limit and TCP sysctls. */
+/** One namespace's links, offloads, queue masks, qdiscs, ruleset, IPsec, conntrack limit and TCP sysctls. */
 export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promise<NetnsEnv | undefined> {
   const where = ns.names[0] ?? String(ns.inode);
   let out: string;
@@ -326,6 +332,7 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
     legacy("ip"),
     legacy("ip6"),
   ]);
+  const xfrm = sec.get("xfrm");
   const sysctlText = parseSysctlText(sec.get("sysctl") ?? "");
   const sysctl = sysctlNumbers(sysctlText);
   const tcpSettings = Object.fromEntries(
@@ -346,6 +353,7 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
     ...(ctMax !== undefined ? { conntrackMax: ctMax } : {}),
     ...(rmem && wmem ? { tcpBuffers: { rmem, wmem } } : {}),
     ...(Object.keys(tcpSettings).length ? { tcpSettings } : {}),
+    ...(xfrm !== undefined ? { ipsec: parseXfrmStates(xfrm) } : {}),
   };
 }
 

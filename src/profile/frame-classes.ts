@@ -10,6 +10,14 @@ export const FRAME_CLASSES = [
     "encapsulation",
     /^(vxlan_|__vxlan_|udp_tunnel|iptunnel_|ip_tunnel|__iptunnel|gro_cells|geneve_|gre_|ipip_)/,
   ],
+  [
+    // IPsec (xfrm, ESP) and WireGuard, and the ciphers and hashes they call: generic C code where
+    // the CPU has no AES instructions (aes_encrypt, crypto_gcm_*), else the accelerated routines
+    // (aesni_*, clmul_ghash_*, _sha256_update, __chacha20poly1305_encrypt: names from Debian
+    // 6.12's modules).
+    "encryption",
+    /^_*(xfrm|esp_|esp4_|esp6_|crypto_|authenc|aead_|skcipher_|aes|cbc_|ctr_|gcm|ghash|gf128mul|clmul|chacha|poly1305|wg_|sha1_|sha256|sha512|hmac_)/,
+  ],
   ["bridge", /^(br_|__br_|nbp_)/],
   ["conntrack", /^(nf_conntrack|__nf_conntrack|nf_ct_|__nf_ct_|nf_nat|__nf_nat|nf_confirm)/],
   ["netfilter", /^(nf_hook|nf_hook_slow|nft_|__nft_|nf_tables|ipt_|ip6t_|ebt_|xt_|nf_)/],

@@ -8,7 +8,7 @@ import type { EnvChange } from "./run-model.js";
 
 /**
  * What changed between the environment at session start and at stop: devices that came or went,
- * MTUs, offloads, RPS/XPS masks, IRQ affinity, socket buffer, TCP buffer, TCP settings and conntrack sysctls. A user who flips an offload mid-run sees it here.
+ * MTUs, offloads, RPS/XPS masks, IRQ affinity, socket buffer, TCP buffer, TCP settings and conntrack sysctls, IPsec SAs. A user who flips an offload mid-run sees it here.
  */
 export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
   const out: EnvChange[] = [];
@@ -55,6 +55,10 @@ export function envChanges(start: EnvSnapshot, stop: EnvSnapshot): EnvChange[] {
       ["net.netfilter.nf_conntrack_max", String(b.conntrackMax ?? "-"), String(a.conntrackMax ?? "-")],
     ] as const)
       if (p !== q) out.push({ netns: nsName(b), device: "", what, before: p, after: q });
+    const sas = (n: typeof b): string =>
+      n.ipsec ? `${n.ipsec.states} SAs ${n.ipsec.algorithms.join(",") || "-"}` : "-";
+    if (b.ipsec && a.ipsec && sas(b) !== sas(a))
+      out.push({ netns: nsName(b), device: "", what: "ipsec", before: sas(b), after: sas(a) });
     for (const what of TCP_SETTINGS) {
       const [p, q] = [b.tcpSettings?.[what], a.tcpSettings?.[what]];
       if (p !== undefined && q !== undefined && p !== q)

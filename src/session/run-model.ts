@@ -71,6 +71,12 @@ export const EnvSnapshotSchema = z
           .describe(
             "per-namespace TCP sysctls as read, by name (net.ipv4.tcp_congestion_control, tcp_window_scaling, tcp_sack, tcp_limit_output_bytes, …): how this namespace's connections send and acknowledge",
           ),
+        ipsec: z
+          .object({ states: num, algorithms: z.array(z.string()) })
+          .optional()
+          .describe(
+            "IPsec in this namespace (ip -o xfrm state): security associations and their algorithms (never their keys); an encrypted overlay's ESP shows here",
+          ),
       }),
     ),
     notReread: z
@@ -210,7 +216,7 @@ export const RunFileSchema = z.object({
     frameClasses: z
       .array(z.object({ class: z.string(), share: num, samples: num }))
       .describe(
-        "share of busy stack samples inside encapsulation, bridge, conntrack, netfilter, qdisc, socket, driver work",
+        "share of busy stack samples inside encapsulation, encryption, bridge, conntrack, netfilter, qdisc, socket, driver work",
       ),
     callDepth: z
       .object({ send: z.array(DepthBucketSchema), receive: z.array(DepthBucketSchema) })

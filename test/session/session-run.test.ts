@@ -67,6 +67,19 @@ test("a socket buffer sysctl changed during the run is a change; one snapshot wi
   assert.deepEqual(envChanges(start, { ...stop, socketBuffers: undefined }), []);
 });
 
+test("IPsec SAs added during the run are a change of their namespace; a snapshot without IPsec read is none", () => {
+  const start = env([dev("eth0", 1500, true)]);
+  start.netns[0]!.ipsec = { states: 0, algorithms: [] };
+  const stop = structuredClone(start);
+  stop.netns[0]!.ipsec = { states: 2, algorithms: ["rfc4106(gcm(aes))"] };
+  assert.deepEqual(
+    envChanges(start, stop).map((c) => `${c.netns} ${c.what}: ${c.before} → ${c.after}`),
+    ["c1 ipsec: 0 SAs - → 2 SAs rfc4106(gcm(aes))"],
+  );
+  delete stop.netns[0]!.ipsec;
+  assert.deepEqual(envChanges(start, stop), []);
+});
+
 test("a stop snapshot that did not read a quiet namespace again reports no change there; one that appeared is present", () => {
   const start = env([dev("eth0", 1500, true)]);
   const quiet: EnvSnapshot = { ...start, netns: [], notReread: [{ inode: 1, names: ["c1"] }] };

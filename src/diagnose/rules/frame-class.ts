@@ -120,12 +120,17 @@ function encapsulationPerTunnelPacket(f: RunFigures): { ns: number; samples: num
  * the share test alone to name encapsulation. Paths without tunnel traffic on either side
  * (bridge work alone) keep the share test.
  */
-const pathEncapsulation = ({ b, s }: RuleContext): boolean => {
+const pathEncapsulation = (ctx: RuleContext): boolean => {
+  const { b, s } = ctx;
   if (tunnelAdded(b, s) || s.tunnelShare - b.tunnelShare >= MORE_CROSSINGS) return true;
   // With other traffic through the same devices and cores, each packet costs more of everything
   // (a shared CPU, colder caches): a second flow doubled the bridge work per tunnel packet in CI
   // (412 → 831 ns) on an unchanged path. COMPETING_TRAFFIC names that; the cost is not the path's.
   if (otherTraffic(b, s)) return false;
+  // IPsec encrypts a VXLAN datagram inside the tunnel's own transmit (vxlan_xmit → … → esp_output),
+  // so its samples hold encapsulation frames too: more of them per tunnel packet is the cipher's
+  // work when the encryption rule names it.
+  if (encryption.evaluate(ctx)) return false;
   const pb = encapsulationPerTunnelPacket(b);
   const ps = encapsulationPerTunnelPacket(s);
   if (!pb || !ps) return true;
@@ -210,4 +215,73 @@ export const netfilter = classRule(
   }),
   undefined,
   moreRules,
+);
+
+/** What a run's namespaces encrypt with: IPsec SAs and their algorithms, WireGuard devices. */
+interface EncryptionSetup {
+  sas: number;
+  algorithms: string[];
+  wireguard: number;
+}
+
+/** Undefined when the run did not read IPsec (recorded before it was, or `ip` could not). */
+function encryptionSetup(f: RunFigures): EncryptionSetup | undefined {
+  const netns = f.environment?.netns ?? [];
+  if (!netns.some((n) => n.ipsec)) return undefined;
+  return {
+    sas: netns.reduce((a, n) => a + (n.ipsec?.states ?? 0), 0),
+    algorithms: [...new Set(netns.flatMap((n) => n.ipsec?.algorithms ?? []))].sort(),
+    wireguard: netns.reduce((a, n) => a + n.devices.filter((d) => d.link.rawKind === "wireguard").length, 0),
+  };
+}
+
+const setupText = (e: EncryptionSetup | undefined): string => {
+  if (!e) return "not recorded";
+  const parts = [
+    e.sas > 0 ? `${e.sas} IPsec SAs${e.algorithms.length ? ` (${e.algorithms.join(", ")})` : ""}` : "",
+    e.wireguard > 0 ? `${e.wireguard} WireGuard devices` : "",
+  ].filter(Boolean);
+  return parts.join(", ") || "no IPsec SA or WireGuard device";
+};
+
+/**
+ * More encryption work comes from more of the path encrypted, or another cipher. When both runs
+ * recorded their IPsec and the subject encrypts no more and no differently, a larger share of
+ * samples in cipher code has another cause (more encrypted traffic: COMPETING_TRAFFIC's).
+ */
+const moreEncryption = ({ b, s }: RuleContext): boolean => {
+  const eb = encryptionSetup(b);
+  const es = encryptionSetup(s);
+  return (
+    !eb ||
+    !es ||
+    es.sas > eb.sas ||
+    es.wireguard > eb.wireguard ||
+    es.algorithms.join() !== eb.algorithms.join()
+  );
+};
+
+/**
+ * Encryption on the path: an encrypted overlay (Docker's `--opt encrypted`: ESP in transport mode
+ * on the VXLAN datagrams; WireGuard in Calico, Cilium, Flannel) encrypts and authenticates every
+ * packet on the way out and checks and decrypts it on the way in, in the softirq that carries it.
+ */
+export const encryption = classRule(
+  "ENCRYPTION_WORK",
+  ["encryption"],
+  ({ b, s }, c) => ({
+    title: `encryption work grew from ${pct(c.p1)} to ${pct(c.p2)} of busy samples; the subject encrypts with ${setupText(encryptionSetup(s))} (baseline ${setupText(encryptionSetup(b))})`,
+    mechanism:
+      "every packet an IPsec policy or a WireGuard device covers is encrypted and authenticated on the way out and verified and decrypted on the way in, in softirq, on top of its encapsulation: the cost grows with its bytes and the cipher (generic code where the CPU has no AES instructions)",
+    extra: [
+      {
+        what: "IPsec SAs, WireGuard devices (all namespaces)",
+        baseline: setupText(encryptionSetup(b)),
+        subject: setupText(encryptionSetup(s)),
+        source: "ip -o xfrm state and ip -d link in the environment snapshot",
+      },
+    ],
+  }),
+  undefined,
+  moreEncryption,
 );

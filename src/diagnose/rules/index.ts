@@ -9,7 +9,7 @@ import { cpuCompetition } from "./cpu-competition.js";
 import { cpuQuota } from "./cpu-quota.js";
 import { deeperPath } from "./deeper-path.js";
 import { hostContention } from "./host-contention.js";
-import { encapsulation, netfilter } from "./frame-class.js";
+import { encapsulation, encryption, netfilter } from "./frame-class.js";
 import { otherBpfPrograms } from "./other-bpf.js";
 import { packetLoss } from "./packet-loss.js";
 import { probeCost } from "./probe-cost.js";
@@ -39,6 +39,7 @@ export const RULES: readonly Rule[] = [
   netfilter,
   conntrackPressure,
   encapsulation,
+  encryption,
   deeperPath,
   softirqWork,
   coreSaturation,
