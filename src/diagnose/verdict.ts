@@ -47,8 +47,8 @@ export function costChange(b: RunFigures, s: RunFigures, byPackets: boolean): Re
 /**
  * The benchmark's mean round trip, subject against baseline, where both sides reported one with
  * its spread (sockperf ping-pong and under-load). Under-load offers a fixed rate of messages, so
- * its rate cannot fall when the path slows (two busy loops beside it here: the same 100 replies/s,
- * the mean round trip 47 → 395 µs, 2026-12-07): only the round trip shows it.
+ * its rate cannot fall when the path slows (two busy loops beside it here: the same 10 000
+ * messages/s, the mean round trip 89 → 534 µs, 2026-12-07): only the round trip shows it.
  */
 export function latencyChange(
   b: Pick<RunFigures, "latency" | "repeats">,
@@ -145,9 +145,9 @@ function bothSidesRepeated(b: Pick<RunFigures, "repeats">, s: Pick<RunFigures, "
 
 /**
  * The symptom: packet rate (bit rate where packets are not counted), the mean round trip where
- * the benchmark measured one, and CPU per packet, subject against baseline: a candidate beyond the runs' own interval noise and MIN_RATE_EFFECT, which
- * stands on its own when both sides are repeats and it is beyond how far they differ (else
- * compareSides asks for a mechanism).
+ * the benchmark measured one, and CPU per packet, subject against baseline: a candidate beyond
+ * the runs' own noise and MIN_RATE_EFFECT, which stands on its own when both sides are repeats
+ * and it is beyond how far they differ (else compareSides asks for a mechanism).
  */
 export function symptom(b: RunFigures, s: RunFigures): Symptom {
   const byPackets = perPacket(b, s);
@@ -170,7 +170,7 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
       ? -rate.change
       : 0;
   const costRise = cost.beyondIntervals ? cost.change : 0;
-  // The rate decides the direction, the cost only where the rate did not move: a run that
+  // The round trip or the rate decides the direction, the cost only where neither moved: a run that
   // carried more at a higher CPU cost per packet is faster, at a cost. A busy loop beside a
   // sockperf ping-pong kept the CPUs out of idle and the round trips ran 2.7 times as often, at
   // 33% more CPU per packet (the loop's time counts in it): that pair read "slower" (2026-12-06).
