@@ -1121,6 +1121,22 @@ test("datagrams the benchmark counted lost where no counter looked (a netfilter 
   assert.ok(named.evidence.some((e) => e.baseline === "280 / 280" && e.subject === "21800 / 280"));
   // Counted alike by both: an A/A pair names nothing.
   assert.equal(packetLoss.evaluate({ b: base, s: side(socket, 300), gap: 0, costRise: 0 }), undefined);
+  // A baseline losing 0.7% at its socket (queue overflow: identical overlay runs lost 0.2-1.0%),
+  // whose run-to-run factor alone would hide the 5%: the loss moved where no counter looks, which
+  // identical runs do not do. Before, not named (the CI's scenario on 2026-12-07: 0.66% -> 5.1%).
+  const overflowing = side([480, 450, 470, 440, 460, 430], 2730);
+  const behindRule = side([50, 40, 45, 55, 45, 45], 21_800 + 280);
+  assert.ok(packetLoss.evaluate({ b: overflowing, s: behindRule, gap: 0.05, costRise: 0 }), "named");
+  // Both behind the same rule: alike, nothing; and a rise where no counter looks below a point is
+  // not worth naming.
+  assert.equal(
+    packetLoss.evaluate({ b: behindRule, s: side(socket, 20_500), gap: 0, costRise: 0 }),
+    undefined,
+  );
+  assert.equal(
+    packetLoss.evaluate({ b: overflowing, s: side(socket, 2_900), gap: 0, costRise: 0 }),
+    undefined,
+  );
   // The loss the counters saw in full receive buffers keeps its own mechanism.
   const full = side([3400, 3600, 3500, 3300, 3500, 3400], 20_700);
   const inBuffers = packetLoss.evaluate({ b: base, s: full, gap: 0.05, costRise: 0 });

@@ -235,12 +235,19 @@ function secondFlow(port: number, flags: string[]): Pick<Scenario, "inject" | "b
  * on the receiving host dropping a share of the VXLAN datagrams at random. Such a drop counts in no
  * device, socket or UDP counter; the benchmark's own count of lost datagrams sees it.
  */
+/**
+ * Drops `percent` of the VXLAN datagrams that carry the benchmark's data into the receiving host.
+ * Shorter ones are spared: iperf3 3.12 opens a UDP test with one 4-byte datagram (62 B of outer
+ * UDP) and, when that is lost, waits 30 s and fails ("unable to read from stream socket"), which
+ * a CI run's subject did (2026-12-07; a 5% chance per run) — a failed benchmark, not the loss this injects.
+ * TCP's SYNs and ACKs (at most 90 B) are spared with it; its data segments are not.
+ */
 function randomDrop(percent: number): Pick<Scenario, "inject"> {
   return {
     inject: () => {
       sh(
         ov!.h2,
-        `nft add table inet oslossy && nft add chain inet oslossy in '{ type filter hook input priority 0 ; }' && nft add rule inet oslossy in udp dport 4789 numgen random mod 100 lt ${percent} drop`,
+        `nft add table inet oslossy && nft add chain inet oslossy in '{ type filter hook input priority 0 ; }' && nft add rule inet oslossy in udp dport 4789 udp length gt 100 numgen random mod 100 lt ${percent} drop`,
       );
       return () => sh(ov!.h2, "nft delete table inet oslossy");
     },
@@ -683,10 +690,14 @@ const SCENARIOS: Scenario[] = [
     allowed: ["PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET", "SINGLE_CORE_SATURATION"],
   },
   {
-    // The same rule at 1% under TCP: every lost segment is retransmitted and the congestion window
-    // halves, so the flow slows.
+    // The same rule at 1% under TCP: every lost segment is retransmitted and CUBIC's congestion
+    // window shrinks, so the flow slows. Both sides ask for CUBIC (Linux's default; this machine
+    // kind's is BBR, which loss hardly slows): under BBR the rule took 7.3 -> 5.2 Gbit/s in four
+    // interleaved pairs by hand, under CUBIC 9.5 -> 1.7 (2026-12-07), and three BBR runs a side
+    // overlapped (5.8-7.2 against 5.2-5.6 Gbit/s) on a noisy hour: a test of the host's noise.
     name: "a netfilter rule drops 1% of the underlay's VXLAN datagrams at random (TCP)",
     protocol: "tcp",
+    benchmarkExtra: ["-C", "cubic"],
     ...randomDrop(1),
     verdict: "slower",
     expect: "TCP_RETRANSMISSIONS",
