@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { cpuConfinement } from "../../src/diagnose/cpu-confinement.js";
 import { coreSaturation } from "../../src/diagnose/rules/core-saturation.js";
 import { cpuAffinity } from "../../src/diagnose/rules/cpu-affinity.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
-import { RunFileSchema, type RunFile, type RunSnapshot } from "../../src/run/run-file.js";
+import { type RunFile, type RunSnapshot } from "../../src/run/run-file.js";
+import { fixtureRun } from "../helpers/fixtures.js";
 
-const run = RunFileSchema.parse(
-  JSON.parse(
-    readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
-  ),
-);
+const run = fixtureRun("overlay-udp64-run.json");
 
 const proc = (pid: number, comm: string, allowedCpus: number[]): RunFile["processes"][number] => ({
   pid,

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { causeFindings, diagnose } from "../../src/diagnose/diagnose.js";
 import type { RunFile } from "../../src/run/run-file.js";
@@ -34,11 +32,9 @@ import {
 } from "../../src/diagnose/noise.js";
 import { RunFileSchema } from "../../src/run/run-file.js";
 import { classifyFrame } from "../../src/profile/frame-classes.js";
+import { fixtureRun } from "../helpers/fixtures.js";
 
-const load = (name: string) =>
-  RunFileSchema.parse(
-    JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", name), "utf8")),
-  );
+const load = fixtureRun;
 
 test("an A/A pair (the same run twice) has no material difference and names no cause", () => {
   const run = load("overlay-udp64.json");
@@ -678,7 +674,13 @@ test("more encapsulation samples through the same tunnel name encapsulation work
   const overlay = load("overlay-udp64-run.json");
   const base = withEncapSamples(overlay, 15);
   const more = withEncapSamples(overlay, 80);
-  const ctx = (b: RunFile, s: RunFile) => ({ b: sideFigures([b]), s: sideFigures([s]), gap: 0, costRise: 0 });
+  // The subject slower (a rate gap): what the samples say is work the packets waited for.
+  const ctx = (b: RunFile, s: RunFile) => ({
+    b: sideFigures([b]),
+    s: sideFigures([s]),
+    gap: 0.2,
+    costRise: 0,
+  });
   const bf = sideFigures([base]);
   const sf = sideFigures([more]);
   assert.ok(
@@ -704,7 +706,21 @@ test("more encapsulation samples through the same tunnel name encapsulation work
   const shared = sideFigures([more]);
   assert.ok(shared.countsPackets && shared.sentPacketsPerSecond > 0);
   shared.pathPacketsPerSecond = 2 * shared.sentPacketsPerSecond;
-  assert.equal(encapsulation.evaluate({ b: sideFigures([base]), s: shared, gap: 0, costRise: 0 }), undefined);
+  assert.equal(
+    encapsulation.evaluate({ b: sideFigures([base]), s: shared, gap: 0.2, costRise: 0 }),
+    undefined,
+  );
+  // Nothing moved — rate, round trip, CPU per packet — and the runs' own CPU accounting did not
+  // grow with the samples (CI, an A/A sockperf under-load pair: 0 → 56 of ~127 busy samples in
+  // bridge frames): the samples moved, not the work.
+  const still = { b: bf, s: sf, gap: 0, costRise: 0 };
+  assert.equal(encapsulation.evaluate(still), undefined);
+  // The same samples with the CPU per packet grown by what they would cost: named, as a note.
+  const key = "encapsulation+bridge";
+  const extraUs = ((sf.classSamples.get(key)! - bf.classSamples.get(key)!) / sf.stackHz / sf.packets) * 1e6;
+  assert.ok(extraUs > 0);
+  const costlier = { ...sf, cpuUsPerPacket: bf.cpuUsPerPacket! + extraUs };
+  assert.ok(encapsulation.evaluate({ ...still, s: costlier }), "named when the CPU accounting grew with it");
 });
 
 /** Figures of a run that sent `sent` TCP segments, `retrans` of them again, evenly over six intervals. */

@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { parseXfrmStates } from "../../src/collectors/ipsec.js";
 import { sideFigures } from "../../src/diagnose/run-figures.js";
 import { encapsulation, encryption } from "../../src/diagnose/rules/frame-class.js";
 import { classifyFrame } from "../../src/profile/frame-classes.js";
-import { RunFileSchema, type RunFile } from "../../src/run/run-file.js";
+import type { RunFile } from "../../src/run/run-file.js";
 import type { IpsecSummary } from "../../src/collectors/ipsec.js";
+import { fixtureRun } from "../helpers/fixtures.js";
 
-const run = RunFileSchema.parse(
-  JSON.parse(
-    readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
-  ),
-);
+const run = fixtureRun("overlay-udp64-run.json");
 
 test("IPsec SAs from `ip -o xfrm state`: counted with their algorithms, never their keys", () => {
   // Two SAs as `ip -o` prints them (each entry on one line, its lines joined by a backslash and a

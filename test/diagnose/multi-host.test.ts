@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { parseHostList } from "../../src/cli/commands/record-hosts.js";
 import { diagnoseHosts, formatHostsDiagnosis, hostsDiagnosisHtml } from "../../src/diagnose/multi-host.js";
@@ -12,13 +10,11 @@ import {
   type HostSection,
   type MultiHostRun,
 } from "../../src/run/multi-host-run.js";
-import { RunFileSchema, type RunFile } from "../../src/run/run-file.js";
+import type { RunFile } from "../../src/run/run-file.js";
+import { fixtureRun } from "../helpers/fixtures.js";
 
 // Real run files recorded in the lab (test/fixtures/runs, see the README there).
-const load = (name: string): RunFile =>
-  RunFileSchema.parse(
-    JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", name), "utf8")),
-  );
+const load = fixtureRun;
 
 /** The receiving side of a run: the same run with every device's rx and tx swapped. */
 function mirrored(run: RunFile): RunFile {

@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { parseBpftoolProgs, type BpfProgramsSnapshot } from "../../src/collectors/bpf-programs.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { otherBpfPrograms } from "../../src/diagnose/rules/other-bpf.js";
-import { RunFileSchema, type RunFile } from "../../src/run/run-file.js";
+import type { RunFile } from "../../src/run/run-file.js";
 import { bpfProgramUse } from "../../src/session/bpf-program-use.js";
 import { DISPATCH_NS_BY_PROG_TYPE } from "../../src/probes/self-cost.js";
+import { fixtureRun } from "../helpers/fixtures.js";
 
-const run = RunFileSchema.parse(
-  JSON.parse(
-    readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
-  ),
-);
+const run = fixtureRun("overlay-udp64-run.json");
 
 test("bpftool's program list: type names to numbers, stats where the kernel keeps them", () => {
   // As bpftool v7.1 printed it here with kernel.bpf_stats_enabled=1 (a bpftrace tracer).

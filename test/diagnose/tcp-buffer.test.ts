@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import type { EnvSnapshot, NetnsEnv, TcpMem } from "../../src/collectors/env-snapshot.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { tcpBufferLimit } from "../../src/diagnose/rules/tcp-buffer.js";
 import { tcpBuffer } from "../../src/diagnose/tcp-buffer.js";
-import { RunFileSchema } from "../../src/run/run-file.js";
 import { withTcpEnds } from "../helpers/tcp-ends.js";
+import { fixtureRun } from "../helpers/fixtures.js";
 
 const mem = (max: number): TcpMem => ({ min: 4096, default: 131072, max });
 const ns = (inode: number, name: string, rmemMax: number, wmemMax = 4_194_304): NetnsEnv => ({
@@ -69,11 +67,7 @@ test("a run's TCP buffer bound: the smallest tcp_rmem/tcp_wmem max where its con
 });
 
 test("a run's figures find its TCP ends from each interval's Tcp.InSegs per namespace", () => {
-  const run = RunFileSchema.parse(
-    JSON.parse(
-      readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
-    ),
-  );
+  const run = fixtureRun("overlay-udp64-run.json");
   const withTcp = (byNs: Array<[number, number]>) =>
     sideFigures([
       withTcpEnds(run, env([ns(1, "c1", 33_554_432), ns(2, "c2", 16_384), ns(3, "root", 8192)]), byNs),
@@ -103,11 +97,7 @@ test("a run's figures find its TCP ends from each interval's Tcp.InSegs per name
 });
 
 test("TCP_BUFFER_LIMIT: named for a slower TCP subject whose connections could buffer less, never otherwise", () => {
-  const run = RunFileSchema.parse(
-    JSON.parse(
-      readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
-    ),
-  );
+  const run = fixtureRun("overlay-udp64-run.json");
   const fig = sideFigures([run]);
   // What a tcp_rmem max of 16 KB in the server's namespace did here: 14.1 → 1.6 Gbit/s.
   const side = (bytes: number | undefined, bits: number, protocol = "tcp"): RunFigures => ({

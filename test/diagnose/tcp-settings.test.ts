@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import type { NetnsEnv } from "../../src/collectors/env-snapshot.js";
 import { parseSysctlText, sysctlNumbers } from "../../src/collectors/env-snapshot.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { tcpSettingsChanged } from "../../src/diagnose/rules/tcp-settings.js";
-import { RunFileSchema } from "../../src/run/run-file.js";
 import { withTcpEnds } from "../helpers/tcp-ends.js";
+import { fixtureRun } from "../helpers/fixtures.js";
 
-const run = RunFileSchema.parse(
-  JSON.parse(
-    readFileSync(join(import.meta.dirname, "..", "fixtures", "runs", "overlay-udp64-run.json"), "utf8"),
-  ),
-);
+const run = fixtureRun("overlay-udp64-run.json");
 
 test("the namespace script's sysctl lines: text kept as read (blanks collapsed), numbers where all are numbers", () => {
   const out = [

@@ -3,11 +3,17 @@ import { join } from "node:path";
 import { parseLine } from "../../src/bpftrace/messages.js";
 import { CumulativeDelta } from "../../src/probes/cumulative-delta.js";
 import { IntervalBatcher, type IntervalBatch } from "../../src/probes/interval-batch.js";
+import { RunFileSchema, type RunFile } from "../../src/run/run-file.js";
 
 export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 
 export function fixtureText(rel: string): string {
   return readFileSync(join(FIXTURES, rel), "utf8");
+}
+
+/** A run file recorded in the lab (test/fixtures/runs, see the README there), parsed as readers do. */
+export function fixtureRun(name: string): RunFile {
+  return RunFileSchema.parse(JSON.parse(fixtureText(join("runs", name))));
 }
 
 /**
