@@ -73,7 +73,7 @@ export function levelNoise(side: { series: readonly number[]; repeats?: readonly
   return Math.max(within, between) / Math.sqrt(k);
 }
 
-type Side = { level: number; series: readonly number[]; repeats?: readonly number[] };
+export type Side = { level: number; series: readonly number[]; repeats?: readonly number[] };
 
 export interface RelativeChange {
   change: number;

@@ -19,6 +19,7 @@ import { probeCost } from "../../src/diagnose/rules/probe-cost.js";
 import { receiveBuffer } from "../../src/diagnose/receive-buffer.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
+import { softirqWork } from "../../src/diagnose/rules/softirq-work.js";
 import { deeperPath } from "../../src/diagnose/rules/deeper-path.js";
 import { retransmissions } from "../../src/diagnose/rules/retransmissions.js";
 import {
@@ -495,6 +496,45 @@ test("a shaper between the baseline's throughput and the subject's explains the 
   // A baseline already below the rate was not cut by it: overlimits named, no share of the gap.
   const slowBase = qdiscLimit.evaluate({ b: { ...b, bitsPerSecond: 40e6 }, s, gap: 0.05, costRise: 0 });
   assert.equal(slowBase?.explains, undefined);
+});
+
+// Measured (2026-12-07, hand-built overlay): a tbf at 200 Mbit/s on the sending container's veth,
+// UDP 1400 B, 93.5 k -> 17.4 k packets/s; NET_RX per packet 1.000 -> 0.996, NET_TX 0 -> 0.965 (the
+// shaper's watchdog sending each batch later). The softirqs are the shaper's, not a longer path.
+test("NET_TX softirqs a shaper adds are its own evidence, not more softirq work per packet", () => {
+  const run = sideFigures([load("overlay-udp64-run.json")]);
+  const rx = run.softirqsPerPacket!;
+  const b: RunFigures = { ...run, qdiscs: [], softirqsPerPacketByVector: { NET_RX: rx, NET_TX: 0 } };
+  const deferred = {
+    ...run,
+    softirqsPerPacket: 1.96 * rx,
+    softirqsPerPacketSeries: run.softirqsPerPacketSeries.map((x) => 1.96 * x),
+    softirqsPerPacketByVector: { NET_RX: 0.996 * rx, NET_TX: 0.964 * rx },
+  };
+  const tbf = { netns: "c1", device: "eth0", kind: "tbf", handle: "8001:", rateBitsPerSecond: 200e6 };
+  const shaped = { ...deferred, qdiscs: [{ ...tbf, packets: 86776, drops: 0, overlimits: 256948 }] };
+  const ctx = (s: RunFigures): Parameters<typeof softirqWork.evaluate>[0] => ({
+    b,
+    s,
+    gap: 0.81,
+    costRise: 0.84,
+  });
+  assert.equal(softirqWork.evaluate(ctx(shaped)), undefined);
+  const q = qdiscLimit.evaluate(ctx(shaped));
+  assert.equal(
+    q?.evidence.find((e) => e.what === "NET_TX softirqs per packet")?.subject,
+    (0.964 * rx).toFixed(3),
+  );
+  // Without a qdisc that held packets back the same rise is more work per packet.
+  assert.ok(softirqWork.evaluate(ctx({ ...deferred, qdiscs: [] })));
+  // Behind a shaper, a rise in NET_RX itself is still named.
+  const longer = {
+    ...shaped,
+    softirqsPerPacketByVector: { NET_RX: 1.9 * rx, NET_TX: 0.964 * rx },
+    softirqsPerPacket: 2.864 * rx,
+    softirqsPerPacketSeries: run.softirqsPerPacketSeries.map((x) => 2.864 * x),
+  };
+  assert.match(softirqWork.evaluate(ctx(longer))?.title ?? "", /NET_RX softirqs/);
 });
 
 test("Student's t thresholds match scipy's quantiles at Z_MATERIAL's two-sided probability", () => {
