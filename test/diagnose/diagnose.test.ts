@@ -20,6 +20,7 @@ import { receiveBuffer } from "../../src/diagnose/receive-buffer.js";
 import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
 import { softirqWork } from "../../src/diagnose/rules/softirq-work.js";
+import { mtuMismatch } from "../../src/diagnose/rules/config-changes.js";
 import { deeperPath } from "../../src/diagnose/rules/deeper-path.js";
 import { retransmissions } from "../../src/diagnose/rules/retransmissions.js";
 import {
@@ -535,6 +536,34 @@ test("NET_TX softirqs a shaper adds are its own evidence, not more softirq work 
     softirqsPerPacketSeries: run.softirqsPerPacketSeries.map((x) => 2.864 * x),
   };
   assert.match(softirqWork.evaluate(ctx(longer))?.title ?? "", /NET_RX softirqs/);
+});
+
+// Measured (2026-12-07, hand-built overlay, TCP): both containers' MTU raised 1450 -> 1500, 13.2
+// -> 14.2 Gbit/s, 3953 -> 5181 segments retransmitted of ~5.5 M — what identical runs differ by.
+test("an MTU change is named with its own trace, not with retransmissions identical runs differ by", () => {
+  const run = sideFigures([load("overlay-udp64-run.json")]);
+  const larger = structuredClone(run.environment!);
+  for (const n of larger.netns)
+    for (const d of n.devices) if (n.names.includes("ossc-c1") && d.link.name === "eth0") d.link.mtu = 1500;
+  const snmp = (retrans: number, out: number, extra: Array<[string, number]> = []): Map<string, number> =>
+    new Map([...run.snmp, ["Tcp.RetransSegs", retrans], ["Tcp.OutSegs", out], ...extra]);
+  const b: RunFigures = { ...run, snmp: snmp(3953, 5_300_000) };
+  const s = (counters: Map<string, number>): RunFigures => ({ ...run, environment: larger, snmp: counters });
+  const ctx = (x: RunFigures): Parameters<typeof mtuMismatch.evaluate>[0] => ({
+    b,
+    s: x,
+    gap: 0,
+    costRise: 0,
+  });
+  assert.equal(mtuMismatch.evaluate(ctx(s(snmp(5181, 5_700_000)))), undefined);
+  assert.match(mtuMismatch.evaluate(ctx(s(snmp(120_000, 5_700_000))))?.title ?? "", /Tcp.RetransSegs 120000/);
+  const unreachable = mtuMismatch.evaluate(ctx(s(snmp(3953, 5_700_000, [["Icmp.InDestUnreachs", 20_000]]))));
+  assert.match(unreachable?.title ?? "", /Icmp.InDestUnreachs/);
+  // The same counters without the MTU change: nothing to name.
+  assert.equal(
+    mtuMismatch.evaluate({ b, s: { ...run, snmp: snmp(120_000, 5_700_000) }, gap: 0, costRise: 0 }),
+    undefined,
+  );
 });
 
 test("Student's t thresholds match scipy's quantiles at Z_MATERIAL's two-sided probability", () => {

@@ -1,5 +1,6 @@
 import type { EnvSnapshot } from "../../collectors/env-snapshot.js";
-import { confidenceOf, proportionChange } from "../noise.js";
+import { confidenceOf, fractionRatioChange, LOSS_RUN_TO_RUN_LOG_SD, proportionChange } from "../noise.js";
+import { retransmissionChange } from "./retransmissions.js";
 import { costChange, perPacket } from "../verdict.js";
 import { num, type Evidence } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
@@ -21,7 +22,13 @@ function costEffect({ b, s }: RuleContext): { change: number; z: number } | unde
   return c.material ? c : undefined;
 }
 
-/** Fragmentation, PMTU trouble or loss the subject shows and the baseline does not. */
+/**
+ * Fragmentation, PMTU trouble or loss the subject shows and the baseline does not. Fragments and
+ * unreachables are the MTU's own trace (identical runs have none), compared as proportions;
+ * retransmissions and lost datagrams also follow any loss at an overflowing queue, and move by a
+ * factor between identical runs, so they are tested as their own rules test them (log scale, the
+ * loss spread).
+ */
 function mtuEffect(
   b: RunFigures,
   s: RunFigures,
@@ -30,24 +37,21 @@ function mtuEffect(
     events: f.snmp.get(k) ?? 0,
     trials: Math.max(1, f.packets, f.snmp.get("Ip.OutRequests") ?? 0),
   });
-  for (const k of [
-    "Ip.FragFails",
-    "Ip.ReasmFails",
-    "Icmp.OutDestUnreachs",
-    "Icmp.InDestUnreachs",
-    "Tcp.RetransSegs",
-  ]) {
+  for (const k of ["Ip.FragFails", "Ip.ReasmFails", "Icmp.OutDestUnreachs", "Icmp.InDestUnreachs"]) {
     const c = proportionChange(per(b, k), per(s, k), 1e-3);
     if (c.material && c.delta > 0)
       return { what: k, base: b.snmp.get(k) ?? 0, subj: s.snmp.get(k) ?? 0, z: c.z };
   }
+  const retrans = retransmissionChange(b, s);
+  if (retrans?.c.material && retrans.c.delta > 0)
+    return { what: "Tcp.RetransSegs", base: retrans.rb.events, subj: retrans.rs.events, z: retrans.c.z };
   // A bridge does not fragment: a frame above the next port's MTU is dropped without a counter
   // of its own, so the benchmark's loss is the effect.
   const lost = (f: RunFigures): { events: number; trials: number } => {
     const sent = f.sentPacketsPerSecond * f.seconds;
     return { events: Math.max(0, sent - f.packets), trials: Math.max(1, sent) };
   };
-  const c = proportionChange(lost(b), lost(s), 0.01);
+  const c = fractionRatioChange(lost(b), lost(s), 0.01, LOSS_RUN_TO_RUN_LOG_SD);
   if (c.material && c.delta > 0)
     return { what: "datagrams lost", base: lost(b).events, subj: lost(s).events, z: c.z };
   return undefined;

@@ -1,9 +1,27 @@
 import { confidenceOf, fractionRatioChange, RETRANS_RUN_TO_RUN_LOG_SD } from "../noise.js";
 import { pct } from "../finding.js";
+import type { RunFigures } from "../run-figures.js";
 import type { Rule } from "./rule.js";
 
 /** One segment in a thousand retransmitted is already enough to cap a TCP flow's window. */
 const MIN_RETRANS_DELTA = 0.001;
+
+/** Each side's retransmitted segments out of segments sent, and the change between them (log scale, run-to-run spread). */
+export function retransmissionChange(b: RunFigures, s: RunFigures) {
+  // Retransmissions come in bursts (one loss episode retransmits a window), and their fraction
+  // moves by a factor between identical runs: both count in each run's error, as for packet loss
+  // (measured from repeats when both sides have them).
+  const r = (f: RunFigures) => ({
+    events: f.snmp.get("Tcp.RetransSegs") ?? 0,
+    trials: f.snmp.get("Tcp.OutSegs") ?? 0,
+    intervals: f.retransSeries,
+    levels: f.repeats.retransFraction,
+  });
+  const rb = r(b);
+  const rs = r(s);
+  if (rs.trials === 0) return undefined;
+  return { rb, rs, c: fractionRatioChange(rb, rs, MIN_RETRANS_DELTA, RETRANS_RUN_TO_RUN_LOG_SD) };
+}
 
 /**
  * TCP retransmitted more of its segments than in the baseline: a lost segment halves the
@@ -12,19 +30,9 @@ const MIN_RETRANS_DELTA = 0.001;
 export const retransmissions: Rule = {
   code: "TCP_RETRANSMISSIONS",
   evaluate({ b, s }) {
-    // Retransmissions come in bursts (one loss episode retransmits a window), and their fraction
-    // moves by a factor between identical runs: both count in each run's error, as for packet loss
-    // (measured from repeats when both sides have them).
-    const r = (f: typeof s) => ({
-      events: f.snmp.get("Tcp.RetransSegs") ?? 0,
-      trials: f.snmp.get("Tcp.OutSegs") ?? 0,
-      intervals: f.retransSeries,
-      levels: f.repeats.retransFraction,
-    });
-    const rb = r(b);
-    const rs = r(s);
-    if (rs.trials === 0) return undefined;
-    const c = fractionRatioChange(rb, rs, MIN_RETRANS_DELTA, RETRANS_RUN_TO_RUN_LOG_SD);
+    const change = retransmissionChange(b, s);
+    if (!change) return undefined;
+    const { rb, rs, c } = change;
     if (!c.material || c.delta <= 0) return undefined;
     return {
       code: this.code,
