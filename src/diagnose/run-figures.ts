@@ -23,6 +23,11 @@ export interface QdiscFigure {
   handle: string;
   /** Shaping rate in bit/s where the qdisc has one (tbf's rate; HTB's largest root class ceil). */
   rateBitsPerSecond?: number;
+  /**
+   * What the qdisc sent over the benchmark's run time, bit/s, headers and encapsulation included
+   * (the unit of its rate); undefined in runs that did not record its bytes.
+   */
+  sentBitsPerSecond?: number;
   packets: number;
   drops: number;
   overlimits: number;
@@ -460,8 +465,12 @@ function depthFigure(
   return { mean: mean(xs), se: Math.max(standardError(xs), clusteredRatioSe(series)), samples: xs.length };
 }
 
-/** Qdisc activity over the run: counters at stop minus at start, matched by namespace, device, handle. */
-function qdiscFigures(run: RunFile): QdiscFigure[] {
+/**
+ * Qdisc activity over the run: counters at stop minus at start, matched by namespace, device,
+ * handle; bytes sent per second of the benchmark's run time (the session's window is a little
+ * longer, and the benchmark's traffic is what the qdisc carried).
+ */
+function qdiscFigures(run: RunFile, seconds: number): QdiscFigure[] {
   const env = run.environment;
   if (!env?.stop) return [];
   const start = new Map(
@@ -475,12 +484,14 @@ function qdiscFigures(run: RunFile): QdiscFigure[] {
       .map((q) => {
         const p = start.get(`${n.inode} ${q.device} ${q.handle}`);
         const rate = typeof q.options.rate === "number" ? q.options.rate * 8 : q.ceilBitsPerSecond;
+        const bytes = q.bytes - (p?.bytes ?? 0);
         return {
           netns: n.names[0] ?? String(n.inode),
           device: q.device,
           kind: q.kind,
           handle: q.handle,
           ...(rate !== undefined ? { rateBitsPerSecond: rate } : {}),
+          ...(bytes > 0 && seconds > 0 ? { sentBitsPerSecond: (bytes * 8) / seconds } : {}),
           packets: q.packets - (p?.packets ?? 0),
           drops: q.drops - (p?.drops ?? 0),
           overlimits: q.overlimits - (p?.overlimits ?? 0),
@@ -782,7 +793,7 @@ export function runFigures(run: RunFile): RunFigures {
     conntrack,
     conntrackEntriesMax: ctEntriesMax,
     conntrackMax: ctMaxes.length ? Math.max(...ctMaxes) : undefined,
-    qdiscs: qdiscFigures(run),
+    qdiscs: qdiscFigures(run, b?.seconds ?? seconds),
     netfilterRules: (env?.netns ?? []).reduce((a, n) => a + (n.netfilter?.rules ?? 0), 0),
     hardware: { supported: run.hardware.supported, reason: run.hardware.reason, totals: run.hardware.totals },
     processes: run.processes,

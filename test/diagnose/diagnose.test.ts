@@ -21,6 +21,7 @@ import { encapsulation } from "../../src/diagnose/rules/frame-class.js";
 import { qdiscLimit } from "../../src/diagnose/rules/qdisc-limit.js";
 import { softirqWork } from "../../src/diagnose/rules/softirq-work.js";
 import { mtuMismatch } from "../../src/diagnose/rules/config-changes.js";
+import { coreSaturation } from "../../src/diagnose/rules/core-saturation.js";
 import { deeperPath } from "../../src/diagnose/rules/deeper-path.js";
 import { retransmissions } from "../../src/diagnose/rules/retransmissions.js";
 import {
@@ -536,6 +537,47 @@ test("NET_TX softirqs a shaper adds are its own evidence, not more softirq work 
     softirqsPerPacketSeries: run.softirqsPerPacketSeries.map((x) => 2.864 * x),
   };
   assert.match(softirqWork.evaluate(ctx(longer))?.title ?? "", /NET_RX softirqs/);
+});
+
+// Measured (2026-12-07, hand-built overlay): a tbf at 20 Mbit/s on the sending host's underlay
+// veth under a UDP 64 B flood. 83.5 k -> 16.2 k datagrams/s delivered; the tbf sent 20.1 Mbit/s
+// (156 B VXLAN frames), the benchmark 8.2 Mbit/s of payload; it dropped 334 394 of 415 257 sent,
+// all the loss; the sending core stayed full. Before: PACKET_LOSS ranked first (the same packets),
+// the shaper explained 72% (its rate against payload bits), SINGLE_CORE_SATURATION a third cause.
+test("a shaper that sent at its rate: its drops are its own, its share in its own unit, no saturated-core cause", () => {
+  const run = sideFigures([load("overlay-udp64-run.json")]);
+  const cpus = (kernelPercent: number): RunFigures["saturation"] =>
+    Array.from({ length: 5 }, () => ({ cpu: 0, kernelPercent, othersBusyPercent: 40 }));
+  const b: RunFigures = {
+    ...run,
+    qdiscs: [],
+    bitsPerSecond: 42.7e6,
+    packets: 417_500,
+    benchmarkLost: 5_000,
+    deviceDrops: [],
+    udpReceiveErrors: 5_000,
+    dropReasons: new Map(),
+    saturation: cpus(50),
+  };
+  const tbf = { netns: "h1", device: "wire0", kind: "tbf", handle: "8001:", rateBitsPerSecond: 20e6 };
+  const s: RunFigures = {
+    ...b,
+    bitsPerSecond: 8.23e6,
+    packets: 80_867,
+    benchmarkLost: 334_390,
+    udpReceiveErrors: 0,
+    saturation: cpus(95),
+    qdiscs: [{ ...tbf, sentBitsPerSecond: 20.1e6, packets: 80_900, drops: 334_394, overlimits: 567_160 }],
+  };
+  const ctx = { b, s, gap: 0.834, costRise: 3.55 };
+  const q = qdiscLimit.evaluate(ctx);
+  assert.ok((q?.explains ?? 0) > 0.99, String(q?.explains));
+  assert.match(q?.mechanism ?? "", /sits at the qdisc's rate/);
+  assert.equal(packetLoss.evaluate(ctx), undefined);
+  assert.equal(coreSaturation.evaluate(ctx), undefined);
+  // Loss beyond what the qdisc dropped is still named; without the shaper the core is.
+  assert.ok(packetLoss.evaluate({ ...ctx, s: { ...s, benchmarkLost: 360_000, udpReceiveErrors: 25_000 } }));
+  assert.ok(coreSaturation.evaluate({ ...ctx, s: { ...s, qdiscs: [] } }));
 });
 
 // Measured (2026-12-07, hand-built overlay, TCP): both containers' MTU raised 1450 -> 1500, 13.2

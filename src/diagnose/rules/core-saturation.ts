@@ -1,5 +1,6 @@
 import { confidenceOf, proportionChange } from "../noise.js";
 import type { RunFigures } from "../run-figures.js";
+import { bindingShaper } from "./qdisc-limit.js";
 import type { Rule } from "./rule.js";
 
 /** A core this busy with kernel work has nothing left; the others this idle could have helped. */
@@ -42,6 +43,10 @@ export const coreSaturation: Rule = {
       MIN_INTERVAL_SHARE_DELTA,
     );
     if (ss < 0.5 || !diff.material || diff.delta <= 0) return undefined;
+    // A shaper that sent at its rate set the subject's throughput; a core full of kernel work
+    // beside it is the sender pushing into that queue (a UDP flood into a tbf at 20 Mbit/s kept
+    // the sending core full while the tbf dropped 80%), not a hash that left other cores idle.
+    if (bindingShaper(b, s)) return undefined;
     const rps = s.environment?.netns.flatMap((n) => n.devices.flatMap((d) => Object.values(d.rps))) ?? [];
     const rpsOff = rps.length > 0 && rps.every((m) => /^[0,]+$/.test(m));
     return {
