@@ -28,6 +28,8 @@ export interface QdiscFigure {
    * (the unit of its rate); undefined in runs that did not record its bytes.
    */
   sentBitsPerSecond?: number;
+  /** Bytes it sent over the run, where recorded. */
+  bytes?: number;
   packets: number;
   drops: number;
   overlimits: number;
@@ -491,6 +493,7 @@ function qdiscFigures(run: RunFile, seconds: number): QdiscFigure[] {
           kind: q.kind,
           handle: q.handle,
           ...(rate !== undefined ? { rateBitsPerSecond: rate } : {}),
+          ...(bytes > 0 ? { bytes } : {}),
           ...(bytes > 0 && seconds > 0 ? { sentBitsPerSecond: (bytes * 8) / seconds } : {}),
           packets: q.packets - (p?.packets ?? 0),
           drops: q.drops - (p?.drops ?? 0),

@@ -580,6 +580,23 @@ test("a shaper that sent at its rate: its drops are its own, its share in its ow
   assert.ok(coreSaturation.evaluate({ ...ctx, s: { ...s, qdiscs: [] } }));
 });
 
+// Measured (2026-12-07, hand-built overlay): a tbf at 50 Mbit/s on the sending host's underlay
+// under TCP; it dropped 611 of the 20 700 frames it sent (1512 B each), TCP resent 852 segments of
+// ~32 000. Before, TCP_RETRANSMISSIONS was a second cause beside QDISC_LIMIT.
+test("segments a held-back qdisc dropped are its own: TCP's resends of them are not another cause", () => {
+  const run = sideFigures([load("overlay-udp64-run.json")]);
+  const tcp = (retrans: number, out: number): Map<string, number> =>
+    new Map([...run.snmp, ["Tcp.RetransSegs", retrans], ["Tcp.OutSegs", out]]);
+  const b: RunFigures = { ...run, protocol: "tcp", qdiscs: [], snmp: tcp(3095, 6_200_000) };
+  const tbf = { netns: "h1", device: "wire0", kind: "tbf", handle: "8006:", rateBitsPerSecond: 50e6 };
+  const shaped = [{ ...tbf, bytes: 31_312_926, packets: 20_700, drops: 611, overlimits: 44_313 }];
+  const s: RunFigures = { ...b, snmp: tcp(852, 32_000), qdiscs: shaped };
+  const ctx = { b, s, gap: 0.996, costRise: 44 };
+  assert.equal(retransmissions.evaluate(ctx), undefined);
+  // The same resends with no qdisc dropping are a cause of their own.
+  assert.ok(retransmissions.evaluate({ ...ctx, s: { ...s, qdiscs: [] } }));
+});
+
 // Measured (2026-12-07, hand-built overlay, TCP): both containers' MTU raised 1450 -> 1500, 13.2
 // -> 14.2 Gbit/s, 3953 -> 5181 segments retransmitted of ~5.5 M — what identical runs differ by.
 test("an MTU change is named with its own trace, not with retransmissions identical runs differ by", () => {

@@ -381,6 +381,20 @@ const SCENARIOS: Scenario[] = [
     allowed: ["QDISC_LIMIT", "TCP_RETRANSMISSIONS", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
   },
   {
+    // A shaper under a UDP flood drops what it cannot send: the loss and the full sending core are
+    // its doing (until 2026-12-07 PACKET_LOSS ranked first and SINGLE_CORE_SATURATION came third).
+    name: "a token bucket on the underlay under a UDP 64 B flood",
+    protocol: "udp",
+    inject: () => {
+      sh(ov!.h1, "tc qdisc add dev wire0 root tbf rate 20mbit burst 32k latency 20ms");
+      return () => sh(ov!.h1, "tc qdisc del dev wire0 root");
+    },
+    verdict: "slower",
+    expect: "QDISC_LIMIT",
+    top: true,
+    allowed: ["QDISC_LIMIT"],
+  },
+  {
     // A CPU limit on the receiving container's cgroup (what `docker run --cpus 0.02` sets): the
     // iperf3 server reads at most 2% of a CPU, and its socket buffer overflows. A tenth of a CPU
     // did not bind on a CI host whose sender reached 20 k datagrams/s (2026-12-06): the server

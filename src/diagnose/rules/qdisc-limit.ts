@@ -34,6 +34,23 @@ export function heldBackDrops(b: RunFigures, s: RunFigures): { base: number; sub
   );
 }
 
+/** A full frame on an Ethernet underlay: how many TCP segments a dropped packet of so many bytes held. */
+const FRAME_BYTES = 1500;
+
+/**
+ * TCP segments in the packets the held-back qdiscs dropped (heldBackDrops), in each run: a dropped
+ * packet holds as many segments as the qdisc's packets did on average (GSO packets hold many).
+ */
+export function heldBackSegments(b: RunFigures, s: RunFigures): { base: number; subj: number } {
+  const base = new Map(b.qdiscs.map((q) => [qdiscKey(q), q]));
+  const segments = (q: QdiscFigure | undefined): number =>
+    q ? q.drops * Math.max(1, q.bytes && q.packets ? q.bytes / q.packets / FRAME_BYTES : 1) : 0;
+  return heldBackQdiscs(b, s).reduce(
+    (a, q) => ({ base: a.base + segments(base.get(qdiscKey(q))), subj: a.subj + segments(q) }),
+    { base: 0, subj: 0 },
+  );
+}
+
 /** What a qdisc sent, bit/s: its own bytes where recorded, else the benchmark's rate. */
 const sentBits = (q: QdiscFigure, s: RunFigures): number => q.sentBitsPerSecond ?? s.bitsPerSecond;
 

@@ -1,6 +1,7 @@
 import { confidenceOf, fractionRatioChange, RETRANS_RUN_TO_RUN_LOG_SD } from "../noise.js";
 import { pct } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
+import { heldBackSegments } from "./qdisc-limit.js";
 import type { Rule } from "./rule.js";
 
 /** One segment in a thousand retransmitted is already enough to cap a TCP flow's window. */
@@ -20,6 +21,14 @@ export function retransmissionChange(b: RunFigures, s: RunFigures) {
   const rb = r(b);
   const rs = r(s);
   if (rs.trials === 0) return undefined;
+  // TCP resends what a qdisc that held the subject's packets back dropped — some segments more
+  // than once, and a shaper's queueing delay adds spurious timeouts: with at least one dropped
+  // segment there per two resends beyond the baseline's rate, the rise is the qdisc's mechanism,
+  // which QDISC_LIMIT names with its drops (a tbf at 50 Mbit/s on the underlay dropped 611 frames,
+  // TCP resent 852 segments, and retransmissions were a second cause).
+  const extra = rs.events - (rb.trials > 0 ? (rb.events / rb.trials) * rs.trials : 0);
+  const dropped = heldBackSegments(b, s);
+  if (extra > 0 && dropped.subj - dropped.base >= extra / 2) return undefined;
   return { rb, rs, c: fractionRatioChange(rb, rs, MIN_RETRANS_DELTA, RETRANS_RUN_TO_RUN_LOG_SD) };
 }
 
