@@ -153,6 +153,12 @@ function nftRuleset(hook: "input" | "forward"): () => void {
   return () => sh(ov!.h2, "nft delete table inet osfilter");
 }
 
+/** A root qdisc set up by `command` on the sending host's underlay device; returns the undo. */
+function underlayQdisc(command: string): () => void {
+  sh(ov!.h1, command);
+  return () => sh(ov!.h1, "tc qdisc del dev wire0 root");
+}
+
 interface Scenario {
   name: string;
   protocol: "udp" | "tcp";
@@ -355,10 +361,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: "a token bucket on the underlay (TCP)",
     protocol: "tcp",
-    inject: () => {
-      sh(ov!.h1, "tc qdisc add dev wire0 root tbf rate 50mbit burst 32kbit latency 20ms");
-      return () => sh(ov!.h1, "tc qdisc del dev wire0 root");
-    },
+    inject: () => underlayQdisc("tc qdisc add dev wire0 root tbf rate 50mbit burst 32kbit latency 20ms"),
     verdict: "slower",
     expect: "QDISC_LIMIT",
     top: true,
@@ -368,13 +371,10 @@ const SCENARIOS: Scenario[] = [
     // The other common way to cap a link: an HTB class with a rate, the qdisc itself has none.
     name: "an HTB rate limit on the underlay (TCP)",
     protocol: "tcp",
-    inject: () => {
-      sh(
-        ov!.h1,
+    inject: () =>
+      underlayQdisc(
         "tc qdisc add dev wire0 root handle 1: htb default 10 && tc class add dev wire0 parent 1: classid 1:10 htb rate 50mbit",
-      );
-      return () => sh(ov!.h1, "tc qdisc del dev wire0 root");
-    },
+      ),
     verdict: "slower",
     expect: "QDISC_LIMIT",
     top: true,
@@ -385,10 +385,7 @@ const SCENARIOS: Scenario[] = [
     // its doing (until 2026-12-07 PACKET_LOSS ranked first and SINGLE_CORE_SATURATION came third).
     name: "a token bucket on the underlay under a UDP 64 B flood",
     protocol: "udp",
-    inject: () => {
-      sh(ov!.h1, "tc qdisc add dev wire0 root tbf rate 20mbit burst 32k latency 20ms");
-      return () => sh(ov!.h1, "tc qdisc del dev wire0 root");
-    },
+    inject: () => underlayQdisc("tc qdisc add dev wire0 root tbf rate 20mbit burst 32k latency 20ms"),
     verdict: "slower",
     expect: "QDISC_LIMIT",
     top: true,
