@@ -312,7 +312,7 @@ const TUNNEL_KINDS = new Set([
   "wireguard",
 ]);
 
-/** Packets the run's tunnel devices carried (the busier direction per device and interval). */
+/** Packets the run's tunnel devices carried (the busier direction per device and interval) or dropped. */
 function tunnelTraffic(
   run: RunFile,
   intervals: readonly RunSnapshot[],
@@ -328,7 +328,9 @@ function tunnelTraffic(
   for (const s of intervals)
     for (const d of s.devices) {
       const name = names.get(`${d.netns}/${d.device}`);
-      const pkts = Math.max(d.rxPacketsPerSecond, d.txPacketsPerSecond) * s.seconds;
+      // A packet the tunnel encapsulated and the underlay then dropped (a shaper's queue) counts as
+      // the tunnel device's tx_dropped, not its tx_packets: it was worked on all the same.
+      const pkts = (Math.max(d.rxPacketsPerSecond, d.txPacketsPerSecond) + d.dropsPerSecond) * s.seconds;
       if (name === undefined || pkts <= 0) continue;
       packets += pkts;
       used.add(name);
