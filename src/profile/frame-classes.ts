@@ -53,34 +53,37 @@ export function classifyFrame(fn: string): FrameClass | undefined {
 /**
  * Classes whose work the others call into, its cost set by configuration rather than by the path:
  * netfilter's rules and conntrack run in hooks that IP, the tunnel's output and the bridge (with
- * br_netfilter, as Docker loads it) call. A sample inside such a hook is the hook's work, not the
- * work of the frames that called it: 2 × 2000 nftables rules walked for bridged frames put 19 of a
- * TCP run's 132 busy samples under br_nf_forward_ip, and the bridge's share "grew" with the rules.
+ * br_netfilter, as Docker loads it) call, and a device's queueing discipline runs inside whatever
+ * transmits to it (a tbf dropping a UDP flood on the underlay did so inside the tunnel's and the
+ * bridge's transmit: their "cost per tunnel packet" went 655 → 2609 ns in CI, and
+ * ENCAPSULATION_WORK was named beside QDISC_LIMIT). A sample is a hook's work when the CPU was in it —
+ * its innermost classed frame is one — and then it is not the work of the frames that called the
+ * hook: 2 × 2000 nftables rules walked for bridged frames put 19 of a TCP run's 132 busy samples
+ * under br_nf_forward_ip, and the bridge's share "grew" with the rules. Otherwise it is not the
+ * hook's, even below one: br_netfilter steals a bridged frame in the bridge's FORWARD hook and
+ * forwards it from inside that hook (br_nf_forward_finish), so all the rest of its way — the next
+ * device, the tunnel's transmit — ran under nf_hook_slow with no rule being evaluated.
  */
-const HOOK_CLASSES: ReadonlySet<FrameClass> = new Set(["netfilter", "conntrack"]);
+const HOOK_CLASSES: ReadonlySet<FrameClass> = new Set(["netfilter", "conntrack", "qdisc"]);
 
 /**
- * The classes of the frames in one stack (innermost frame first), except the callers of a hook:
- * frames outside the innermost netfilter or conntrack frame count for their class only when the
- * sample was not inside that hook.
+ * The classes of one stack's frames (innermost frame first). When the innermost classed frame is a
+ * hook's, those of the hook the CPU was in: the hook classes up to the first frame of another
+ * class (a tbf inside a transmit under br_netfilter's hook is the qdisc's, not netfilter's too).
+ * Otherwise the path's: every class but the hooks' (HOOK_CLASSES says why).
  */
 export function stackClasses(frames: readonly string[]): Set<FrameClass> {
-  const seen = new Set<FrameClass>();
-  let inHook = false;
-  for (const f of frames) {
-    const c = classifyFrame(f);
-    if (!c) continue;
-    if (HOOK_CLASSES.has(c)) inHook = true;
-    else if (inHook) continue;
-    seen.add(c);
-  }
-  return seen;
+  const classes = frames.map(classifyFrame).filter((c): c is FrameClass => c !== undefined);
+  if (classes.length === 0 || !HOOK_CLASSES.has(classes[0]!))
+    return new Set(classes.filter((c) => !HOOK_CLASSES.has(c)));
+  const end = classes.findIndex((c) => !HOOK_CLASSES.has(c));
+  return new Set(end < 0 ? classes : classes.slice(0, end));
 }
 
 /**
  * Share of busy (non-idle) samples whose kernel stack holds at least one frame of each class:
- * "netfilter 42%" means 42% of the busy samples were somewhere inside netfilter work (and a sample
- * inside a netfilter or conntrack hook does not count for the classes that called the hook).
+ * "netfilter 42%" means 42% of the busy samples were in netfilter work (a sample is a netfilter or
+ * conntrack hook's, or the path's: stackClasses).
  */
 export function frameClassShares(
   stacks: Iterable<WeightedStack>,

@@ -50,15 +50,41 @@ test("a sample inside a netfilter hook is the hook's work, not its callers' (bri
     ["nft_do_chain", "nf_hook_slow", "br_nf_forward_ip", "__br_forward", "br_handle_frame", "vxlan_rcv"],
     4,
   );
-  const bridgeOwn = stack(["memcpy", "br_forward", "nf_hook_slow", "br_handle_frame"], 1);
-  const counts = samplesPerClassSet([bridged, bridgeOwn], [["encapsulation", "bridge"], ["netfilter"]]);
+  // The bridge forwarding a frame br_netfilter stole, from inside the bridge's FORWARD hook.
+  const forwarded = stack(
+    [
+      "vxlan_xmit",
+      "br_forward_finish",
+      "br_nf_forward_finish",
+      "br_nf_forward_ip",
+      "nf_hook_slow",
+      "__br_forward",
+    ],
+    1,
+  );
+  const counts = samplesPerClassSet([bridged, forwarded], [["encapsulation", "bridge"], ["netfilter"]]);
   assert.deepEqual(
     [...counts],
     [
       ["encapsulation+bridge", 1],
-      ["netfilter", 5],
+      ["netfilter", 4],
     ],
   );
+  // A shaper dropping a flood inside the tunnel's transmit, itself inside br_netfilter's hook.
+  const queued = stack(
+    [
+      "_raw_spin_lock",
+      "tbf_enqueue",
+      "__dev_xmit_skb",
+      "ip_finish_output2",
+      "vxlan_xmit",
+      "br_forward_finish",
+      "nf_hook_slow",
+    ],
+    2,
+  );
+  const shares = new Map(frameClassShares([queued]).map((s) => [s.class, s.samples]));
+  assert.deepEqual([shares.get("qdisc"), shares.get("netfilter"), shares.get("encapsulation")], [2, 0, 0]);
   const by = new Map(frameClassShares([bridged]).map((s) => [s.class, s.samples]));
   assert.equal(by.get("bridge"), 0);
   assert.equal(by.get("encapsulation"), 0);
@@ -68,7 +94,9 @@ test("a sample inside a netfilter hook is the hook's work, not its callers' (bri
 test("class sets count a busy sample once when it holds a frame of any class of the set", () => {
   const counts = samplesPerClassSet(
     [
+      // Below a hook, not in it (br_netfilter forwards a stolen frame from inside its hook): the path's.
       stack(["br_handle_frame", "vxlan_rcv", "nf_conntrack_in", "nft_do_chain"], 2),
+      stack(["nft_do_chain", "nf_hook_slow", "nf_conntrack_in", "br_handle_frame"], 1),
       stack(["br_forward", "memcpy"], 3),
       stack(["memcpy"], 5),
       stack(["vxlan_xmit"], 7, "swapper/0", "idle"),
@@ -79,7 +107,7 @@ test("class sets count a busy sample once when it holds a frame of any class of 
     [...counts],
     [
       ["encapsulation+bridge", 5],
-      ["netfilter+conntrack", 2],
+      ["netfilter+conntrack", 1],
       ["qdisc", 0],
     ],
   );

@@ -3,6 +3,7 @@ import { pct } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
 import { classifyFrame } from "../../profile/frame-classes.js";
 import { otherTraffic } from "./competing-traffic.js";
+import { bindingShaper } from "./qdisc-limit.js";
 import { sampledDepthEvidence } from "./deeper-path.js";
 import { explainedShare, type Rule, type RuleContext } from "./rule.js";
 
@@ -127,6 +128,11 @@ const pathEncapsulation = (ctx: RuleContext): boolean => {
   // (a shared CPU, colder caches): a second flow doubled the bridge work per tunnel packet in CI
   // (412 → 831 ns) on an unchanged path. COMPETING_TRAFFIC names that; the cost is not the path's.
   if (otherTraffic(b, s)) return false;
+  // A shaper that sent at its rate set the subject's throughput, not the CPU each packet cost; and
+  // what it dropped leaves the far end of the path idle while the near end still encapsulates every
+  // packet, so the work per tunnel packet rises with nothing changed on the path (a tbf under a UDP
+  // flood: 655 → 2609 ns in CI, ENCAPSULATION_WORK named beside QDISC_LIMIT). QDISC_LIMIT names it.
+  if (bindingShaper(b, s)) return false;
   // IPsec encrypts a VXLAN datagram inside the tunnel's own transmit (vxlan_xmit → … → esp_output),
   // so its samples hold encapsulation frames too: more of them per tunnel packet is the cipher's
   // work when the encryption rule names it.
