@@ -23,12 +23,7 @@ export interface QdiscFigure {
   handle: string;
   /** Shaping rate in bit/s where the qdisc has one (tbf's rate; HTB's largest root class ceil). */
   rateBitsPerSecond?: number;
-  /**
-   * What the qdisc sent over the benchmark's run time, bit/s, headers and encapsulation included
-   * (the unit of its rate); undefined in runs that did not record its bytes.
-   */
-  sentBitsPerSecond?: number;
-  /** Bytes it sent over the run, where recorded. */
+  /** Bytes it sent over the run, headers and encapsulation included; undefined where not recorded. */
   bytes?: number;
   packets: number;
   drops: number;
@@ -469,12 +464,8 @@ function depthFigure(
   return { mean: mean(xs), se: Math.max(standardError(xs), clusteredRatioSe(series)), samples: xs.length };
 }
 
-/**
- * Qdisc activity over the run: counters at stop minus at start, matched by namespace, device,
- * handle; bytes sent per second of the benchmark's run time (the session's window is a little
- * longer, and the benchmark's traffic is what the qdisc carried).
- */
-function qdiscFigures(run: RunFile, seconds: number): QdiscFigure[] {
+/** Qdisc activity over the run: counters at stop minus at start, matched by namespace, device, handle. */
+function qdiscFigures(run: RunFile): QdiscFigure[] {
   const env = run.environment;
   if (!env?.stop) return [];
   const start = new Map(
@@ -496,7 +487,6 @@ function qdiscFigures(run: RunFile, seconds: number): QdiscFigure[] {
           handle: q.handle,
           ...(rate !== undefined ? { rateBitsPerSecond: rate } : {}),
           ...(bytes > 0 ? { bytes } : {}),
-          ...(bytes > 0 && seconds > 0 ? { sentBitsPerSecond: (bytes * 8) / seconds } : {}),
           packets: q.packets - (p?.packets ?? 0),
           drops: q.drops - (p?.drops ?? 0),
           overlimits: q.overlimits - (p?.overlimits ?? 0),
@@ -798,7 +788,7 @@ export function runFigures(run: RunFile): RunFigures {
     conntrack,
     conntrackEntriesMax: ctEntriesMax,
     conntrackMax: ctMaxes.length ? Math.max(...ctMaxes) : undefined,
-    qdiscs: qdiscFigures(run, b?.seconds ?? seconds),
+    qdiscs: qdiscFigures(run),
     netfilterRules: (env?.netns ?? []).reduce((a, n) => a + (n.netfilter?.rules ?? 0), 0),
     hardware: { supported: run.hardware.supported, reason: run.hardware.reason, totals: run.hardware.totals },
     processes: run.processes,

@@ -82,8 +82,8 @@ export function stackClasses(frames: readonly string[]): Set<FrameClass> {
 
 /**
  * Share of busy (non-idle) samples whose kernel stack holds at least one frame of each class:
- * "netfilter 42%" means 42% of the busy samples were in netfilter work (a sample is a netfilter or
- * conntrack hook's, or the path's: stackClasses).
+ * "netfilter 42%" means 42% of the busy samples were in netfilter work (a sample is a hook's —
+ * netfilter, conntrack, qdisc — or the path's: stackClasses).
  */
 export function frameClassShares(
   stacks: Iterable<WeightedStack>,

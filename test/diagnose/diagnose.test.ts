@@ -567,7 +567,10 @@ test("a shaper that sent at its rate: its drops are its own, its share in its ow
     benchmarkLost: 334_390,
     udpReceiveErrors: 0,
     saturation: cpus(95),
-    qdiscs: [{ ...tbf, sentBitsPerSecond: 20.1e6, packets: 80_900, drops: 334_394, overlimits: 567_160 }],
+    // 20.1 Mbit/s over the run: the bytes it sent.
+    qdiscs: [
+      { ...tbf, bytes: (20.1e6 / 8) * b.seconds, packets: 80_900, drops: 334_394, overlimits: 567_160 },
+    ],
   };
   const ctx = { b, s, gap: 0.834, costRise: 3.55 };
   const q = qdiscLimit.evaluate(ctx);

@@ -5,54 +5,64 @@ import type { Rule } from "./rule.js";
 
 const qdiscKey = (q: QdiscFigure): string => `${q.netns} ${q.device} ${q.kind}`;
 
+/** A qdisc of the subject's that held packets back, and the same qdisc in the baseline if it had one. */
+export interface HeldBack {
+  q: QdiscFigure;
+  before?: QdiscFigure;
+}
+
 /**
  * The subject's qdiscs that held packets back or dropped them (overlimits, drops) where the
  * baseline had no such qdisc or per packet materially less of it, the busiest first.
  */
-export function heldBackQdiscs(b: RunFigures, s: RunFigures): QdiscFigure[] {
+export function heldBackQdiscs(b: RunFigures, s: RunFigures): HeldBack[] {
   const base = new Map(b.qdiscs.map((q) => [qdiscKey(q), q]));
   // Per packet the subject's qdisc must hold back materially more than the baseline's.
   const per = (x: QdiscFigure): number => (x.overlimits + x.drops) / Math.max(1, x.packets);
   return s.qdiscs
     .filter((q) => q.overlimits + q.drops > 0)
-    .filter((q) => {
-      const p = base.get(qdiscKey(q));
-      return !p || per(q) > per(p) * (1 + MIN_RATE_EFFECT) + 1e-3;
-    })
-    .sort((x, y) => y.overlimits + y.drops - (x.overlimits + x.drops));
+    .map((q) => ({ q, before: base.get(qdiscKey(q)) }))
+    .filter(({ q, before }) => !before || per(q) > per(before) * (1 + MIN_RATE_EFFECT) + 1e-3)
+    .sort((x, y) => y.q.overlimits + y.q.drops - (x.q.overlimits + x.q.drops));
 }
 
-/**
- * Packets dropped by the qdiscs that held the subject's packets back (heldBackQdiscs), in each run:
- * the subject's, and the baseline's on the same qdiscs where it had them.
- */
-export function heldBackDrops(b: RunFigures, s: RunFigures): { base: number; subj: number } {
-  const base = new Map(b.qdiscs.map((q) => [qdiscKey(q), q]));
+/** A figure of the held-back qdiscs summed in each run: the subject's, and the baseline's on the same qdiscs. */
+function heldBackSum(
+  b: RunFigures,
+  s: RunFigures,
+  of: (q: QdiscFigure) => number,
+): { base: number; subj: number } {
   return heldBackQdiscs(b, s).reduce(
-    (a, q) => ({ base: a.base + (base.get(qdiscKey(q))?.drops ?? 0), subj: a.subj + q.drops }),
+    (a, { q, before }) => ({ base: a.base + (before ? of(before) : 0), subj: a.subj + of(q) }),
     { base: 0, subj: 0 },
   );
 }
+
+/** Packets dropped by the qdiscs that held the subject's packets back (heldBackQdiscs), in each run. */
+export const heldBackDrops = (b: RunFigures, s: RunFigures): { base: number; subj: number } =>
+  heldBackSum(b, s, (q) => q.drops);
 
 /** A full frame on an Ethernet underlay: how many TCP segments a dropped packet of so many bytes held. */
 const FRAME_BYTES = 1500;
 
 /**
- * TCP segments in the packets the held-back qdiscs dropped (heldBackDrops), in each run: a dropped
- * packet holds as many segments as the qdisc's packets did on average (GSO packets hold many).
+ * TCP segments in the packets the held-back qdiscs dropped, in each run: a dropped packet holds as
+ * many segments as the qdisc's packets did on average (GSO packets hold many).
  */
-export function heldBackSegments(b: RunFigures, s: RunFigures): { base: number; subj: number } {
-  const base = new Map(b.qdiscs.map((q) => [qdiscKey(q), q]));
-  const segments = (q: QdiscFigure | undefined): number =>
-    q ? q.drops * Math.max(1, q.bytes && q.packets ? q.bytes / q.packets / FRAME_BYTES : 1) : 0;
-  return heldBackQdiscs(b, s).reduce(
-    (a, q) => ({ base: a.base + segments(base.get(qdiscKey(q))), subj: a.subj + segments(q) }),
-    { base: 0, subj: 0 },
+export const heldBackSegments = (b: RunFigures, s: RunFigures): { base: number; subj: number } =>
+  heldBackSum(
+    b,
+    s,
+    (q) => q.drops * Math.max(1, q.bytes && q.packets ? q.bytes / q.packets / FRAME_BYTES : 1),
   );
-}
 
-/** What a qdisc sent, bit/s: its own bytes where recorded, else the benchmark's rate. */
-const sentBits = (q: QdiscFigure, s: RunFigures): number => q.sentBitsPerSecond ?? s.bitsPerSecond;
+/**
+ * What a qdisc sent, bit/s, over the benchmark's run time (its traffic is what the qdisc carried;
+ * the session's window is a little longer), headers and encapsulation included — the unit of its
+ * rate; where its bytes were not recorded, the benchmark's rate.
+ */
+const sentBits = (q: QdiscFigure, s: RunFigures): number =>
+  q.bytes && s.seconds > 0 ? (q.bytes * 8) / s.seconds : s.bitsPerSecond;
 
 /** A shaper that sent at its rate (within a fifth of it): the rate, not the CPUs, set the throughput. */
 const atItsRate = (q: QdiscFigure, s: RunFigures): boolean => {
@@ -62,7 +72,7 @@ const atItsRate = (q: QdiscFigure, s: RunFigures): boolean => {
 
 /** The shaper among the qdiscs that held the subject's packets back that sent at its rate, if any. */
 export function bindingShaper(b: RunFigures, s: RunFigures): QdiscFigure | undefined {
-  return heldBackQdiscs(b, s).find((q) => atItsRate(q, s));
+  return heldBackQdiscs(b, s).find(({ q }) => atItsRate(q, s))?.q;
 }
 
 /**
@@ -73,9 +83,8 @@ export function bindingShaper(b: RunFigures, s: RunFigures): QdiscFigure | undef
 export const qdiscLimit: Rule = {
   code: "QDISC_LIMIT",
   evaluate({ b, s, gap }) {
-    const base = new Map(b.qdiscs.map((q) => [qdiscKey(q), q]));
     const active = heldBackQdiscs(b, s);
-    const q = active[0];
+    const q = active[0]?.q;
     if (!q) return undefined;
     const txOf = (f: RunFigures): number => f.softirqsPerPacketByVector["NET_TX"] ?? 0;
     const deferredTx = txOf(s) - txOf(b);
@@ -85,8 +94,7 @@ export const qdiscLimit: Rule = {
     // Their ratio carries the baseline's payload rate into the same unit. Runs without the qdisc's
     // bytes compare the benchmark's rate with the qdisc's as they are.
     const sent = sentBits(q, s);
-    const perPayloadBit =
-      q.sentBitsPerSecond && s.bitsPerSecond > 0 ? q.sentBitsPerSecond / s.bitsPerSecond : 1;
+    const perPayloadBit = q.bytes && s.bitsPerSecond > 0 ? sent / s.bitsPerSecond : 1;
     const baseline = b.bitsPerSecond * perPayloadBit;
     const capped = atItsRate(q, s);
     // A shaper caps the throughput at its rate (a small burst keeps TCP below it): of the fall
@@ -105,11 +113,9 @@ export const qdiscLimit: Rule = {
       confidence: shaped !== undefined ? "high" : confidenceOf(Math.sqrt(q.overlimits + q.drops)),
       ...(shaped !== undefined ? { explains: shaped } : {}),
       evidence: [
-        ...active.slice(0, 3).map((x) => ({
+        ...active.slice(0, 3).map(({ q: x, before }) => ({
           what: `${x.netns}/${x.device} ${x.kind} ${x.handle} overlimits / drops / packets`,
-          baseline: base.has(qdiscKey(x))
-            ? `${base.get(qdiscKey(x))!.overlimits} / ${base.get(qdiscKey(x))!.drops} / ${base.get(qdiscKey(x))!.packets}`
-            : "no such qdisc",
+          baseline: before ? `${before.overlimits} / ${before.drops} / ${before.packets}` : "no such qdisc",
           subject: `${x.overlimits} / ${x.drops} / ${x.packets}`,
           source: "tc -s qdisc at session start and stop",
         })),
@@ -117,7 +123,7 @@ export const qdiscLimit: Rule = {
           ? [
               {
                 what: "qdisc rate vs subject throughput (Mbit/s)",
-                subject: `${num(q.rateBitsPerSecond / 1e6, 1)} vs ${num(s.bitsPerSecond / 1e6, 1)}${q.sentBitsPerSecond ? ` (the qdisc sent ${num(q.sentBitsPerSecond / 1e6, 1)}, headers included)` : ""}`,
+                subject: `${num(q.rateBitsPerSecond / 1e6, 1)} vs ${num(s.bitsPerSecond / 1e6, 1)}${q.bytes ? ` (the qdisc sent ${num(sent / 1e6, 1)}, headers included)` : ""}`,
                 source: "tc options and counters; the benchmark's report",
               },
             ]
