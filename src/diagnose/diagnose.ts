@@ -103,8 +103,9 @@ export function compareSides(
   const sym = failedRun || measured;
   // A benchmark that failed before its intervals could be compared left a window of a moment:
   // any process's or counter's share of it is a draw of that moment (the project's CI saw
-  // kdamond take 15% of a 0.1 s window), not the configuration's. The failure is the finding.
-  const findings = causeFindings(b, s, sym).filter((f) => !failedRun || f.code === "BENCHMARK_FAILED");
+  // kdamond take 15% of a 0.1 s window), not the configuration's. The failure, and what the run
+  // counted refusing its packets, are the findings.
+  const findings = causeFindings(b, s, sym).filter((f) => !failedRun || f.failure);
   const causes = findings.filter((f) => f.kind === "cause");
   if (sym.verdict === "no-material-difference" || sym.standsAlone || causes.some((f) => !f.fromHost))
     return { verdict: sym.verdict, findings: [...(sym.finding ? [sym.finding] : []), ...findings] };

@@ -28,6 +28,12 @@ export interface Finding {
    * it can explain a difference away, but on one run a side it never makes a verdict alone.
    */
   fromHost?: true;
+  /**
+   * The finding is why a side's benchmark failed (the failure itself, or what refused its packets),
+   * told by counts in the failed run rather than by shares of its window: it stands where a run
+   * that failed at once leaves nothing else to compare.
+   */
+  failure?: true;
   /** Ranking key (explains where known). */
   impact: number;
   evidence: Evidence[];

@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, before, test, type TestContext } from "node:test";
 import type { BenchmarkResult } from "../../src/benchmarks/benchmark-result.js";
 import type { Diagnosis } from "../../src/diagnose/diagnose.js";
 import { fractionRatioChange, type FractionSide } from "../../src/diagnose/noise.js";
@@ -177,6 +177,8 @@ interface Scenario {
   /** Arguments both runs' benchmark take. */
   benchmarkExtra?: string[];
   inject?: () => void | (() => void) | Promise<() => void>;
+  /** Set up before the baseline and kept for both sides (what the injected cause acts on); returns the undo. */
+  prepare?: () => () => void;
   /** Started beside the subject's benchmark and stopped after it. */
   beside?: () => ChildProcess[];
   /** The verdict the mechanism implies, or the verdicts it allows where the host decides. */
@@ -283,6 +285,34 @@ function randomDrop(percent: number): Pick<Scenario, "inject"> {
       return () => sh(ov!.h2, "nft delete table inet oslossy");
     },
   };
+}
+
+/**
+ * A stateful rule on the receiving host (as Docker's and Kubernetes' rulesets have), which makes
+ * its namespace track every flow, and some entries in its table: the state a table that is full
+ * acts on. Kept for both sides.
+ */
+function trackedFlows(): () => void {
+  sh(
+    ov!.h2,
+    `nft add table inet osct && nft add chain inet osct tracked_in '{ type filter hook input priority 0 ; }' && nft add rule inet osct tracked_in ct state new,established accept && nft add chain inet osct tracked_fwd '{ type filter hook forward priority 0 ; }' && nft add rule inet osct tracked_fwd ct state new,established accept`,
+  );
+  return () => sh(ov!.h2, "nft delete table inet osct");
+}
+
+/**
+ * The host's conntrack table limit (nf_conntrack_max, host-wide) lowered below the entries the
+ * receiving host holds (a ping's flows made some): every new flow's first packet is refused, and a
+ * connection is never made. Restores the limit.
+ */
+function conntrackFull(): () => void {
+  const file = "/proc/sys/net/netfilter/nf_conntrack_max";
+  const was = readFileSync(file, "utf8").trim();
+  execFileSync("ip", ["netns", "exec", ov!.c1, "ping", "-c", "2", "-i", "0.2", ov!.serverAddr], {
+    stdio: "ignore",
+  });
+  writeFileSync(file, "1");
+  return () => writeFileSync(file, was);
 }
 
 const perl = (): ChildProcess => spawn("perl", ["-e", '$0 = "ovsbusy"; 1 while 1'], { stdio: "ignore" });
@@ -497,6 +527,22 @@ const SCENARIOS: Scenario[] = [
     expect: "BENCHMARK_FAILED",
     top: true,
     allowed: ["BENCHMARK_FAILED"],
+  },
+  {
+    // A table too small for the flows (nf_conntrack_max below the entries held): each new flow's
+    // first packet is refused, so iperf3 never connects (it gives up after 3 s here, as a user's
+    // --connect-timeout does; without it, 71 s of SYN retries). Until 2026-12-07 the failure was
+    // the top cause with the whole difference, the table last and without a share, and a run
+    // that failed at once kept the failure alone.
+    name: "the receiving host's conntrack table full (nf_conntrack_max below its entries, TCP)",
+    protocol: "tcp",
+    prepare: trackedFlows,
+    benchmarkExtra: ["--connect-timeout", "3000"],
+    inject: conntrackFull,
+    verdict: "slower",
+    expect: "CONNTRACK_PRESSURE",
+    top: true,
+    allowed: ["CONNTRACK_PRESSURE", "BENCHMARK_FAILED"],
   },
   {
     // The same small buffer set another way: the host's default lowered (net.core.rmem_default
@@ -835,61 +881,70 @@ const MORE_REPEATS = 2;
 for (const sc of SCENARIOS)
   test(`scenario: ${sc.name}`, async (t) => {
     if (!requireKernel(t)) return;
-    const base = await recordSide(sc, "baseline", 1);
-    const subject = await recordSide(sc, "subject", 1, base);
-    let d = await diagnoseSides(base, subject);
-    let j = judge(sc, d);
-    // The outcome in the log, for the README's table of the suite's results.
-    t.diagnostic(`verdict ${d.verdict}; ${j.all}`);
-    // On a failure, what the invented findings rest on (e.g. which processes competed), to tell a
-    // wrong rule from a machine that really was busy.
-    const grounds = d.findings
-      .filter((f) => j.invented.includes(f.code))
-      .map(
-        (f) =>
-          `${f.code}: ${f.title}; ${f.evidence.map((e) => `${e.what}: ${e.baseline ?? "-"} → ${e.subject} (${e.source})`).join("; ")}`,
-      )
-      .join("\n");
-    assert.deepEqual(j.invented, [], `nothing that was not injected: ${j.all}\n${grounds}`);
-    // An effect noise hid in one try is what a user meets too; the diagnosis then tells them to
-    // record repeats and compare them (diagnose B1 B2 … --vs S1 S2 …): a cause scenario does that
-    // once. A/A pairs get no second try, and a cause that was not injected fails on the first.
-    if (j.missed.length > 0 && (sc.expect || sc.expectIfMaterial)) {
-      t.diagnostic(`first try: ${j.missed.join("; ")} (${j.all}); ${MORE_REPEATS} more runs a side`);
-      base.push(...(await recordSide(sc, "baseline", MORE_REPEATS)));
-      subject.push(...(await recordSide(sc, "subject", MORE_REPEATS, base)));
-      d = await diagnoseSides(base, subject);
-      j = judge(sc, d);
-      t.diagnostic(`with repeats: verdict ${d.verdict}; ${j.all}`);
-      assert.deepEqual(j.invented, [], `nothing that was not injected, with repeats: ${j.all}`);
+    const unprepare = sc.prepare?.();
+    try {
+      await runScenario(t, sc);
+    } finally {
+      unprepare?.();
     }
-    if (j.missed.length > 0) t.diagnostic(`figures: ${sideFigures(d)}; ${iperf3LossText(base, subject)}`);
-    if (
-      sc.acted &&
-      d.verdict === "no-material-difference" &&
-      j.missed.length > 0 &&
-      j.missed.every((m) => m === `${sc.expect} not named` || m.startsWith("verdict ")) &&
-      !sc.acted(benchmarkOf(base), benchmarkOf(subject))
-    ) {
-      t.diagnostic(
-        `unresolved on this host: the injected cause did not act (${iperf3LossText(base, subject)})`,
-      );
-      return;
-    }
-    // A host noisy enough that three runs a side overlap cannot show the effect to anyone; then
-    // no-material-difference is the truthful verdict, provided the injected cause is still named
-    // (judge: `expect` must be found, here as a note) and nothing else is.
-    if (
-      d.verdict === "no-material-difference" &&
-      j.missed.length > 0 &&
-      j.missed.every((m) => m.startsWith("verdict ")) &&
-      repeatsOverlap(d)
-    ) {
-      t.diagnostic("unresolved on this host: the sides' repeats overlap in rate and in cost");
-      return;
-    }
-    assert.deepEqual(j.missed, [], j.all);
   });
+
+async function runScenario(t: TestContext, sc: Scenario): Promise<void> {
+  const base = await recordSide(sc, "baseline", 1);
+  const subject = await recordSide(sc, "subject", 1, base);
+  let d = await diagnoseSides(base, subject);
+  let j = judge(sc, d);
+  // The outcome in the log, for the README's table of the suite's results.
+  t.diagnostic(`verdict ${d.verdict}; ${j.all}`);
+  // On a failure, what the invented findings rest on (e.g. which processes competed), to tell a
+  // wrong rule from a machine that really was busy.
+  const grounds = d.findings
+    .filter((f) => j.invented.includes(f.code))
+    .map(
+      (f) =>
+        `${f.code}: ${f.title}; ${f.evidence.map((e) => `${e.what}: ${e.baseline ?? "-"} → ${e.subject} (${e.source})`).join("; ")}`,
+    )
+    .join("\n");
+  assert.deepEqual(j.invented, [], `nothing that was not injected: ${j.all}\n${grounds}`);
+  // An effect noise hid in one try is what a user meets too; the diagnosis then tells them to
+  // record repeats and compare them (diagnose B1 B2 … --vs S1 S2 …): a cause scenario does that
+  // once. A/A pairs get no second try, and a cause that was not injected fails on the first.
+  if (j.missed.length > 0 && (sc.expect || sc.expectIfMaterial)) {
+    t.diagnostic(`first try: ${j.missed.join("; ")} (${j.all}); ${MORE_REPEATS} more runs a side`);
+    base.push(...(await recordSide(sc, "baseline", MORE_REPEATS)));
+    subject.push(...(await recordSide(sc, "subject", MORE_REPEATS, base)));
+    d = await diagnoseSides(base, subject);
+    j = judge(sc, d);
+    t.diagnostic(`with repeats: verdict ${d.verdict}; ${j.all}`);
+    assert.deepEqual(j.invented, [], `nothing that was not injected, with repeats: ${j.all}`);
+  }
+  if (j.missed.length > 0) t.diagnostic(`figures: ${sideFigures(d)}; ${iperf3LossText(base, subject)}`);
+  if (
+    sc.acted &&
+    d.verdict === "no-material-difference" &&
+    j.missed.length > 0 &&
+    j.missed.every((m) => m === `${sc.expect} not named` || m.startsWith("verdict ")) &&
+    !sc.acted(benchmarkOf(base), benchmarkOf(subject))
+  ) {
+    t.diagnostic(
+      `unresolved on this host: the injected cause did not act (${iperf3LossText(base, subject)})`,
+    );
+    return;
+  }
+  // A host noisy enough that three runs a side overlap cannot show the effect to anyone; then
+  // no-material-difference is the truthful verdict, provided the injected cause is still named
+  // (judge: `expect` must be found, here as a note) and nothing else is.
+  if (
+    d.verdict === "no-material-difference" &&
+    j.missed.length > 0 &&
+    j.missed.every((m) => m.startsWith("verdict ")) &&
+    repeatsOverlap(d)
+  ) {
+    t.diagnostic("unresolved on this host: the sides' repeats overlap in rate and in cost");
+    return;
+  }
+  assert.deepEqual(j.missed, [], j.all);
+}
 
 /**
  * The two sides' repeats overlap in rate and in CPU per packet (per KB without packet counts),

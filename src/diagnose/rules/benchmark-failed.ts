@@ -2,6 +2,7 @@ import { failed, failedSide } from "../benchmark-exit.js";
 import type { Evidence } from "../finding.js";
 import type { RunFigures } from "../run-figures.js";
 import type { Rule } from "./rule.js";
+import { conntrackDrops, conntrackFailedBenchmark } from "./conntrack-pressure.js";
 
 function exitsText(f: RunFigures): string {
   return f.benchmarkExits
@@ -26,8 +27,11 @@ export const benchmarkFailed: Rule = {
     const failures = f.benchmarkExits.filter(failed);
     const n = failures.length;
     const tool = f.benchmarkSettings?.tool ?? "the benchmark";
-    // The failed side is the slower one: its failure accounts for the whole difference.
-    const explainsIt = side === "subject" ? gap > 0 : gap < 0;
+    // The failed side is the slower one: its failure accounts for the whole difference — unless the
+    // runs hold why it failed: a connection-tracking table that refused the subject's packets
+    // (CONNTRACK_PRESSURE, which then explains it).
+    const why = conntrackFailedBenchmark(b, s) ? conntrackDrops(s) : 0;
+    const explainsIt = !why && (side === "subject" ? gap > 0 : gap < 0);
     const said = failures.find((e) => e.lastError)?.lastError;
     const evidence: Evidence[] = [
       {
@@ -52,10 +56,12 @@ export const benchmarkFailed: Rule = {
         (runs > 1
           ? `${n} of the ${side}'s ${runs} benchmark runs failed (${tool} exited with a status other than 0)`
           : `the ${side}'s benchmark failed: ${tool} exited with ${exitsText(f)}`) +
-        (said ? `: "${said}"` : ""),
+        (said ? `: "${said}"` : "") +
+        (why ? `; connection tracking dropped ${why} of its packets (CONNTRACK_PRESSURE)` : ""),
       mechanism:
         "a benchmark that fails (no server, a refused or timed-out connection, an error of its own) measures little or nothing: the failed run's figures are what the path carried, not the configuration's result; its own output says why it failed",
       confidence: "high",
+      failure: true,
       ...(explainsIt ? { explains: 1 } : {}),
       ...(side === "baseline" ? { slowed: "baseline" as const } : {}),
       evidence,

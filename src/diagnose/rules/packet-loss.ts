@@ -2,6 +2,7 @@ import { confidenceOf, fractionRatioChange, LOSS_RUN_TO_RUN_LOG_SD, type Interva
 import { pct } from "../finding.js";
 import { countedLoss, lostPackets, type RunFigures } from "../run-figures.js";
 import { heldBackDrops } from "./qdisc-limit.js";
+import { conntrackLoss } from "./conntrack-pressure.js";
 import { explainedShare, type Rule } from "./rule.js";
 
 /** A loss worth naming: one packet in a hundred more than the baseline lost. */
@@ -18,10 +19,13 @@ export const packetLoss: Rule = {
     if (!b.packets || !s.packets) return undefined;
     // Packets dropped by a qdisc that held the subject's packets back are that qdisc's, and
     // QDISC_LIMIT names them with its drops: a tbf on the underlay dropped 334 394 of a UDP flood's
-    // 415 257 datagrams, and this rule ranked above it with the same packets. The rest is tested here.
+    // 415 257 datagrams, and this rule ranked above it with the same packets. So are the packets a
+    // connection-tracking table under pressure refused, where CONNTRACK_PRESSURE is named. The rest
+    // is tested here.
     const atQdisc = heldBackDrops(b, s);
-    const lb = Math.max(0, lostPackets(b) - atQdisc.base);
-    const ls = Math.max(0, lostPackets(s) - atQdisc.subj);
+    const atConntrack = conntrackLoss(ctx);
+    const lb = Math.max(0, lostPackets(b) - atQdisc.base - atConntrack.base);
+    const ls = Math.max(0, lostPackets(s) - atQdisc.subj - atConntrack.subj);
     // The per-interval series holds the counters' drops: it describes a run's loss only where the
     // counters saw it, not a loss the benchmark alone counted (its report has no per-interval loss).
     const intervalsOf = (f: RunFigures, lost: number): IntervalCounts | undefined =>
@@ -110,6 +114,16 @@ export const packetLoss: Rule = {
                 baseline: String(atQdisc.base),
                 subject: String(atQdisc.subj),
                 source: "tc -s qdisc at session start and stop",
+              },
+            ]
+          : []),
+        ...(atConntrack.subj > 0
+          ? [
+              {
+                what: "dropped by connection tracking under pressure (CONNTRACK_PRESSURE's), not counted here",
+                baseline: String(atConntrack.base),
+                subject: String(atConntrack.subj),
+                source: "/proc/<pid>/net/stat/nf_conntrack drop",
               },
             ]
           : []),
