@@ -1,5 +1,12 @@
 import type { EnvSnapshot } from "../../collectors/env-snapshot.js";
-import { confidenceOf, fractionRatioChange, LOSS_RUN_TO_RUN_LOG_SD, proportionChange } from "../noise.js";
+import {
+  confidenceOf,
+  fractionRatioChange,
+  LOSS_RUN_TO_RUN_LOG_SD,
+  poissonRateChange,
+  proportionChange,
+} from "../noise.js";
+import { packetsPerDatagram } from "./competing-traffic.js";
 import { retransmissionChange } from "./retransmissions.js";
 import { costChange, perPacket } from "../verdict.js";
 import { num, type Evidence } from "../finding.js";
@@ -42,6 +49,20 @@ function mtuEffect(
     if (c.material && c.delta > 0)
       return { what: k, base: b.snmp.get(k) ?? 0, subj: s.snmp.get(k) ?? 0, z: c.z };
   }
+  // More fragments to each datagram: every fragment is a packet with its own headers, route lookup
+  // and, through a tunnel, its own encapsulation. Identical runs cut the same datagrams alike.
+  const cut = (f: RunFigures): { events: number; exposure: number } => ({
+    events: f.snmp.get("Ip.FragCreates") ?? 0,
+    exposure: f.sentPacketsPerSecond * f.seconds,
+  });
+  const pieces = poissonRateChange(cut(b), cut(s));
+  if (pieces.material && pieces.ratio > 1)
+    return {
+      what: "fragments per datagram sent (Ip.FragCreates)",
+      base: Number(packetsPerDatagram(b).toFixed(2)),
+      subj: Number(packetsPerDatagram(s).toFixed(2)),
+      z: pieces.z,
+    };
   const retrans = retransmissionChange(b, s);
   if (retrans?.c.material && retrans.c.delta > 0)
     return { what: "Tcp.RetransSegs", base: retrans.rb.events, subj: retrans.rs.events, z: retrans.c.z };
@@ -91,7 +112,7 @@ export const mtuMismatch: Rule = {
       code: this.code,
       title: `MTU changed on ${changed.map((c) => `${c.k} (${c.before} → ${c.after})`).join(", ")}, and the subject shows ${effect.what} ${effect.subj} vs ${effect.base}`,
       mechanism:
-        "a frame larger than the next hop's MTU is fragmented or, on a bridge or with DF set, dropped; VXLAN adds 50 bytes to every frame",
+        "a frame larger than the next hop's MTU is fragmented (each fragment a packet of its own: headers, a route lookup, through a tunnel its own encapsulation) or, on a bridge or with DF set, dropped; VXLAN adds 50 bytes to every frame",
       confidence: confidenceOf(effect.z),
       evidence: [
         ...changed.map((c): Evidence => ({
