@@ -17,8 +17,40 @@ interface IperfJson {
       lost_packets?: number;
       lost_percent?: number;
     };
-    sum_sent?: { bytes?: number; bits_per_second?: number; seconds?: number };
-    sum_received?: { bytes?: number; bits_per_second?: number; seconds?: number };
+    sum_sent?: IperfSum;
+    sum_received?: IperfSum;
+  };
+}
+
+/** A side's totals; UDP's packets are the datagrams sent (sender) or the highest sequence seen (receiver). */
+interface IperfSum {
+  bytes?: number;
+  bits_per_second?: number;
+  seconds?: number;
+  packets?: number;
+  lost_packets?: number;
+}
+
+/**
+ * A UDP test's datagrams sent, delivered and lost from the sender's count and the receiver's.
+ * The receiver counts its losses from gaps in the sequence numbers it saw, so datagrams lost after
+ * the last one it received are not among them, and a receiver that got none reports 0 of 0 (0%)
+ * — containers at MTU 1500 over a 1450 overlay, every datagram dropped at the bridge, read as no
+ * loss at all until 2026-12-07. The sender's count is what was sent.
+ */
+function udpCounts(
+  sent: number,
+  receiverTotal: number,
+  receiverLost: number,
+  receiverPercent: number,
+): { packetsSent: number; packetsReceived: number; lostPercent: number } {
+  const packetsSent = Math.max(sent, receiverTotal);
+  const packetsReceived = Math.max(0, receiverTotal - receiverLost);
+  return {
+    packetsSent,
+    packetsReceived,
+    lostPercent:
+      packetsSent > receiverTotal ? ((packetsSent - packetsReceived) / packetsSent) * 100 : receiverPercent,
   };
 }
 
@@ -113,17 +145,20 @@ function parseOneIperf3Json(text: string): BenchmarkResult | undefined {
   };
   if (udp) {
     const s = end.sum ?? {};
-    const sent = s.packets ?? 0;
-    const lost = s.lost_packets ?? 0;
+    // iperf3 3.x puts each side's totals in sum_sent and sum_received; older reports only in sum.
+    const received = end.sum_received ?? s;
     return {
       ...base,
       seconds: s.seconds ?? ts.duration ?? 0,
       bitsPerSecond: end.sum_received?.bits_per_second ?? s.bits_per_second ?? 0,
-      packetsSent: sent,
-      packetsReceived: Math.max(0, sent - lost),
-      lostPercent: s.lost_percent ?? 0,
+      ...udpCounts(
+        end.sum_sent?.packets ?? 0,
+        received.packets ?? 0,
+        received.lost_packets ?? 0,
+        s.lost_percent ?? 0,
+      ),
       source: "iperf3 -J end.sum_received",
-      packetsSource: "iperf3 -J end.sum (packets - lost_packets)",
+      packetsSource: "iperf3 -J end.sum_sent and end.sum_received (packets - lost_packets)",
     };
   }
   const r = end.sum_received ?? {};
@@ -147,8 +182,11 @@ const UNITS: Record<string, number> = { "": 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }
  *   [SUM]   0.00-1.00   sec  2.01 GBytes  17.3 Gbits/sec                  receiver
  */
 export function parseIperf3Text(text: string, argv: readonly string[]): BenchmarkResult | undefined {
-  const lines = text.split("\n").filter((l) => /\breceiver\s*$/.test(l));
-  const line = lines.find((l) => l.startsWith("[SUM]")) ?? lines[lines.length - 1];
+  const finalLine = (side: string): string | undefined => {
+    const lines = text.split("\n").filter((l) => new RegExp(`\\b${side}\\s*$`).test(l));
+    return lines.find((l) => l.startsWith("[SUM]")) ?? lines[lines.length - 1];
+  };
+  const line = finalLine("receiver");
   if (!line) return undefined;
   const m = /(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\s+sec\s+\S+\s+\S+\s+(\d+(?:\.\d+)?)\s+([KMGT]?)bits\/sec/.exec(
     line,
@@ -156,11 +194,17 @@ export function parseIperf3Text(text: string, argv: readonly string[]): Benchmar
   if (!m) return undefined;
   const seconds = Number(m[2]) - Number(m[1]);
   const bitsPerSecond = Number(m[3]) * (UNITS[m[4]!] ?? 1);
-  const loss = /(\d+)\/(\d+)\s+\(([\d.e+-]+)%\)/.exec(line);
+  const LOSS = /(\d+)\/(\d+)\s+\(([\d.e+-]+)%\)/;
+  const loss = LOSS.exec(line);
+  const sentLoss = LOSS.exec(finalLine("sender") ?? "");
   const udp = loss !== null || argv.includes("-u") || argv.includes("--udp");
   const len = parseSize(flagValue(argv, "-l", "--length")) || (udp ? DEFAULT_UDP_LEN : DEFAULT_TCP_LEN);
-  const total = loss ? Number(loss[2]) : 0;
-  const lost = loss ? Number(loss[1]) : 0;
+  const counts = udpCounts(
+    sentLoss ? Number(sentLoss[2]) : 0,
+    loss ? Number(loss[2]) : 0,
+    loss ? Number(loss[1]) : 0,
+    loss ? Number(loss[3]) : 0,
+  );
   const intervals = textIntervals(text, udp);
   return {
     ...(intervals.length ? { intervals } : {}),
@@ -169,11 +213,9 @@ export function parseIperf3Text(text: string, argv: readonly string[]): Benchmar
     messageBytes: len,
     seconds,
     bitsPerSecond,
-    packetsSent: total,
-    packetsReceived: Math.max(0, total - lost),
-    lostPercent: loss ? Number(loss[3]) : 0,
+    ...(loss ? counts : { packetsSent: 0, packetsReceived: 0, lostPercent: 0 }),
     source: "iperf3 receiver line",
-    packetsSource: loss ? "iperf3 receiver line (total - lost datagrams)" : "",
+    packetsSource: loss ? "iperf3 sender and receiver lines (total - lost datagrams)" : "",
   };
 }
 

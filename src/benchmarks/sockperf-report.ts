@@ -70,9 +70,11 @@ export function parseSockperfText(text: string, argv: readonly string[]): Benchm
         : underLoad
           ? "sockperf total run: messages sent ÷ run time × message size"
           : "sockperf total run: replies received ÷ run time × message size",
+    // Throughput mode counts what the client sent and nothing delivered: no packet source, so the
+    // run takes the path's device counters (as for iperf3 TCP).
     packetsSource:
       rate || bw
-        ? "sockperf summary (messages sent by the client)"
+        ? ""
         : underLoad
           ? "sockperf total run (messages sent at --mps; under-load counts no deliveries)"
           : "sockperf total run (replies received)",

@@ -580,7 +580,7 @@ export function runFigures(run: RunFile): RunFigures {
     );
   // Without the benchmark's figures (a v1 run, or a run with no traffic report), the path's busiest
   // device stands in, and the sources say so.
-  const fromDevice = !b || b.packetsReceived === 0;
+  const fromDevice = !b || (b.packetsReceived === 0 && !b.packetsSource);
   const pathBits = (s: RunSnapshot): number =>
     Math.max(
       0,
@@ -589,7 +589,10 @@ export function runFigures(run: RunFile): RunFigures {
         .map((d) => Math.max(d.rxBitsPerSecond, d.txBitsPerSecond)),
     );
   const packets = !fromDevice ? b.packetsReceived : Math.round(path?.pkts ?? 0);
-  const bytes = b && b.bitsPerSecond > 0 ? (b.bitsPerSecond * b.seconds) / 8 : (path?.bits ?? 0) / 8;
+  // The benchmark's rate where it reported one — or reported nothing delivered while counting
+  // deliveries (every datagram lost: 0 is its rate, not a missing one).
+  const ownRate = b !== undefined && (b.bitsPerSecond > 0 || !fromDevice);
+  const bytes = ownRate ? (b.bitsPerSecond * b.seconds) / 8 : (path?.bits ?? 0) / 8;
   let busySeconds = 0;
   let stealSeconds = 0;
   let cpuSeconds = 0;
@@ -737,8 +740,8 @@ export function runFigures(run: RunFile): RunFigures {
     seconds: b?.seconds ?? seconds,
     packetsPerSecond:
       !fromDevice && b.seconds > 0 ? packets / b.seconds : seconds > 0 ? packets / seconds : 0,
-    bitsPerSecond: b && b.bitsPerSecond > 0 ? b.bitsPerSecond : seconds > 0 ? (path?.bits ?? 0) / seconds : 0,
-    rateSource: b && b.bitsPerSecond > 0 ? b.source : `device counters: ${path?.name ?? "none"}`,
+    bitsPerSecond: ownRate ? b.bitsPerSecond : seconds > 0 ? (path?.bits ?? 0) / seconds : 0,
+    rateSource: ownRate ? b.source : `device counters: ${path?.name ?? "none"}`,
     packetsSource: !fromDevice ? b.packetsSource : `device counters: ${path?.name ?? "none"}`,
     packetsSourceIsDevice: fromDevice || b.packetsSource.startsWith("device counters"),
     ...benchmarkSeries(b, active.rate, activeBits),

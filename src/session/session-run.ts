@@ -154,7 +154,8 @@ function benchmarkFigures(parts: RunParts): BenchmarkResult | undefined {
   const devices = deviceBenchmark(parts.intervals, cmdNetns || undefined);
   const report = parts.command ? parseBenchmarkOutput(parts.command.argv, parts.command.output) : undefined;
   if (!report) return devices;
-  if (report.packetsReceived === 0 && devices)
+  // A report that counted deliveries keeps its count, none included (every datagram lost).
+  if (!report.packetsSource && devices)
     return {
       ...report,
       packetsSent: devices.packetsSent,

@@ -76,12 +76,47 @@ test("iperf3 UDP text report: the receiver line's rate, datagrams received = tot
   assert.equal(r.messageBytes, 64);
   assert.equal(r.seconds, 1);
   assert.equal(r.bitsPerSecond, 113e6);
-  assert.equal(r.packetsSent, 221627);
+  // Sent: the sender line's 221 630 (the receiver saw sequence numbers up to 221 627: the last
+  // three were lost after the last one it received, which its own count leaves out).
+  assert.equal(r.packetsSent, 221630);
   assert.equal(r.packetsReceived, 221627 - 371);
-  assert.equal(r.lostPercent, 0.17);
+  assert.equal(r.lostPercent, ((221630 - (221627 - 371)) / 221630) * 100);
   assert.equal(r.source, "iperf3 receiver line");
   // The per-interval line it printed while running (not the sender/receiver summary lines).
   assert.deepEqual(r.intervals, [{ seconds: 1, bitsPerSecond: 113e6, packets: 221630 }]);
+});
+
+// Measured (2026-12-07): containers at MTU 1500 over a 1450 overlay, iperf3 -u -l 1460 -b 200M:
+// every datagram dropped at the bridge, the receiver saw none and reported "0/0 (0%)"; the run
+// then took the sender's device counters as the delivered rate, and the pair read faster.
+test("iperf3 UDP whose receiver got nothing: every datagram the sender sent is lost, text and JSON alike", () => {
+  const text = [
+    "[ ID] Interval           Transfer     Bitrate         Jitter    Lost/Total Datagrams",
+    "[  5]   0.00-3.00   sec  71.5 MBytes   200 Mbits/sec  0.000 ms  0/51356 (0%)  sender",
+    "[  5]   0.00-3.00   sec  0.00 Bytes  0.00 bits/sec  0.000 ms  0/0 (0%)  receiver",
+  ].join("\n");
+  const r = parseBenchmarkOutput(["iperf3", "-c", "10.91.0.2", "-u", "-l", "1460", "-b", "200M"], text)!;
+  assert.equal(r.bitsPerSecond, 0);
+  assert.equal(r.packetsSent, 51356);
+  assert.equal(r.packetsReceived, 0);
+  assert.equal(r.lostPercent, 100);
+  assert.notEqual(r.packetsSource, "", "a count of deliveries, zero included");
+  const sum = (packets: number, lost: number, bps: number) => ({
+    seconds: 2,
+    bits_per_second: bps,
+    packets,
+    lost_packets: lost,
+    lost_percent: 0,
+  });
+  const json = JSON.stringify({
+    start: { test_start: { protocol: "UDP", blksize: 1460, duration: 2 } },
+    intervals: [],
+    end: { sum: sum(34232, 0, 199895390), sum_sent: sum(34232, 0, 199895390), sum_received: sum(0, 0, 0) },
+  });
+  const j = parseBenchmarkOutput(["iperf3", "-J", "-u"], json)!;
+  assert.equal(j.packetsSent, 34232);
+  assert.equal(j.packetsReceived, 0);
+  assert.equal(j.lostPercent, 100);
 });
 
 test("iperf3 TCP text report with -P 2: the [SUM] receiver line, no packet count of its own", () => {
@@ -100,13 +135,17 @@ test("iperf3 TCP text report with -P 2: the [SUM] receiver line, no packet count
 test("iperf3 -J report: sum_received and the UDP packet counts", () => {
   const text = fixture("iperf3-udp64.json");
   const j = JSON.parse(text) as {
-    end: { sum: { packets: number; lost_packets: number }; sum_received: { bits_per_second: number } };
+    end: {
+      sum_sent: { packets: number };
+      sum_received: { bits_per_second: number; packets: number; lost_packets: number };
+    };
   };
   const r = parseBenchmarkOutput(["iperf3", "-J", "-u"], text)!;
   assert.equal(r.protocol, "udp");
   assert.equal(r.messageBytes, 64);
   assert.equal(r.bitsPerSecond, j.end.sum_received.bits_per_second);
-  assert.equal(r.packetsReceived, j.end.sum.packets - j.end.sum.lost_packets);
+  assert.equal(r.packetsSent, j.end.sum_sent.packets);
+  assert.equal(r.packetsReceived, j.end.sum_received.packets - j.end.sum_received.lost_packets);
   assert.ok(
     r.intervals && r.intervals.length > 0 && r.intervals.every((i) => i.seconds > 0 && i.packets > 0),
   );
@@ -118,16 +157,21 @@ test("several iperf3 -J reports in one output (one per container pair) are summe
   // A second report with halved figures and a string holding braces, as an error text could.
   const j = JSON.parse(text) as {
     title?: string;
-    end: { sum: { packets: number; lost_packets: number }; sum_received: { bits_per_second: number } };
+    end: {
+      sum_sent: { packets: number };
+      sum_received: { bits_per_second: number; packets: number; lost_packets: number };
+    };
   };
   j.title = 'pair "2" {b}';
-  j.end.sum.packets = Math.round(j.end.sum.packets / 2);
-  j.end.sum.lost_packets = 0;
+  const half = Math.round(j.end.sum_sent.packets / 2);
+  j.end.sum_sent.packets = half;
+  j.end.sum_received.packets = half;
+  j.end.sum_received.lost_packets = 0;
   j.end.sum_received.bits_per_second /= 2;
   const r = parseBenchmarkOutput(["iperf3", "-J", "-u"], `${text}\n${JSON.stringify(j, null, 2)}\n`)!;
   assert.equal(r.bitsPerSecond, one.bitsPerSecond * 1.5);
-  assert.equal(r.packetsSent, one.packetsSent + j.end.sum.packets);
-  assert.equal(r.packetsReceived, one.packetsReceived + j.end.sum.packets);
+  assert.equal(r.packetsSent, one.packetsSent + half);
+  assert.equal(r.packetsReceived, one.packetsReceived + half);
   assert.equal(r.lostPercent, ((r.packetsSent - r.packetsReceived) / r.packetsSent) * 100);
   assert.match(r.source, /summed over 2 reports/);
   assert.ok(Array.isArray(r.raw) && r.raw.length === 2);
