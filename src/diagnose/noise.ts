@@ -155,14 +155,25 @@ function testedChange(
 ): RelativeChange {
   if (base <= 0) return NO_CHANGE;
   const change = subj / base - 1;
+  // Tested on the log of the ratio, whose error is the two sides' relative errors together: the
+  // same pair gives the same z whichever run is the baseline. (Until 2026-12-07 the error scaled
+  // with the subject's level, so a slower subject stood out by 1/ratio more than the same runs
+  // exchanged: an MTU lowered under 8000 B datagrams read slower one way, and no difference the
+  // other.) A subject that carried nothing (every datagram lost) is infinitely far.
+  const distance = subj > 0 ? Math.abs(Math.log(subj / base)) : Number.POSITIVE_INFINITY;
   const zAgainst = (noise: (n: SideNoise) => number): number => {
-    const se = Math.sqrt(noise(nb) ** 2 + noise(ns) ** 2) * (subj / base);
-    return se > 0 && Number.isFinite(se) ? Math.abs(change) / se : 0;
+    const se = Math.sqrt(noise(nb) ** 2 + noise(ns) ** 2);
+    // Intervals that did not move at all (a paced flow: 200 Mbit/s in each) leave no error: any
+    // change is beyond them (the minimum effect still decides whether it counts).
+    if (se === 0) return change !== 0 ? Number.POSITIVE_INFINITY : 0;
+    return Number.isFinite(se) ? distance / se : 0;
   };
   const z = zAgainst((n) => n.level);
   const zIntervals = zAgainst((n) => n.intervals);
   const zRun = zAgainst((n) => n.run);
-  const big = Math.abs(change) >= minEffect;
+  // At least minEffect seen from the faster run as well: 10% slower one way is 11.1% faster the
+  // other, and either order must pass alike.
+  const big = Math.abs(change) >= minEffect && (subj <= 0 || Math.abs(base / subj - 1) >= minEffect);
   return {
     change,
     z,
