@@ -76,3 +76,39 @@ test("an MTU lowered on the path with more fragments to each datagram is MTU_MIS
     undefined,
   );
 });
+
+test("the same MTU in the baseline, the subject faster: the rule is asked about the baseline and names it as the baseline's", () => {
+  const lowered = fragmenting(134_850, 9, 1000, 8.89);
+  const healthy = fragmenting(180_594, 6, 1450, 5.93);
+  // The subject 34% ahead: the baseline fell 25% short of it.
+  const findings = causeFindings(lowered, healthy, { verdict: "faster", gap: -0.339, costRise: 0 });
+  const causes = findings.filter((f) => f.kind === "cause");
+  assert.deepEqual(
+    causes.map((f) => f.code),
+    ["MTU_MISMATCH"],
+  );
+  const [mtu] = causes;
+  assert.equal(mtu!.slowed, "baseline");
+  assert.match(
+    mtu!.title,
+    /^in the baseline, against the subject: MTU changed on .*the baseline shows fragments per datagram/,
+  );
+  // Evidence columns are the runs' own: the baseline's MTU and fragments on its side.
+  assert.ok(
+    mtu!.evidence.some((e) => e.what.endsWith("eth0 MTU") && e.baseline === "1000" && e.subject === "1450"),
+  );
+  assert.ok(
+    mtu!.evidence.some(
+      (e) => e.what.startsWith("fragments per datagram") && e.baseline === "9" && e.subject === "6",
+    ),
+  );
+  // Only one finding per rule: the subject-side evaluation's note gives way.
+  assert.equal(findings.filter((f) => f.code === "MTU_MISMATCH").length, 1);
+  // Not asked when the subject is the slower one, or nothing differs.
+  assert.equal(
+    causeFindings(healthy, healthy, { verdict: "no-material-difference", gap: 0, costRise: 0 }).filter(
+      (f) => f.code === "MTU_MISMATCH",
+    ).length,
+    0,
+  );
+});

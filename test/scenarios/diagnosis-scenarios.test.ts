@@ -719,9 +719,12 @@ const SCENARIOS: Scenario[] = [
   {
     // Both containers at 1500 over a 1450 overlay, datagrams of 1460 B: the baseline's 1450 MTU
     // fragments them at the sender; at 1500 the bridge cannot pass them to the VXLAN device (a
-    // bridge does not fragment) and they are lost.
+    // bridge does not fragment) and they are lost — all of them. iperf3's receiver then reports
+    // "0/0 (0%)"; until 2026-12-07 the run took the sender's device counters for the delivered rate
+    // and the pair read no-material-difference (once faster).
     name: "containers' MTU larger than the overlay carries (UDP 1460 B)",
     protocol: "udp",
+    verdict: "slower",
     benchmarkExtra: ["-l", "1460", "-b", "200M"],
     inject: () => {
       for (const c of [ov!.c1, ov!.c2]) sh(c, "ip link set eth0 mtu 1500");
@@ -961,6 +964,30 @@ async function runScenario(t: TestContext, sc: Scenario): Promise<void> {
     return;
   }
   assert.deepEqual(j.missed, [], j.all);
+  await judgeExchanged(t, sc, base, subject, d);
+}
+
+/**
+ * The same runs the other way round — the cause in the baseline, the subject faster, as a user
+ * comparing before and after a fix records them: the cause must be named first again, as the
+ * baseline's, and nothing else that was not injected. Until 2026-12-07 most rules looked in the
+ * subject only, and a tbf in the baseline (0.05 → 7 Gbit/s) left the verdict withdrawn.
+ */
+async function judgeExchanged(
+  t: TestContext,
+  sc: Scenario,
+  base: string[],
+  subject: string[],
+  forward: Diagnosis,
+): Promise<void> {
+  if (forward.verdict !== "slower" || !sc.top) return;
+  const d = await diagnoseSides(subject, base);
+  const j = judge({ ...sc, verdict: "faster" }, d);
+  t.diagnostic(`exchanged: verdict ${d.verdict}; ${j.all}`);
+  assert.deepEqual(j.invented, [], `exchanged, nothing that was not injected: ${j.all}`);
+  assert.deepEqual(j.missed, [], `exchanged: ${j.all}`);
+  const top = d.findings.find((f) => f.kind === "cause" && !f.fromHost);
+  assert.equal(top?.slowed, "baseline", "named as the baseline's");
 }
 
 /**

@@ -74,6 +74,7 @@ function offeredShare(ctx: RuleContext, target: number, holdsBack: 1 | -1): numb
  */
 export const benchmarkChanged: Rule = {
   code: "BENCHMARK_CHANGED",
+  twoSided: true,
   evaluate(ctx) {
     const sb = ctx.b.benchmarkSettings;
     const ss = ctx.s.benchmarkSettings;

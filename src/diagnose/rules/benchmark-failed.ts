@@ -19,6 +19,7 @@ function exitsText(f: RunFigures): string {
  */
 export const benchmarkFailed: Rule = {
   code: "BENCHMARK_FAILED",
+  twoSided: true,
   evaluate({ b, s, gap }) {
     const side = failedSide(b, s);
     if (!side) return undefined;
@@ -30,7 +31,10 @@ export const benchmarkFailed: Rule = {
     // The failed side is the slower one: its failure accounts for the whole difference — unless the
     // runs hold why it failed: a connection-tracking table that refused the subject's packets
     // (CONNTRACK_PRESSURE, which then explains it).
-    const why = conntrackFailedBenchmark(b, s) ? conntrackDrops(s) : 0;
+    const why =
+      side === "subject"
+        ? conntrackFailedBenchmark(b, s) && conntrackDrops(s)
+        : conntrackFailedBenchmark(s, b) && conntrackDrops(b);
     const explainsIt = !why && (side === "subject" ? gap > 0 : gap < 0);
     const said = failures.find((e) => e.lastError)?.lastError;
     const evidence: Evidence[] = [

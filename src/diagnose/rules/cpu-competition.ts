@@ -55,6 +55,7 @@ function rivals(run: RunFigures, other: RunFigures): Rival[] {
  */
 export const cpuCompetition: Rule = {
   code: "CPU_COMPETITION",
+  twoSided: true,
   evaluate(ctx) {
     const { b, s } = ctx;
     const inSubject = rivals(s, b);

@@ -12,6 +12,7 @@ import { explainedLead, explainedShare, type Rule } from "./rule.js";
  */
 export const hostContention: Rule = {
   code: "HOST_CONTENTION",
+  twoSided: true,
   evaluate(ctx) {
     const { b, s } = ctx;
     const extra = Math.abs(s.stealShare - b.stealShare);

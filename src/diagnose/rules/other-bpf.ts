@@ -15,6 +15,7 @@ import { explainedLead, explainedShare, type Rule } from "./rule.js";
  */
 export const otherBpfPrograms: Rule = {
   code: "OTHER_BPF_PROGRAMS",
+  twoSided: true,
   evaluate(ctx) {
     const { b, s } = ctx;
     if (!b.otherBpf || !s.otherBpf) return undefined;

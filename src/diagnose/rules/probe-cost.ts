@@ -16,6 +16,7 @@ import { explainedLead, explainedShare, type Rule } from "./rule.js";
  */
 export const probeCost: Rule = {
   code: "PROBE_COST",
+  twoSided: true,
   evaluate(ctx) {
     const { b, s } = ctx;
     const extra = s.probeCpuShare - b.probeCpuShare;

@@ -18,7 +18,27 @@ export interface RuleContext {
  */
 export interface Rule {
   code: string;
+  /**
+   * The rule looks for its mechanism in both runs and says which one it slowed (`slowed`). A rule
+   * without it looks in the subject only, and is asked again with the runs' places exchanged when
+   * the subject is the faster one (mirroredContext).
+   */
+  twoSided?: true;
   evaluate(ctx: RuleContext): Omit<Finding, "kind" | "impact"> | undefined;
+}
+
+/**
+ * The context with the runs' places exchanged: the baseline as the subject, its shortfall against
+ * the subject as the gap (a lead g is a gap of −g/(1−g) seen from the other side, as in
+ * explainedLead) and the cost change seen from the other side.
+ */
+export function mirroredContext(ctx: RuleContext): RuleContext {
+  return {
+    b: ctx.s,
+    s: ctx.b,
+    gap: ctx.gap !== 0 ? -ctx.gap / (1 - ctx.gap) : 0,
+    costRise: ctx.costRise !== 0 ? -ctx.costRise / (1 + ctx.costRise) : 0,
+  };
 }
 
 /** The share of the symptom a cause accounts for, from the extra fraction of the subject's time or packets it takes. */
@@ -32,9 +52,12 @@ export function explainedShare(extra: number, ctx: RuleContext): number | undefi
 
 /**
  * The share of a faster subject's lead that a slowed baseline accounts for, from the extra
- * fraction of the baseline's time it took: the lead as what the baseline lacked against the
- * subject, 1 − 1/(1 − gap). Undefined when the subject is not faster.
+ * fraction of the baseline's time it took: the share of the baseline's shortfall seen from the
+ * subject (mirroredContext) — in rate, or in CPU per packet where the rate held. Undefined when
+ * the subject is not ahead.
  */
 export function explainedLead(extra: number, ctx: RuleContext): number | undefined {
-  return ctx.gap < 0 ? Math.min(1, extra / (-ctx.gap / (1 - ctx.gap))) : undefined;
+  return ctx.gap < 0 || (ctx.gap === 0 && ctx.costRise < 0)
+    ? explainedShare(extra, mirroredContext(ctx))
+    : undefined;
 }

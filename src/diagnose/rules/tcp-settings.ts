@@ -47,6 +47,7 @@ function settingsByNetns(f: RunFigures): Map<string, Record<string, string>> {
  */
 export const tcpSettingsChanged: Rule = {
   code: "TCP_SETTINGS_CHANGED",
+  twoSided: true,
   evaluate({ b, s, gap, costRise }) {
     if (b.protocol !== "tcp" || s.protocol !== "tcp") return undefined;
     const effect = gap !== 0 ? Math.sign(gap) : costRise !== 0 ? Math.sign(costRise) : 0;
