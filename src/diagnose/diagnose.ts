@@ -83,12 +83,14 @@ function inBaseline(f: Omit<Finding, "kind" | "impact">): Omit<Finding, "kind" |
 export function causeFindings(
   b: RunFigures,
   s: RunFigures,
-  sym: Pick<Symptom, "verdict" | "gap" | "costRise">,
+  sym: Pick<Symptom, "verdict" | "gap" | "costRise" | "roundTrips">,
 ): Finding[] {
   const c: RuleContext = { b, s, gap: sym.gap, costRise: sym.costRise };
   const rank = { high: 3, medium: 2, low: 1 };
-  const explainsVerdict = (f: { slowed?: "baseline" }): boolean =>
-    sym.verdict === "slower" ? f.slowed === undefined : sym.verdict === "faster" && f.slowed === "baseline";
+  const awayOnly = new Set(RULES.filter((r) => r.takesPacketsAway).map((r) => r.code));
+  const explainsVerdict = (f: { code: string; slowed?: "baseline" }): boolean =>
+    !(sym.roundTrips && awayOnly.has(f.code)) &&
+    (sym.verdict === "slower" ? f.slowed === undefined : sym.verdict === "faster" && f.slowed === "baseline");
   // A faster subject is a slower baseline: a rule that looks in the subject only is asked about the
   // baseline too (a tbf in the baseline, none in the subject: 0.05 → 7 Gbit/s, and until 2026-12-07
   // nothing explained it and the verdict was withdrawn). What it finds there replaces its note.
@@ -102,7 +104,13 @@ export function causeFindings(
   return RULES.map((r) => r.evaluate(c))
     .filter((f): f is NonNullable<typeof f> => f !== undefined && !mirrored.some((m) => m.code === f.code))
     .concat(mirrored)
-    .map((f): Finding => ({ ...f, kind: explainsVerdict(f) ? "cause" : "note", impact: f.explains ?? 0 }))
+    .map((f): Finding => {
+      const { explains, ...rest } = f;
+      // A note explains no share of the symptom.
+      return explainsVerdict(f)
+        ? { ...f, kind: "cause", impact: explains ?? 0 }
+        : { ...rest, kind: "note", impact: 0 };
+    })
     .sort(
       (x, y) =>
         Number(y.kind === "cause") - Number(x.kind === "cause") ||

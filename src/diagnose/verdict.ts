@@ -120,6 +120,8 @@ export interface Symptom {
   verdict: Verdict;
   gap: number;
   costRise: number;
+  /** The gap is in the benchmark's round trips (the rate did not decide it). */
+  roundTrips?: true;
   /**
    * The difference stands without a mechanism: both sides are repeats, so how far identical runs
    * differ was measured rather than assumed, and the difference is beyond it (bothSidesRepeated).
@@ -194,6 +196,7 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
     verdict,
     gap,
     costRise,
+    ...(latency.beyondIntervals ? { roundTrips: true as const } : {}),
     standsAlone:
       (rate.beyondRunToRun || cost.beyondRunToRun || latency.beyondRunToRun) && bothSidesRepeated(b, s),
     summary: parts.join(", "),

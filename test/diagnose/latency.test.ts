@@ -138,3 +138,63 @@ test("sockperf under-load: without a mechanism one run a side withdraws the verd
   assert.equal(faster.verdict, "faster");
   assert.match(faster.findings[0]!.title, /shorter mean round trip/);
 });
+
+/**
+ * The run with its receiving socket's overflows (the fixture's UDP flood had its own) replaced by
+ * `lost` datagrams in one interval's Udp.RcvbufErrors.
+ */
+function stalled(f: RunFile, lost: number): RunFile {
+  const socketDrop = (c: RunFile["snapshots"][number]["counters"][number]): boolean =>
+    c.probe === "snmp" && c.attributes.protocol === "Udp" && /^(InErrors|RcvbufErrors)$/.test(c.metric);
+  const counter = (metric: string): RunFile["snapshots"][number]["counters"][number] => ({
+    probe: "snmp",
+    metric,
+    value: lost,
+    unit: "count",
+    attributes: { netns: "4026532300", netnsName: "c2", protocol: "Udp" },
+  });
+  return {
+    ...f,
+    snapshots: f.snapshots.map((s, i) => {
+      const counters = s.counters.filter((c) => !socketDrop(c));
+      return {
+        ...s,
+        counters:
+          i === 3 && lost > 0 ? [...counters, counter("InErrors"), counter("RcvbufErrors")] : counters,
+      };
+    }),
+  };
+}
+
+test("sockperf under-load: a loss beside longer round trips is a note, never their cause (a lost datagram is no round trip)", () => {
+  // An A/A pair from the project's CI (2026-12-07): the shared host stalled the baseline's server,
+  // its socket overflowed (750 of 60 000 messages) and its round trips ran longer. The loss was
+  // named as the cause of the subject being "faster".
+  const hiccup = stalled(underLoad(60, 40), 750);
+  const calm = stalled(underLoad(47, 30), 0);
+  for (const [b, s] of [
+    [hiccup, calm],
+    [calm, hiccup],
+  ] as const) {
+    const d = diagnose(b, s);
+    assert.equal(d.verdict, "no-material-difference", JSON.stringify(d.findings.map((f) => f.title)));
+    assert.match(d.caveat ?? "", /mean round trip.*no mechanism in the evidence/);
+    assert.deepEqual(
+      d.findings.filter((f) => f.kind !== "note").map((f) => f.code),
+      [],
+    );
+  }
+  // The subject's loss is still there to read, as a note that explains no share.
+  const loss = diagnose(calm, hiccup).findings.find((f) => f.code === "PACKET_LOSS");
+  assert.equal(loss?.kind, "note");
+  assert.equal(loss.explains, undefined);
+  assert.match(loss.title, /full socket receive buffers/);
+  // Beside a competitor that explains the round trips, the loss stays a note.
+  const hog = diagnose(
+    stalled(underLoad(89.3, 139.2), 0),
+    stalled(underLoad(534.0, 714.0, [loop(0.377)]), 750),
+  );
+  assert.equal(hog.verdict, "slower");
+  assert.equal(hog.findings.find((f) => f.kind === "cause")?.code, "CPU_COMPETITION");
+  assert.equal(hog.findings.find((f) => f.code === "PACKET_LOSS")?.kind, "note");
+});

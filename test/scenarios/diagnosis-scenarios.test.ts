@@ -192,6 +192,11 @@ interface Scenario {
   /** Causes that may follow from the injected one by its mechanism; anything else fails. */
   allowed: string[];
   /**
+   * Findings allowed as notes only: a real difference between two draws of the shared host that
+   * explains nothing (a server the host stalled lost datagrams in one run of an A/A pair).
+   */
+  notes?: string[];
+  /**
    * Whether the injected cause acted at all, by the benchmark's own figures (an independent
    * source, not ours). Where it did not, its evidence is not in the runs and the truthful
    * diagnosis does not name it: `expect` is then not required.
@@ -332,6 +337,9 @@ const SCENARIOS: Scenario[] = [
     tool: "sockperf-ul",
     verdict: "no-material-difference",
     allowed: [],
+    // The project's CI saw the host stall one run's server: 750 of 60 000 messages lost in a full
+    // receive buffer, its round trips longer. That loss is there to note; it is no round trip's cause.
+    notes: ["PACKET_LOSS"],
   },
   {
     name: "host vs overlay, UDP 64 B",
@@ -871,7 +879,11 @@ function judge(sc: Scenario, d: Diagnosis): { invented: string[]; missed: string
   const invented = d.findings
     .filter(
       (f) =>
-        f.kind !== "symptom" && f.code !== "CACHE_AND_MEMORY" && !f.fromHost && !sc.allowed.includes(f.code),
+        f.kind !== "symptom" &&
+        f.code !== "CACHE_AND_MEMORY" &&
+        !f.fromHost &&
+        !sc.allowed.includes(f.code) &&
+        !(f.kind === "note" && sc.notes?.includes(f.code)),
     )
     .map((f) => f.code);
   if (d.verdict === "no-material-difference" && causes.length > 0)

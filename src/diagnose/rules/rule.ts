@@ -24,6 +24,12 @@ export interface Rule {
    * the subject is the faster one (mirroredContext).
    */
   twoSided?: true;
+  /**
+   * The mechanism takes packets away rather than delaying them: it can explain a lower rate, never
+   * a longer round trip, whose mean is over the messages that came back (a lost datagram is no
+   * round trip). Where the round trip is the symptom, what such a rule finds is a note.
+   */
+  takesPacketsAway?: true;
   evaluate(ctx: RuleContext): Omit<Finding, "kind" | "impact"> | undefined;
 }
 
