@@ -182,8 +182,9 @@ const UNITS: Record<string, number> = { "": 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }
  *   [SUM]   0.00-1.00   sec  2.01 GBytes  17.3 Gbits/sec                  receiver
  */
 export function parseIperf3Text(text: string, argv: readonly string[]): BenchmarkResult | undefined {
+  const all = text.split("\n");
   const finalLine = (side: string): string | undefined => {
-    const lines = text.split("\n").filter((l) => new RegExp(`\\b${side}\\s*$`).test(l));
+    const lines = all.filter((l) => new RegExp(`\\b${side}\\s*$`).test(l));
     return lines.find((l) => l.startsWith("[SUM]")) ?? lines[lines.length - 1];
   };
   const line = finalLine("receiver");

@@ -140,8 +140,8 @@ export function compareSides(
   s: RunFigures,
 ): { verdict: Verdict; findings: Finding[]; caveat?: string } {
   const measured = symptom(b, s);
-  const failed = measured.verdict === "no-material-difference" ? failedSide(b, s) : undefined;
-  const failedRun = failed && failedRunSymptom(b, s, failed);
+  const failed = failedSide(b, s);
+  const failedRun = measured.verdict === "no-material-difference" && failed && failedRunSymptom(b, s, failed);
   const sym = failedRun || measured;
   // A benchmark that failed before its intervals could be compared left a window of a moment:
   // any process's or counter's share of it is a draw of that moment (the project's CI saw
@@ -151,7 +151,7 @@ export function compareSides(
   // what a failed run happened to carry: not a note worth reading (an exchanged conntrack pair
   // noted 0.06 softirqs per packet against the failed run's handful).
   const findings = causeFindings(b, s, sym).filter(
-    (f) => (!failedRun || f.failure) && (failedSide(b, s) === undefined || f.kind !== "note"),
+    (f) => (!failedRun || f.failure) && (failed === undefined || f.kind !== "note"),
   );
   const causes = findings.filter((f) => f.kind === "cause");
   if (sym.verdict === "no-material-difference" || sym.standsAlone || causes.some((f) => !f.fromHost))

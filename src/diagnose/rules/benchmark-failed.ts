@@ -23,7 +23,7 @@ export const benchmarkFailed: Rule = {
   evaluate({ b, s, gap }) {
     const side = failedSide(b, s);
     if (!side) return undefined;
-    const f = side === "subject" ? s : b;
+    const [f, other] = side === "subject" ? [s, b] : [b, s];
     const runs = f.benchmarkExits.length;
     const failures = f.benchmarkExits.filter(failed);
     const n = failures.length;
@@ -31,10 +31,7 @@ export const benchmarkFailed: Rule = {
     // The failed side is the slower one: its failure accounts for the whole difference — unless the
     // runs hold why it failed: a connection-tracking table that refused the subject's packets
     // (CONNTRACK_PRESSURE, which then explains it).
-    const why =
-      side === "subject"
-        ? conntrackFailedBenchmark(b, s) && conntrackDrops(s)
-        : conntrackFailedBenchmark(s, b) && conntrackDrops(b);
+    const why = conntrackFailedBenchmark(other, f) && conntrackDrops(f);
     const explainsIt = !why && (side === "subject" ? gap > 0 : gap < 0);
     const said = failures.find((e) => e.lastError)?.lastError;
     const evidence: Evidence[] = [

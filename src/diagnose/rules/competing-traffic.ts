@@ -8,13 +8,16 @@ const OTHER_TRAFFIC = 0.3;
 
 const countsSent = (f: RunFigures): boolean => f.countsPackets && f.sentPacketsPerSecond > 0;
 
+/** The datagrams the benchmark sent over the run (its own count). */
+export const datagramsSent = (f: RunFigures): number => f.sentPacketsPerSecond * f.seconds;
+
 /**
  * The packets each datagram the benchmark sent became: a datagram larger than the MTU leaves as
  * fragments (Ip.FragCreates for the Ip.FragOKs datagrams cut, in every namespace of the run), each
  * a packet on every device after it. 8000 B datagrams at an MTU of 1450 are six packets each.
  */
 export function packetsPerDatagram(f: RunFigures): number {
-  const sent = f.sentPacketsPerSecond * f.seconds;
+  const sent = datagramsSent(f);
   if (sent <= 0) return 1;
   const cut = f.snmp.get("Ip.FragOKs") ?? 0;
   const fragments = f.snmp.get("Ip.FragCreates") ?? 0;

@@ -6,7 +6,7 @@ import {
   poissonRateChange,
   proportionChange,
 } from "../noise.js";
-import { packetsPerDatagram } from "./competing-traffic.js";
+import { datagramsSent, packetsPerDatagram } from "./competing-traffic.js";
 import { retransmissionChange } from "./retransmissions.js";
 import { costChange, perPacket } from "../verdict.js";
 import { num, type Evidence } from "../finding.js";
@@ -53,7 +53,7 @@ function mtuEffect(
   // and, through a tunnel, its own encapsulation. Identical runs cut the same datagrams alike.
   const cut = (f: RunFigures): { events: number; exposure: number } => ({
     events: f.snmp.get("Ip.FragCreates") ?? 0,
-    exposure: f.sentPacketsPerSecond * f.seconds,
+    exposure: datagramsSent(f),
   });
   const pieces = poissonRateChange(cut(b), cut(s));
   if (pieces.material && pieces.ratio > 1)
@@ -69,7 +69,7 @@ function mtuEffect(
   // A bridge does not fragment: a frame above the next port's MTU is dropped without a counter
   // of its own, so the benchmark's loss is the effect.
   const lost = (f: RunFigures): { events: number; trials: number } => {
-    const sent = f.sentPacketsPerSecond * f.seconds;
+    const sent = datagramsSent(f);
     return { events: Math.max(0, sent - f.packets), trials: Math.max(1, sent) };
   };
   const c = fractionRatioChange(lost(b), lost(s), 0.01, LOSS_RUN_TO_RUN_LOG_SD);
