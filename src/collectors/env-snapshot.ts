@@ -44,6 +44,16 @@ export function parseEthtoolFeatures(text: string): Map<string, Offload> {
   return out;
 }
 
+/**
+ * An answer of every feature off and none fixed is not the device's: ethtool's netlink reply did
+ * not fit its socket's receive buffer (net.core.rmem_default at 4096 B: ethtool printed its eleven
+ * summary features "off" and exited 0). A real answer always marks what the device cannot change
+ * as fixed.
+ */
+export function ethtoolReplyLost(features: ReadonlyMap<string, Offload>): boolean {
+  return features.size > 0 && ![...features.values()].some((f) => f.fixed || f.on);
+}
+
 export interface DeviceEnv {
   link: LinkInfo;
   offloads: Record<string, Offload>;
@@ -304,7 +314,13 @@ export async function readNamespaceEnv(ns: NetnsRef, problems: string[]): Promis
     const text = sec.get(`ethtool ${link.name}`);
     if (!text?.trim() && link.name !== "lo")
       problems.push(`ethtool -k ${link.name} (netns ${where}): no answer`);
-    const features = parseEthtoolFeatures(text ?? "");
+    let features = parseEthtoolFeatures(text ?? "");
+    if (ethtoolReplyLost(features)) {
+      problems.push(
+        `ethtool -k ${link.name} (netns ${where}): every feature off, none fixed: its netlink reply was lost (a small net.core.rmem_default?); offloads not read`,
+      );
+      features = new Map();
+    }
     const offloads: Record<string, Offload> = {};
     for (const k of KEY_OFFLOADS) {
       const f = features.get(k);

@@ -4,7 +4,7 @@ import { netDevDelta, parseNetDev } from "../../src/collectors/net-dev.js";
 import { parseSnmp, snmpDelta } from "../../src/collectors/snmp.js";
 import { parseSoftnet, softnetDelta } from "../../src/collectors/softnet.js";
 import { parseIpLinkJson } from "../../src/collectors/link-info.js";
-import { parseEthtoolFeatures } from "../../src/collectors/env-snapshot.js";
+import { ethtoolReplyLost, parseEthtoolFeatures } from "../../src/collectors/env-snapshot.js";
 import { parseHtbRootCeils } from "../../src/collectors/qdisc.js";
 import { fixtureText } from "../helpers/fixtures.js";
 
@@ -84,6 +84,18 @@ test("ethtool -k: offload states and [fixed]", () => {
   assert.deepEqual(f.get("generic-receive-offload"), { on: true, fixed: false });
   const vx = parseEthtoolFeatures(fixtureText("ip/ethtool-k-vxlan.txt"));
   assert.ok(vx.has("tx-udp_tnl-segmentation") || vx.has("generic-segmentation-offload"));
+  assert.equal(ethtoolReplyLost(f), false);
+  assert.equal(ethtoolReplyLost(vx), false);
+});
+
+test("an ethtool answer of every feature off and none fixed is a lost reply, not the device's offloads", () => {
+  // Recorded here under net.core.rmem_default=4096 (2026-12-07): exit 0, its eleven summary features "off", nothing else.
+  const lost = parseEthtoolFeatures(fixtureText("ip/ethtool-k-eth0-reply-lost.txt"));
+  assert.equal(lost.size, 11);
+  assert.equal(ethtoolReplyLost(lost), true);
+  // A device whose features are all off but one fixed is a real answer; no answer is not a lost one.
+  assert.equal(ethtoolReplyLost(new Map([["loopback", { on: false, fixed: true }]])), false);
+  assert.equal(ethtoolReplyLost(new Map()), false);
 });
 
 test("HTB root classes' ceils, by qdisc handle, in tc's SI units; child classes do not count", () => {
