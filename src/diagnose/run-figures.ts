@@ -89,7 +89,8 @@ export interface RunFigures {
   /** The default stacks' depth below the entries: where the CPU was sampled, not the path's depth. */
   stackDepth: { send: DepthFigure | undefined; receive: DepthFigure | undefined };
   /** Per snapshot: the busiest core's sys+softirq+irq and the mean of the others. */
-  saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number }>;
+  /** Per full interval: its busiest core's kernel time; which repeat it came from where a side pools several. */
+  saturation: Array<{ cpu: number; kernelPercent: number; othersBusyPercent: number; repeat?: number }>;
   deviceDrops: Array<{ device: string; netns: string; drops: number }>;
   udpRcvbufErrors: number;
   /**
@@ -423,6 +424,9 @@ export function sideFigures(runs: readonly RunFile[]): RunFigures {
   const each = runs.map((r) => runFigures(r));
   const defined = (xs: Array<number | undefined>): number[] => xs.filter((x): x is number => x !== undefined);
   fig.benchmarkExits = each.flatMap((f) => f.benchmarkExits);
+  // Intervals of one run rise and fall together (a run whose core saturates does so throughout):
+  // the repeat is the unit a share of intervals varies by, so each interval says which it is.
+  fig.saturation = each.flatMap((f, repeat) => f.saturation.map((x) => ({ ...x, repeat })));
   fig.repeats = {
     runs: runs.length,
     packetsPerSecond: each.map((f) => f.packetsPerSecond),

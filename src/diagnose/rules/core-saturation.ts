@@ -1,4 +1,4 @@
-import { confidenceOf, proportionChange } from "../noise.js";
+import { confidenceOf, proportionChange, type IntervalCounts } from "../noise.js";
 import type { RunFigures } from "../run-figures.js";
 import { bindingShaper } from "./qdisc-limit.js";
 import type { Rule } from "./rule.js";
@@ -19,27 +19,45 @@ const MIN_INTERVAL_SHARE_DELTA = 0.5;
  * softirqs those bring stayed there — CPU_AFFINITY's mechanism, not a flow hash's (measured with
  * `taskset -c 0` on both ends: CPU 0 97% busy, CPU 1 12%, and RPS was no remedy).
  */
-const saturatedShare = (f: RunFigures): number => {
+function saturatedIntervals(f: RunFigures): {
+  share: number;
+  counts: { events: number; trials: number };
+  byRepeat: IntervalCounts;
+} {
   const confined = new Set(f.cpuConfinement?.cpus ?? []);
-  return f.saturation.length
-    ? f.saturation.filter(
-        (x) =>
-          x.kernelPercent >= SATURATED_KERNEL_PERCENT &&
-          x.othersBusyPercent <= OTHERS_IDLE_PERCENT &&
-          !confined.has(x.cpu),
-      ).length / f.saturation.length
-    : 0;
-};
+  const byRepeat = new Map<number, { events: number; trials: number }>();
+  for (const x of f.saturation) {
+    const r = byRepeat.get(x.repeat ?? 0) ?? { events: 0, trials: 0 };
+    r.trials++;
+    if (
+      x.kernelPercent >= SATURATED_KERNEL_PERCENT &&
+      x.othersBusyPercent <= OTHERS_IDLE_PERCENT &&
+      !confined.has(x.cpu)
+    )
+      r.events++;
+    byRepeat.set(x.repeat ?? 0, r);
+  }
+  const events = [...byRepeat.values()].reduce((a, r) => a + r.events, 0);
+  const trials = f.saturation.length;
+  return {
+    share: trials ? events / trials : 0,
+    counts: { events, trials },
+    byRepeat: [...byRepeat.values()],
+  };
+}
 
 /** One core saturated with kernel work in most of the subject's intervals, not in the baseline's. */
 export const coreSaturation: Rule = {
   code: "SINGLE_CORE_SATURATION",
   evaluate({ b, s }) {
-    const sb = saturatedShare(b);
-    const ss = saturatedShare(s);
+    const xb = saturatedIntervals(b);
+    const xs = saturatedIntervals(s);
+    const sb = xb.share;
+    const ss = xs.share;
+    // Repeats' shares spread as whole runs do (clusteredRatioSe over them); one run is one cluster.
     const diff = proportionChange(
-      { events: Math.round(sb * b.saturation.length), trials: b.saturation.length },
-      { events: Math.round(ss * s.saturation.length), trials: s.saturation.length },
+      { ...xb.counts, intervals: xb.byRepeat },
+      { ...xs.counts, intervals: xs.byRepeat },
       MIN_INTERVAL_SHARE_DELTA,
     );
     if (ss < 0.5 || !diff.material || diff.delta <= 0) return undefined;
@@ -58,8 +76,8 @@ export const coreSaturation: Rule = {
       evidence: [
         {
           what: `intervals with one core ≥${SATURATED_KERNEL_PERCENT}% kernel time, the rest ≤${OTHERS_IDLE_PERCENT}% busy`,
-          baseline: `${Math.round(sb * b.saturation.length)} of ${b.saturation.length}`,
-          subject: `${Math.round(ss * s.saturation.length)} of ${s.saturation.length}`,
+          baseline: `${xb.counts.events} of ${xb.counts.trials}`,
+          subject: `${xs.counts.events} of ${xs.counts.trials}`,
           source: "/proc/stat per core",
         },
         {
