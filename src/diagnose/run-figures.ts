@@ -147,6 +147,11 @@ export interface RunFigures {
   repeats: Repeats;
   /** How each of the side's benchmark commands ended (one per run that launched one). */
   benchmarkExits: BenchmarkExit[];
+  /**
+   * Devices that carried at least a hundredth of the path device's packets over the window, as
+   * "<netns inode>/<device>": the devices whose settings could have shaped the benchmark.
+   */
+  carriers: Set<string>;
   /** Tunnel devices (VXLAN, Geneve, GRE, …) that carried traffic, as "netns/device". */
   tunnelDevices: string[];
   /**
@@ -564,16 +569,30 @@ export function runFigures(run: RunFile): RunFigures {
   const intervals = run.snapshots.filter((s) => !s.final);
   // The path: the busiest device over the window, not loopback unless loopback carried the
   // benchmark (loopbackIsPath).
-  const devTotals = new Map<string, { pkts: number; bits: number; name: string; device: string }>();
+  const devTotals = new Map<
+    string,
+    { pkts: number; bits: number; name: string; device: string; at: string }
+  >();
   for (const s of intervals)
     for (const d of s.devices) {
       const k = `${d.netnsName || d.netns}/${d.device}`;
-      const t = devTotals.get(k) ?? { pkts: 0, bits: 0, name: k, device: d.device };
+      const t = devTotals.get(k) ?? {
+        pkts: 0,
+        bits: 0,
+        name: k,
+        device: d.device,
+        at: `${d.netns}/${d.device}`,
+      };
       t.pkts += Math.max(d.rxPacketsPerSecond, d.txPacketsPerSecond) * s.seconds;
       t.bits += Math.max(d.rxBitsPerSecond, d.txBitsPerSecond) * s.seconds;
       devTotals.set(k, t);
     }
   const path = pathDevice([...devTotals.values()], (t) => t.pkts);
+  // A device that carried less than a hundredth of the path's packets carried no part of the
+  // benchmark worth its settings (loopbackIsPath draws the same line).
+  const carriers = new Set(
+    [...devTotals.values()].filter((t) => t.pkts > 0 && t.pkts >= (path?.pkts ?? 0) / 100).map((t) => t.at),
+  );
   const seconds = intervals.reduce((a, s) => a + s.seconds, 0);
   const pathRate = (s: RunSnapshot): number =>
     Math.max(
@@ -808,6 +827,7 @@ export function runFigures(run: RunFile): RunFigures {
     environmentChanges: run.environment?.changes ?? [],
     repeats: NO_REPEATS,
     benchmarkExits: run.command ? [benchmarkExit(run.command)] : [],
+    carriers,
     tunnelDevices: tunnel.devices,
     tunnelShare: pathPackets > 0 ? tunnel.packets / pathPackets : 0,
     tunnelPackets: tunnel.packets,

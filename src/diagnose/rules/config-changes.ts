@@ -15,12 +15,28 @@ import { nsKey } from "../netns-key.js";
 import { explainedShare, type Rule, type RuleContext } from "./rule.js";
 import { softirqsPerPacketChange } from "./softirq-work.js";
 
+type Device = EnvSnapshot["netns"][number]["devices"][number];
+
 /** Devices by namespace key and device name, so the two runs' environments can be compared. */
-function devices(f: RunFigures): Map<string, EnvSnapshot["netns"][number]["devices"][number]> {
-  const m = new Map<string, EnvSnapshot["netns"][number]["devices"][number]>();
+function devices(f: RunFigures): Map<string, Device> {
+  const m = new Map<string, Device>();
   for (const n of f.environment?.netns ?? [])
     for (const d of n.devices) m.set(`${nsKey(f, n)}/${d.link.name}`, d);
   return m;
+}
+
+/**
+ * The keys (as devices() makes them) of the devices that carried traffic in either run: a setting
+ * changed on a device no packet of the benchmark crossed changed nothing the benchmark met (an MTU
+ * on a device that carries none because of it carried some in the other run).
+ */
+function carriedInEither(...runs: RunFigures[]): Set<string> {
+  const keys = new Set<string>();
+  for (const f of runs)
+    for (const n of f.environment?.netns ?? [])
+      for (const d of n.devices)
+        if (f.carriers.has(`${n.inode}/${d.link.name}`)) keys.add(`${nsKey(f, n)}/${d.link.name}`);
+  return keys;
 }
 
 /** CPU per packet (per KB for TCP) changed beyond noise, in either direction: the effect a config change must show. */
@@ -87,8 +103,9 @@ export const mtuMismatch: Rule = {
   code: "MTU_MISMATCH",
   evaluate({ b, s }) {
     const before = devices(b);
+    const carried = carriedInEither(b, s);
     const changed = [...devices(s)]
-      .filter(([k, d]) => before.has(k) && before.get(k)!.link.mtu !== d.link.mtu)
+      .filter(([k, d]) => carried.has(k) && before.has(k) && before.get(k)!.link.mtu !== d.link.mtu)
       .map(([k, d]) => ({ k, before: before.get(k)!.link.mtu, after: d.link.mtu }));
     // Inside the subject: a VXLAN device whose underlay cannot carry its frames plus 50 bytes, or a
     // bridge member larger than the VXLAN device on the same bridge.
@@ -102,7 +119,7 @@ export const mtuMismatch: Rule = {
             d.link.mtu > v.link.mtu
           ) {
             const k = `${nsKey(s, n)}/${d.link.name}`;
-            if (!changed.some((c) => c.k === k) && before.get(k)?.link.mtu !== d.link.mtu)
+            if (carried.has(k) && !changed.some((c) => c.k === k) && before.get(k)?.link.mtu !== d.link.mtu)
               changed.push({ k, before: before.get(k)?.link.mtu ?? 0, after: d.link.mtu });
           }
       }
@@ -141,10 +158,13 @@ export const offloadChanged: Rule = {
   code: "OFFLOAD_CHANGED",
   evaluate(ctx) {
     const before = devices(ctx.b);
+    // Only a device that carried the benchmark in one of the runs: an offload toggled on an idle
+    // device changes no packet of the benchmark.
+    const carried = carriedInEither(ctx.b, ctx.s);
     const changed: Evidence[] = [];
     for (const [k, d] of devices(ctx.s)) {
       const p = before.get(k);
-      if (!p) continue;
+      if (!p || !carried.has(k)) continue;
       for (const [f, o] of Object.entries(d.offloads)) {
         const was = p.offloads[f];
         if (was && was.on !== o.on)

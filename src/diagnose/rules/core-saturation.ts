@@ -20,7 +20,6 @@ const MIN_INTERVAL_SHARE_DELTA = 0.5;
  * `taskset -c 0` on both ends: CPU 0 97% busy, CPU 1 12%, and RPS was no remedy).
  */
 function saturatedIntervals(f: RunFigures): {
-  share: number;
   counts: { events: number; trials: number };
   byRepeat: IntervalCounts;
 } {
@@ -38,13 +37,11 @@ function saturatedIntervals(f: RunFigures): {
     byRepeat.set(x.repeat ?? 0, r);
   }
   const events = [...byRepeat.values()].reduce((a, r) => a + r.events, 0);
-  const trials = f.saturation.length;
-  return {
-    share: trials ? events / trials : 0,
-    counts: { events, trials },
-    byRepeat: [...byRepeat.values()],
-  };
+  return { counts: { events, trials: f.saturation.length }, byRepeat: [...byRepeat.values()] };
 }
+
+const shareOf = ({ events, trials }: { events: number; trials: number }): number =>
+  trials ? events / trials : 0;
 
 /** One core saturated with kernel work in most of the subject's intervals, not in the baseline's. */
 export const coreSaturation: Rule = {
@@ -52,8 +49,8 @@ export const coreSaturation: Rule = {
   evaluate({ b, s }) {
     const xb = saturatedIntervals(b);
     const xs = saturatedIntervals(s);
-    const sb = xb.share;
-    const ss = xs.share;
+    const sb = shareOf(xb.counts);
+    const ss = shareOf(xs.counts);
     // Repeats' shares spread as whole runs do (clusteredRatioSe over them); one run is one cluster.
     const diff = proportionChange(
       { ...xb.counts, intervals: xb.byRepeat },
