@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
-import { mtuMismatch, offloadChanged } from "../../src/diagnose/rules/config-changes.js";
+import { mtuMismatch, offloadChanged, rpsChanged } from "../../src/diagnose/rules/config-changes.js";
 import { fixtureRun } from "../helpers/fixtures.js";
 
 // A UDP 64 B flood through the hand-built overlay (ossc-c1 → ossc-h1 → VXLAN → ossc-h2 → ossc-c2);
@@ -64,5 +64,24 @@ test("an MTU changed on an idle device is not MTU_MISMATCH, though the subject f
   assert.ok(
     mtuMismatch.evaluate({ b: fig, s: onPath, gap: 0.2, costRise: 0 }),
     "the underlay's MTU is named",
+  );
+});
+
+test("RPS turned on at an idle device is not RPS_CHANGED, though NET_RX moved between the CPUs", () => {
+  const rpsOn = (d: { rps: Record<string, string> }): void => {
+    for (const q of Object.keys(d.rps)) d.rps[q] = "3";
+  };
+  // NET_RX all on CPU 0 in the baseline, shared in the subject: the effect RPS has.
+  const b: RunFigures = { ...fig, netRxByCpu: { "0": 1000, "1": 0 } };
+  const spread = (f: RunFigures): RunFigures => ({ ...f, netRxByCpu: { "0": 500, "1": 500 } });
+  const idle = spread(changed(undefined, "ifb0", rpsOn));
+  assert.ok(
+    Object.keys(idle.environment!.netns[0]!.devices.find((d) => d.link.name === "ifb0")!.rps).length > 0,
+  );
+  assert.equal(rpsChanged.evaluate({ b, s: idle, gap: 0, costRise: 0 }), undefined);
+  const onPath = spread(changed("ossc-c2", "eth0", rpsOn));
+  assert.ok(
+    rpsChanged.evaluate({ b, s: onPath, gap: 0, costRise: 0 }),
+    "the receiving container's eth0 is named",
   );
 });

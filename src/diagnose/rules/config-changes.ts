@@ -226,12 +226,13 @@ export const rpsChanged: Rule = {
   code: "RPS_CHANGED",
   evaluate({ b, s }) {
     const before = devices(b);
+    const carried = carriedInEither(b, s);
     const changed: Evidence[] = [];
     let turnedOn = 0;
     let turnedOff = 0;
     for (const [k, d] of devices(s)) {
       const p = before.get(k);
-      if (!p) continue;
+      if (!p || !carried.has(k)) continue;
       for (const [q, m] of Object.entries(d.rps)) {
         const was = p.rps[q];
         if (was === undefined || was === m) continue;
