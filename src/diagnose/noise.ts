@@ -97,6 +97,21 @@ export const NO_CHANGE: RelativeChange = {
 };
 
 /**
+ * From nothing to something: a baseline that carried nothing (every datagram lost, the benchmark
+ * counting them) against a subject that carried some. As far apart as the same runs exchanged,
+ * which testedChange finds infinitely far (a subject that carried nothing).
+ */
+export const FROM_NOTHING: RelativeChange = {
+  change: Number.POSITIVE_INFINITY,
+  z: Number.POSITIVE_INFINITY,
+  zIntervals: Number.POSITIVE_INFINITY,
+  zRun: Number.POSITIVE_INFINITY,
+  material: true,
+  beyondIntervals: true,
+  beyondRunToRun: true,
+};
+
+/**
  * Relative change subject vs baseline of a quantity measured per interval, and three tests of it,
  * each beyond MIN_RATE_EFFECT and Z_MATERIAL errors:
  * - `material`: beyond the levels' noise (levelNoise) — what the cause rules ask;

@@ -2,6 +2,7 @@ import {
   confidenceOf,
   meanChange,
   MIN_RATE_EFFECT,
+  FROM_NOTHING,
   NO_CHANGE,
   RUN_TO_RUN_NOISE,
   relativeChange,
@@ -156,10 +157,16 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
   const level = (f: RunFigures): number => rateLevel(f, byPackets);
   const repeats = (f: RunFigures): number[] =>
     byPackets ? f.repeats.packetsPerSecond : f.repeats.bitsPerSecond;
-  const rate = relativeChange(
-    { level: level(b), series: byPackets ? b.rateSeries : b.bitsSeries, repeats: repeats(b) },
-    { level: level(s), series: byPackets ? s.rateSeries : s.bitsSeries, repeats: repeats(s) },
-  );
+  // A baseline that delivered nothing is no missing figure when the subject delivered some: the
+  // same pair exchanged reads "100% lower" (an MTU above the bridge's dropped every datagram, fixed
+  // in the subject: until 2026-12-07 "no material difference").
+  const rate =
+    level(b) <= 0 && level(s) > 0
+      ? FROM_NOTHING
+      : relativeChange(
+          { level: level(b), series: byPackets ? b.rateSeries : b.bitsSeries, repeats: repeats(b) },
+          { level: level(s), series: byPackets ? s.rateSeries : s.bitsSeries, repeats: repeats(s) },
+        );
   const cost = costChange(b, s, byPackets);
   const latency = latencyChange(b, s);
   // A candidate difference: beyond the runs' own interval jitter. Whether it needs a mechanism to
@@ -184,7 +191,9 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
   const parts = [
     latency.beyondIntervals ? roundTripWords(latency.change, b.latency!, s.latency!) : "",
     rate.beyondIntervals
-      ? `${pct(Math.abs(rate.change))} ${rate.change < 0 ? "lower" : "higher"} ${what}`
+      ? rate === FROM_NOTHING
+        ? `${what} from nothing (the baseline delivered nothing)`
+        : `${pct(Math.abs(rate.change))} ${rate.change < 0 ? "lower" : "higher"} ${what}`
       : latency.beyondIntervals
         ? ""
         : `the same ${what} (within noise)`,

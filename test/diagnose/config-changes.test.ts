@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { causeFindings } from "../../src/diagnose/diagnose.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
+import { symptom } from "../../src/diagnose/verdict.js";
 import { mtuMismatch, offloadChanged, rpsChanged } from "../../src/diagnose/rules/config-changes.js";
 import { fixtureRun } from "../helpers/fixtures.js";
 
@@ -83,5 +85,33 @@ test("RPS turned on at an idle device is not RPS_CHANGED, though NET_RX moved be
   assert.ok(
     rpsChanged.evaluate({ b, s: onPath, gap: 0, costRise: 0 }),
     "the receiving container's eth0 is named",
+  );
+});
+
+test("a baseline that delivered nothing against one that delivered: faster, for the same cause as the pair exchanged", () => {
+  // Measured 2026-12-07: both containers' MTU raised 1450 → 1500 over the 1450 overlay under
+  // iperf3 -u -l 1460 -b 200M: the bridge dropped every datagram (102 726 sent, 0/0 received).
+  const broken: RunFigures = {
+    ...changed("ossc-c1", "eth0", (d) => (d.link.mtu = 1500)),
+    packetsPerSecond: 0,
+    bitsPerSecond: 0,
+    packets: 0,
+    // The per-interval series stay the sender's device counters (iperf3 printed 0 each second).
+    cpuUsPerPacket: undefined,
+    snmp: new Map([...fig.snmp, ["Ip.FragFails", fig.packets]]),
+  };
+  const forward = symptom(fig, broken);
+  assert.equal(forward.verdict, "slower");
+  const exchanged = symptom(broken, fig);
+  assert.equal(exchanged.verdict, "faster", "until 2026-12-07: no material difference");
+  assert.match(exchanged.summary, /from nothing/);
+  const causes = causeFindings(broken, fig, exchanged).filter((f) => f.kind === "cause");
+  assert.deepEqual(
+    causes.map((f) => [f.code, f.slowed]),
+    [["MTU_MISMATCH", "baseline"]],
+  );
+  assert.ok(
+    causes.every((f) => Number.isFinite(f.impact)),
+    JSON.stringify(causes.map((f) => f.impact)),
   );
 });

@@ -741,7 +741,12 @@ const SCENARIOS: Scenario[] = [
       };
     },
     expect: "MTU_MISMATCH",
+    top: true,
     allowed: ["MTU_MISMATCH", "PACKET_LOSS", "MORE_SOFTIRQ_WORK_PER_PACKET"],
+    // Exchanged, the baseline's datagrams never reached the VXLAN device: the subject's path does
+    // encapsulation work the baseline's did not, a true note (until 2026-12-07 the exchanged pair
+    // read no material difference: a baseline that delivered nothing had no rate to compare).
+    notes: ["ENCAPSULATION_WORK"],
   },
   {
     // Datagrams larger than the MTU leave as fragments, each a packet of its own down the whole

@@ -42,7 +42,8 @@ export function mirroredContext(ctx: RuleContext): RuleContext {
   return {
     b: ctx.s,
     s: ctx.b,
-    gap: ctx.gap !== 0 ? -ctx.gap / (1 - ctx.gap) : 0,
+    // A lead from nothing (FROM_NOTHING: gap −∞) is, seen from the other side, the whole rate lost.
+    gap: ctx.gap === Number.NEGATIVE_INFINITY ? 1 : ctx.gap !== 0 ? -ctx.gap / (1 - ctx.gap) : 0,
     costRise: ctx.costRise !== 0 ? -ctx.costRise / (1 + ctx.costRise) : 0,
   };
 }
