@@ -159,7 +159,9 @@ export function symptom(b: RunFigures, s: RunFigures): Symptom {
     byPackets ? f.repeats.packetsPerSecond : f.repeats.bitsPerSecond;
   // A baseline that delivered nothing is no missing figure when the subject delivered some: the
   // same pair exchanged reads "100% lower" (an MTU above the bridge's dropped every datagram, fixed
-  // in the subject: until 2026-12-07 "no material difference").
+  // in the subject: until 2026-12-07 "no material difference"). Here and not in testedChange: a
+  // rate of zero is a measured zero (the benchmark counted its deliveries), while a zero level it
+  // tests elsewhere (a softirq vector never counted) is no measurement to be infinitely far from.
   const rate =
     level(b) <= 0 && level(s) > 0
       ? FROM_NOTHING

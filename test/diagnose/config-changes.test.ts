@@ -4,6 +4,7 @@ import { causeFindings } from "../../src/diagnose/diagnose.js";
 import { sideFigures, type RunFigures } from "../../src/diagnose/run-figures.js";
 import { symptom } from "../../src/diagnose/verdict.js";
 import { mtuMismatch, offloadChanged, rpsChanged } from "../../src/diagnose/rules/config-changes.js";
+import type { DeviceEnv } from "../../src/collectors/env-snapshot.js";
 import { fixtureRun } from "../helpers/fixtures.js";
 
 // A UDP 64 B flood through the hand-built overlay (ossc-c1 → ossc-h1 → VXLAN → ossc-h2 → ossc-c2);
@@ -11,11 +12,7 @@ import { fixtureRun } from "../helpers/fixtures.js";
 const fig = sideFigures([fixtureRun("overlay-udp64-run.json")]);
 
 /** The run with one device's settings changed in its environment snapshot. */
-function changed(
-  netns: string | undefined,
-  device: string,
-  edit: (d: NonNullable<RunFigures["environment"]>["netns"][number]["devices"][number]) => void,
-): RunFigures {
+function changed(netns: string | undefined, device: string, edit: (d: DeviceEnv) => void): RunFigures {
   const env = structuredClone(fig.environment!);
   const n = env.netns.find((x) => (netns ? x.names.includes(netns) : x.names.length === 0))!;
   edit(n.devices.find((d) => d.link.name === device)!);

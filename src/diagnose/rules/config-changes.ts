@@ -1,4 +1,4 @@
-import type { EnvSnapshot } from "../../collectors/env-snapshot.js";
+import type { DeviceEnv } from "../../collectors/env-snapshot.js";
 import {
   confidenceOf,
   fractionRatioChange,
@@ -15,11 +15,9 @@ import { nsKey } from "../netns-key.js";
 import { explainedShare, type Rule, type RuleContext } from "./rule.js";
 import { softirqsPerPacketChange } from "./softirq-work.js";
 
-type Device = EnvSnapshot["netns"][number]["devices"][number];
-
 /** Devices by namespace key and device name, so the two runs' environments can be compared. */
-function devices(f: RunFigures): Map<string, Device> {
-  const m = new Map<string, Device>();
+function devices(f: RunFigures): Map<string, DeviceEnv> {
+  const m = new Map<string, DeviceEnv>();
   for (const n of f.environment?.netns ?? [])
     for (const d of n.devices) m.set(`${nsKey(f, n)}/${d.link.name}`, d);
   return m;
